@@ -1,0 +1,24 @@
+# cellupsert: PGXS build. make && make install && make installcheck (PGHOST, PGPORT, PGUSER honoured).
+EXTENSION = cellupsert
+MODULE_big = cellupsert
+OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/core/*.cpp src/pg/*.cpp)))
+DATA = $(wildcard sql/cellupsert--*.sql) sql/cellupsert_list_tables.sql
+PGFILEDESC = "cellupsert - validated manual edits of list cells"
+
+# pg_regress reads test/sql/X.sql and writes results/ here; expected/X.out is at the top.
+REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test
+ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --outputdir=.
+
+# C++17, warnings on for our code but not for the server headers (-isystem wins over -I).
+PG_CPPFLAGS = -isystem $(includedir_server)
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register
+SHLIB_LINK += -lstdc++ -luuid
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Debian's PGXS also compiles LLVM bitcode for JIT inlining, without PG_CXXFLAGS.
+COMPILE.cxx.bc += $(PG_CXXFLAGS)

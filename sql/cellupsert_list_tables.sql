@@ -1,0 +1,52 @@
+-- The canonical list tables used by cellupsert, for the application's migrations.
+-- Names are unqualified: run this with search_path set to the schema the extension is
+-- installed in. Every key includes list_id, so the same schema can be distributed by
+-- list_id (Citus) without change. Row-level security is enabled on every table and no
+-- policy is created: access is the application's to grant.
+
+CREATE TABLE lists (
+    id   uuid PRIMARY KEY,
+    name text NOT NULL DEFAULT ''
+);
+
+CREATE TABLE list_columns (
+    list_id       uuid NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
+    id            uuid NOT NULL,
+    subject       text NOT NULL CHECK (subject IN ('company', 'person')),
+    response_type text NOT NULL DEFAULT 'text',
+    name          text NOT NULL DEFAULT '',
+    PRIMARY KEY (list_id, id)
+);
+
+CREATE TABLE list_companies (
+    list_id uuid NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
+    id      uuid NOT NULL,
+    name    text NOT NULL DEFAULT '',
+    PRIMARY KEY (list_id, id)
+);
+
+-- One cell per (column, row); the composite foreign keys make a dangling cell, or a cell
+-- whose column and row belong to different lists, impossible for any writer.
+CREATE TABLE list_company_cells (
+    list_id        uuid NOT NULL,
+    column_id      uuid NOT NULL,
+    company_row_id uuid NOT NULL,
+    value          text,
+    status         text NOT NULL DEFAULT 'pending'
+                   CHECK (status IN ('pending', 'running', 'complete', 'error')),
+    reasoning      text,
+    error          text,
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    updated_at     timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (list_id, column_id, company_row_id),
+    FOREIGN KEY (list_id, column_id) REFERENCES list_columns (list_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (list_id, company_row_id) REFERENCES list_companies (list_id, id) ON DELETE CASCADE
+);
+
+-- The primary keys serve cell_upsert's lookups; this one serves the cascade from a row.
+CREATE INDEX list_company_cells_row_idx ON list_company_cells (list_id, company_row_id);
+
+ALTER TABLE lists ENABLE ROW LEVEL SECURITY;
+ALTER TABLE list_columns ENABLE ROW LEVEL SECURITY;
+ALTER TABLE list_companies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE list_company_cells ENABLE ROW LEVEL SECURITY;

@@ -1,0 +1,10 @@
+// Bodies of the SQL functions, called through guarded() by module.cpp.
+#pragma once
+
+#include "pg_headers.h"
+
+namespace cellupsert::pg {
+
+Datum cell_upsert_body(PG_FUNCTION_ARGS);
+
+}  // namespace cellupsert::pg

@@ -1,0 +1,14 @@
+// The extension's SQL-callable entry points: thin extern "C" wrappers over the C++ bodies.
+#include "boundary.h"
+#include "functions.h"
+
+extern "C" {
+
+PG_MODULE_MAGIC;
+
+PG_FUNCTION_INFO_V1(cell_upsert);
+Datum cell_upsert(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_upsert", cellupsert::pg::cell_upsert_body, fcinfo);
+}
+
+}  // extern "C"
