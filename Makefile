@@ -6,9 +6,9 @@ DATA = $(wildcard sql/cellupsert--*.sql) sql/cellupsert_list_tables.sql
 PGFILEDESC = "cellupsert - validated manual edits of list cells"
 
 # pg_regress reads test/sql/X.sql and writes results/ here; expected/X.out is at the top.
-REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS := $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
 REGRESS_OPTS = --inputdir=test
-ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION := $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=test --outputdir=.
 
 # C++17, warnings on for our code but not for the server headers (-isystem wins over -I).

@@ -1,0 +1,27 @@
+# Shared by tools/demo.sh and tools/test.sh: packages, build, install.
+# shellcheck shell=bash
+
+PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-contrib uuid-dev build-essential
+          cmake libgtest-dev clang-14 libclang-rt-14-dev)
+
+# Root runs as is; anyone else goes through sudo for apt and make install.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "== installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+build_and_install() {
+    echo "== building and installing the extension"
+    make -s -j2 >/dev/null
+    as_root make -s install >/dev/null
+}
