@@ -20,8 +20,17 @@ install_packages() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# The tests use a staged install in build/destdir, which Debian's PostgreSQL loads through its
+# extension_destdir setting: no root needed, and several checkouts can test side by side.
+STAGE_DIR="$PWD/build/destdir"
+export CELLUPSERT_STAGE_DIR="$STAGE_DIR"
+
+build_and_stage() {
+    echo "== building the extension (staged in build/destdir)"
+    make -s -j2 >/dev/null && rm -rf "$STAGE_DIR" && make -s install DESTDIR="$STAGE_DIR" >/dev/null
+}
+
 build_and_install() {
     echo "== building and installing the extension"
-    make -s -j2 >/dev/null
-    as_root make -s install >/dev/null
+    make -s -j2 >/dev/null && as_root make -s install >/dev/null
 }

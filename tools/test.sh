@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 . tools/lib.sh
 
 install_packages || exit 1
-build_and_install || exit 1
+build_and_stage || exit 1
 
 tally=$(mktemp)
 trap 'rm -f "$tally"' EXIT
@@ -21,7 +21,7 @@ mkdir -p build
 tools/count-results.sh ctest $? build/ctest.log >> "$tally"
 
 echo "== server tests"
-pg_virtualenv -v 15 tools/server-tests.sh "$tally"
+pg_virtualenv -v 15 -o "extension_destdir=$STAGE_DIR" tools/server-tests.sh "$tally"
 [ $? -eq 0 ] || echo "server tests 0 1" >> "$tally"
 
 awk '{ passed += $(NF-1); failed += $NF } END { printf "%d passed, %d failed\n", passed, failed; exit failed > 0 }' "$tally"
