@@ -1,5 +1,16 @@
 #include "errors.h"
 
+// Not found and hidden by row-level security read the same.
+#define NOT_VISIBLE_DETAIL "It does not exist or is not visible to the current role."
+#define ID_PATTERN_HINT                                                                    \
+    "Ids are UUIDs with a version digit from 1 to 8 and a variant digit of 8, 9, a or b, " \
+    "or the nil or max UUID."
+#define BATCH_KEYS_HINT "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <string or null>}."
+#define LIST_TABLES_DETAIL "cellupsert works on the list tables of the schema it is installed in."
+#define LIST_TABLES_HINT                                                        \
+    "Run cellupsert_list_tables.sql, installed in the extension directory of " \
+    "\"pg_config --sharedir\", with search_path set to \"%s\"."
+
 namespace cellupsert::pg {
 namespace {
 
@@ -9,12 +20,15 @@ struct IdText {
     explicit IdText(const IdBytes &id) { core::format_id(id, text); }
 };
 
-// Not found and hidden by row-level security read the same.
-#define NOT_VISIBLE_DETAIL "It does not exist or is not visible to the current role."
-#define LIST_TABLES_DETAIL "cellupsert works on the list tables of the schema it is installed in."
-#define LIST_TABLES_HINT                                                                  \
-    "Run cellupsert_list_tables.sql, installed in the extension directory of "           \
-    "\"pg_config --sharedir\", with search_path set to \"%s\"."
+// "cells[N]: " for an element of a batch, "" otherwise.
+const char *where(int element) {
+    return element == kNoElement ? "" : psprintf("cells[%d]: ", element);
+}
+
+// A JSON string (not NUL-terminated) for a message.
+const char *quoted(std::string_view text) {
+    return psprintf("\"%.*s\"", static_cast<int>(text.size()), text.data());
+}
 
 }  // namespace
 
@@ -23,21 +37,55 @@ void raise_internal(const char *function_name, const char *what) {
                     errmsg("%s failed: %s", function_name, what)));
 }
 
-void raise_null_argument(const char *parameter) {
+void raise_null_argument(const char *parameter, int element) {
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                    errmsg("parameter \"%s\" must not be null", parameter)));
+                    element == kNoElement
+                        ? errmsg("parameter \"%s\" must not be null", parameter)
+                        : errmsg("%s\"%s\" must not be null", where(element), parameter)));
 }
 
-void raise_invalid_id(const char *parameter, const IdBytes &id, core::IdVerdict verdict) {
+void raise_invalid_id(const char *parameter, const IdBytes &id, core::IdVerdict verdict,
+                      int element) {
     const IdText text(id);
     const bool bad_version = verdict == core::IdVerdict::bad_version;
     ereport(ERROR,
             (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-             errmsg("invalid id for parameter \"%s\": %s", parameter, text.text),
+             element == kNoElement
+                 ? errmsg("invalid id for parameter \"%s\": %s", parameter, text.text)
+                 : errmsg("%sinvalid id for \"%s\": %s", where(element), parameter, text.text),
              errdetail("Its %s digit is \"%c\".", bad_version ? "version" : "variant",
                        bad_version ? core::version_digit(id) : core::variant_digit(id)),
-             errhint("Ids are UUIDs with a version digit from 1 to 8 and a variant digit of "
-                     "8, 9, a or b, or the nil or max UUID.")));
+             errhint(ID_PATTERN_HINT)));
+}
+
+void raise_not_an_array() {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("parameter \"cells\" must be a JSON array"), errhint(BATCH_KEYS_HINT)));
+}
+
+void raise_not_an_object(int element) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("%selement must be a JSON object", where(element)),
+                    errhint(BATCH_KEYS_HINT)));
+}
+
+void raise_unknown_key(int element, std::string_view key) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("%sunknown key %s", where(element), quoted(key)),
+                    errhint(BATCH_KEYS_HINT)));
+}
+
+void raise_not_a_string(int element, const char *key, bool null_allowed) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("%s\"%s\" must be a JSON string%s", where(element), key,
+                           null_allowed ? " or null" : "")));
+}
+
+void raise_malformed_id(int element, std::string_view text) {
+    // The SQLSTATE and message of PostgreSQL's own uuid input, as the single call gets them.
+    ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+                    errmsg("%sinvalid input syntax for type uuid: %s", where(element), quoted(text)),
+                    errhint("Ids in a batch are written as 36 characters: 8-4-4-4-12 hex digits.")));
 }
 
 void raise_list_not_found(const IdBytes &list) {
@@ -47,26 +95,28 @@ void raise_list_not_found(const IdBytes &list) {
                     errdetail(NOT_VISIBLE_DETAIL)));
 }
 
-void raise_column_not_found(const IdBytes &list, const IdBytes &column) {
+void raise_column_not_found(const IdBytes &list, const IdBytes &column, int element) {
     const IdText list_text(list), column_text(column);
     ereport(ERROR, (errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-                    errmsg("column %s does not exist in list %s", column_text.text, list_text.text),
+                    errmsg("%scolumn %s does not exist in list %s", where(element),
+                           column_text.text, list_text.text),
                     errdetail(NOT_VISIBLE_DETAIL),
                     errhint("Take column ids from the list's own columns.")));
 }
 
-void raise_not_company_column(const IdBytes &column, const char *subject) {
+void raise_not_company_column(const IdBytes &column, const char *subject, int element) {
     const IdText column_text(column);
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("column %s is not a company column", column_text.text),
+                    errmsg("%scolumn %s is not a company column", where(element), column_text.text),
                     errdetail("Its subject is \"%s\"; cell_upsert writes company cells only.",
                               subject)));
 }
 
-void raise_row_not_found(const IdBytes &list, const IdBytes &row) {
+void raise_row_not_found(const IdBytes &list, const IdBytes &row, int element) {
     const IdText list_text(list), row_text(row);
     ereport(ERROR, (errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-                    errmsg("row %s does not exist in list %s", row_text.text, list_text.text),
+                    errmsg("%srow %s does not exist in list %s", where(element), row_text.text,
+                           list_text.text),
                     errdetail(NOT_VISIBLE_DETAIL),
                     errhint("Take row ids from the list's own company rows.")));
 }
@@ -74,7 +124,7 @@ void raise_row_not_found(const IdBytes &list, const IdBytes &row) {
 void raise_concurrent_change(const IdBytes &list) {
     const IdText list_text(list);
     ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-                    errmsg("list %s changed while the cell was written", list_text.text),
+                    errmsg("list %s changed during the write", list_text.text),
                     errhint("Retry the call.")));
 }
 

@@ -1,5 +1,10 @@
 // Every error the extension raises: SQLSTATE, message, detail and hint in one place.
+//
+// Errors about one element of a cell_upsert_many batch take its position (from 0, as in the
+// JSON array) and prefix the message with "cells[N]: "; kNoElement leaves it out.
 #pragma once
+
+#include <string_view>
 
 #include "../core/id_rules.h"
 #include "pg_headers.h"
@@ -7,22 +12,31 @@
 namespace cellupsert::pg {
 
 using core::IdBytes;
+constexpr int kNoElement = -1;
 
 [[noreturn]] void raise_internal(const char *function_name, const char *what);
 
 // Arguments.
-[[noreturn]] void raise_null_argument(const char *parameter);
-[[noreturn]] void raise_invalid_id(const char *parameter, const IdBytes &id, core::IdVerdict verdict);
+[[noreturn]] void raise_null_argument(const char *parameter, int element = kNoElement);
+[[noreturn]] void raise_invalid_id(const char *parameter, const IdBytes &id, core::IdVerdict verdict,
+                                   int element = kNoElement);
+
+// The elements of a batch, as JSON.
+[[noreturn]] void raise_not_an_array();
+[[noreturn]] void raise_not_an_object(int element);
+[[noreturn]] void raise_unknown_key(int element, std::string_view key);
+[[noreturn]] void raise_not_a_string(int element, const char *key, bool null_allowed);
+[[noreturn]] void raise_malformed_id(int element, std::string_view text);
 
 // Lookups. The messages are the same whether an id does not exist or is hidden from the
 // caller by row-level security, so that they reveal nothing about other tenants.
 [[noreturn]] void raise_list_not_found(const IdBytes &list);
-[[noreturn]] void raise_column_not_found(const IdBytes &list, const IdBytes &column);
-[[noreturn]] void raise_not_company_column(const IdBytes &column, const char *subject);
-[[noreturn]] void raise_row_not_found(const IdBytes &list, const IdBytes &row);
+[[noreturn]] void raise_column_not_found(const IdBytes &list, const IdBytes &column, int element);
+[[noreturn]] void raise_not_company_column(const IdBytes &column, const char *subject, int element);
+[[noreturn]] void raise_row_not_found(const IdBytes &list, const IdBytes &row, int element);
 [[noreturn]] void raise_concurrent_change(const IdBytes &list);
 
-// The application's list tables, checked once per backend before planning.
+// The application's list tables, checked before planning.
 [[noreturn]] void raise_missing_table(const char *schema, const char *table);
 [[noreturn]] void raise_missing_column(const char *schema, const char *table, const char *column);
 

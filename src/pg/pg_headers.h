@@ -10,6 +10,9 @@ extern "C" {
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/uuid.h"
 }

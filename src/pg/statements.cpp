@@ -6,11 +6,12 @@ namespace cellupsert::pg {
 namespace {
 
 // Every relation, function and operator is schema-qualified: the caller's search_path
-// must not be able to redirect any of it. %1$s is the quoted schema of the extension.
-constexpr char kUpsertSql[] =
+// must not be able to redirect any of it. In the texts, %1$s is the quoted schema of the
+// extension and %2$s, %3$s, %4$s the provenance parts (empty on tables without them).
+constexpr char kCellUpsertSql[] =
     "INSERT INTO %1$s.list_company_cells"
-    " (list_id, column_id, company_row_id, value, status, created_at, updated_at)"
-    " SELECT l.id, c.id, r.id, $4, 'complete'::pg_catalog.text, pg_catalog.now(), pg_catalog.now()"
+    " (list_id, column_id, company_row_id, value, status, created_at, updated_at%2$s)"
+    " SELECT l.id, c.id, r.id, $4, 'complete'::pg_catalog.text, pg_catalog.now(), pg_catalog.now()%3$s"
     " FROM %1$s.lists l"
     " JOIN %1$s.list_columns c ON c.list_id OPERATOR(pg_catalog.=) l.id"
     " JOIN %1$s.list_companies r ON r.list_id OPERATOR(pg_catalog.=) l.id"
@@ -18,11 +19,11 @@ constexpr char kUpsertSql[] =
     " AND c.id OPERATOR(pg_catalog.=) $3"
     " AND c.subject OPERATOR(pg_catalog.=) 'company'::pg_catalog.text"
     " AND r.id OPERATOR(pg_catalog.=) $2"
-    // Citus refuses non-immutable expressions here: the new time comes through EXCLUDED.
+    // Citus refuses non-immutable expressions here: the new values come through EXCLUDED.
     " ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE"
-    " SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at";
+    " SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at%4$s";
 
-constexpr char kDiagnoseSql[] =
+constexpr char kCellDiagnoseSql[] =
     "SELECT"
     " EXISTS (SELECT FROM %1$s.lists l WHERE l.id OPERATOR(pg_catalog.=) $1),"
     " (SELECT c.subject FROM %1$s.list_columns c"
@@ -30,7 +31,61 @@ constexpr char kDiagnoseSql[] =
     " EXISTS (SELECT FROM %1$s.list_companies r"
     "   WHERE r.list_id OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) $2)";
 
-// The tables and columns the statements use; nullptr ends each list.
+constexpr char kBatchUpsertSql[] =
+    "INSERT INTO %1$s.list_company_cells"
+    " (list_id, column_id, company_row_id, value, status, created_at, updated_at%2$s)"
+    " SELECT l.id, c.id, r.id, u.val, 'complete'::pg_catalog.text, pg_catalog.now(), pg_catalog.now()%3$s"
+    " FROM pg_catalog.unnest($2, $3, $4) AS u (row_id, col_id, val)"
+    " JOIN %1$s.lists l ON l.id OPERATOR(pg_catalog.=) $1"
+    " JOIN %1$s.list_columns c ON c.list_id OPERATOR(pg_catalog.=) l.id"
+    "  AND c.id OPERATOR(pg_catalog.=) u.col_id"
+    "  AND c.subject OPERATOR(pg_catalog.=) 'company'::pg_catalog.text"
+    " JOIN %1$s.list_companies r ON r.list_id OPERATOR(pg_catalog.=) l.id"
+    "  AND r.id OPERATOR(pg_catalog.=) u.row_id"
+    " ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE"
+    " SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at%4$s";
+
+constexpr char kBatchFindFailureSql[] =
+    "SELECT u.position, u.row_id, u.col_id"
+    " FROM pg_catalog.unnest($2, $3, $4) AS u (row_id, col_id, position)"
+    " WHERE NOT EXISTS (SELECT FROM %1$s.lists l"
+    "  JOIN %1$s.list_columns c ON c.list_id OPERATOR(pg_catalog.=) l.id"
+    "  JOIN %1$s.list_companies r ON r.list_id OPERATOR(pg_catalog.=) l.id"
+    "  WHERE l.id OPERATOR(pg_catalog.=) $1"
+    "  AND c.id OPERATOR(pg_catalog.=) u.col_id"
+    "  AND c.subject OPERATOR(pg_catalog.=) 'company'::pg_catalog.text"
+    "  AND r.id OPERATOR(pg_catalog.=) u.row_id)"
+    " ORDER BY u.position LIMIT 1";
+
+// Provenance: who made a manual edit and when, on tables that have the three columns. The
+// editor is the "sub" claim PostgREST puts in request.jwt.claims, else the current role;
+// computed once per statement (an uncorrelated subquery), not once per cell.
+constexpr char kProvenanceColumns[] = ", source, edited_by, edited_at";
+constexpr char kProvenanceValues[] =
+    ", 'manual'::pg_catalog.text,"
+    " (SELECT COALESCE(CASE WHEN s.claims OPERATOR(pg_catalog.<>) ''::pg_catalog.text"
+    "   THEN s.claims::pg_catalog.jsonb OPERATOR(pg_catalog.->>) 'sub'::pg_catalog.text END,"
+    "  CURRENT_USER::pg_catalog.text)"
+    "  FROM (SELECT pg_catalog.current_setting('request.jwt.claims', true) AS claims) s),"
+    " pg_catalog.now()";
+constexpr char kProvenanceSet[] =
+    ", source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at";
+constexpr const char *kProvenanceColumnNames[] = {"source", "edited_by", "edited_at"};
+
+struct StatementText {
+    const char *sql;
+    int nargs;
+    Oid argtypes[4];
+};
+constexpr StatementText kStatements[] = {
+    {kCellUpsertSql, 4, {UUIDOID, UUIDOID, UUIDOID, TEXTOID}},
+    {kCellDiagnoseSql, 3, {UUIDOID, UUIDOID, UUIDOID}},
+    {kBatchUpsertSql, 4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID}},
+    {kBatchFindFailureSql, 4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, INT4ARRAYOID}},
+};
+constexpr int kStatementCount = sizeof kStatements / sizeof kStatements[0];
+
+// The tables and columns every statement needs; nullptr ends each list.
 struct TableUse {
     const char *table;
     const char *columns[8];
@@ -43,62 +98,121 @@ constexpr TableUse kTablesUsed[] = {
      {"list_id", "column_id", "company_row_id", "value", "status", "created_at", "updated_at",
       nullptr}},
 };
+constexpr int kTableCount = sizeof kTablesUsed / sizeof kTablesUsed[0];
+constexpr int kCellsTable = kTableCount - 1;
+
+// What the plans were prepared for. Two fields identify it: the schema (from the calling
+// function, remembered per function oid so that no call looks up the catalog) and the shape
+// of the tables (their oids, and whether the cells have provenance columns).
+struct TablesShape {
+    Oid table_oids[kTableCount];
+    bool with_provenance;
+};
 
 struct PlanCache {
-    Oid function_oid;
-    CellPlans plans;
+    Oid schema_oid;
+    Oid function_oids[2];  // the functions seen calling for this schema
+    TablesShape shape;
+    bool shape_may_have_changed;  // set by the relcache callback
+    SPIPlanPtr plans[kStatementCount];
 };
-PlanCache cache = {InvalidOid, {nullptr, nullptr}};
+PlanCache cache;
+bool callback_registered = false;
+
+// Any invalidation of one of the list tables (DDL, but also ANALYZE) makes the next call
+// check the tables' shape again; InvalidOid means "every relation".
+void on_relcache_invalidation(Datum, Oid relation_oid) {
+    for (Oid oid : cache.shape.table_oids)
+        if (relation_oid == InvalidOid || relation_oid == oid) cache.shape_may_have_changed = true;
+}
+
+bool has_column(Oid table_oid, const char *column) {
+    return get_attnum(table_oid, column) != InvalidAttrNumber;
+}
 
 // Raises 42P01 / 42703 naming the first missing table or column, instead of a parse error
-// on a statement the caller never wrote.
-void check_tables_exist(Oid schema_oid, const char *schema) {
-    for (const TableUse &use : kTablesUsed) {
-        const Oid table_oid = get_relname_relid(use.table, schema_oid);
-        if (!OidIsValid(table_oid)) raise_missing_table(schema, use.table);
+// on a statement the caller never wrote. Provenance is all three columns or none.
+TablesShape read_tables_shape(Oid schema_oid) {
+    const char *schema = get_namespace_name(schema_oid);
+    TablesShape shape;
+    for (int t = 0; t < kTableCount; ++t) {
+        const TableUse &use = kTablesUsed[t];
+        shape.table_oids[t] = get_relname_relid(use.table, schema_oid);
+        if (!OidIsValid(shape.table_oids[t])) raise_missing_table(schema, use.table);
         for (const char *const *column = use.columns; *column; ++column)
-            if (get_attnum(table_oid, *column) == InvalidAttrNumber)
+            if (!has_column(shape.table_oids[t], *column))
                 raise_missing_column(schema, use.table, *column);
     }
+    const Oid cells_oid = shape.table_oids[kCellsTable];
+    int provenance_columns = 0;
+    for (const char *column : kProvenanceColumnNames) provenance_columns += has_column(cells_oid, column);
+    if (provenance_columns != 0 && provenance_columns != 3)
+        for (const char *column : kProvenanceColumnNames)
+            if (!has_column(cells_oid, column))
+                raise_missing_column(schema, kTablesUsed[kCellsTable].table, column);
+    shape.with_provenance = provenance_columns == 3;
+    return shape;
 }
 
-SPIPlanPtr prepare(const char *sql_format, const char *quoted_schema, int nargs, Oid *argtypes) {
-    const char *sql = psprintf(sql_format, quoted_schema);
-    SPIPlanPtr plan = SPI_prepare(sql, nargs, argtypes);
-    if (plan == nullptr)
-        elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-    return plan;
-}
-
-void keep(SPIPlanPtr plan) {
-    if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
+bool same_shape(const TablesShape &a, const TablesShape &b) {
+    return memcmp(a.table_oids, b.table_oids, sizeof a.table_oids) == 0 &&
+           a.with_provenance == b.with_provenance;
 }
 
 void forget_plans() {
-    if (cache.plans.upsert) SPI_freeplan(cache.plans.upsert);
-    if (cache.plans.diagnose) SPI_freeplan(cache.plans.diagnose);
-    cache = {InvalidOid, {nullptr, nullptr}};
+    for (SPIPlanPtr &plan : cache.plans) {
+        if (plan) SPI_freeplan(plan);
+        plan = nullptr;
+    }
+}
+
+// Makes the cache describe the schema of this function and the current shape of its tables.
+void refresh_cache(Oid function_oid) {
+    if (!callback_registered) {
+        CacheRegisterRelcacheCallback(on_relcache_invalidation, (Datum)0);
+        callback_registered = true;
+    }
+    const bool known_function =
+        function_oid == cache.function_oids[0] || function_oid == cache.function_oids[1];
+    const Oid schema_oid = known_function ? cache.schema_oid : get_func_namespace(function_oid);
+    const bool same_schema = schema_oid == cache.schema_oid;
+
+    const TablesShape shape = read_tables_shape(schema_oid);
+    // The plans survive an invalidation that changed nothing (ANALYZE, a policy change: the
+    // plan cache itself re-plans for those); they are dropped when the shape changed.
+    if (!same_schema || !same_shape(shape, cache.shape)) forget_plans();
+    if (!same_schema) cache.function_oids[0] = cache.function_oids[1] = InvalidOid;
+    if (!known_function) {
+        cache.function_oids[1] = cache.function_oids[0];
+        cache.function_oids[0] = function_oid;
+    }
+    cache.schema_oid = schema_oid;
+    cache.shape = shape;
+    cache.shape_may_have_changed = false;
+}
+
+SPIPlanPtr prepare(Statement statement) {
+    const StatementText &text = kStatements[static_cast<int>(statement)];
+    const bool provenance = cache.shape.with_provenance;
+    const char *sql = psprintf(text.sql, quote_identifier(get_namespace_name(cache.schema_oid)),
+                               provenance ? kProvenanceColumns : "",
+                               provenance ? kProvenanceValues : "", provenance ? kProvenanceSet : "");
+    SPIPlanPtr plan = SPI_prepare(sql, text.nargs, const_cast<Oid *>(text.argtypes));
+    if (plan == nullptr)
+        elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+    if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
+    return plan;
 }
 
 }  // namespace
 
-const CellPlans &cell_plans(Oid function_oid) {
-    if (function_oid == cache.function_oid) return cache.plans;
-
-    forget_plans();
-    const Oid schema_oid = get_func_namespace(function_oid);
-    const char *schema = get_namespace_name(schema_oid);
-    check_tables_exist(schema_oid, schema);
-
-    const char *quoted_schema = quote_identifier(schema);
-    Oid argtypes[] = {UUIDOID, UUIDOID, UUIDOID, TEXTOID};
-    SPIPlanPtr upsert = prepare(kUpsertSql, quoted_schema, 4, argtypes);
-    SPIPlanPtr diagnose = prepare(kDiagnoseSql, quoted_schema, 3, argtypes);
-    // Kept only once both are prepared, so that an error above leaks nothing.
-    keep(upsert);
-    keep(diagnose);
-    cache = {function_oid, {upsert, diagnose}};
-    return cache.plans;
+SPIPlanPtr statement_plan(Oid function_oid, Statement statement) {
+    const bool known_function =
+        function_oid == cache.function_oids[0] || function_oid == cache.function_oids[1];
+    if (!known_function || cache.shape_may_have_changed) refresh_cache(function_oid);
+    SPIPlanPtr &plan = cache.plans[static_cast<int>(statement)];
+    if (plan == nullptr) plan = prepare(statement);
+    return plan;
 }
 
 }  // namespace cellupsert::pg

@@ -5,20 +5,26 @@
 
 namespace cellupsert::pg {
 
-// Parameters of both plans: $1 list, $2 row, $3 col (uuid), and for the upsert $4 val (text).
-struct CellPlans {
-    // Checks the list, the column (of the list, subject company) and the row (of the list),
-    // as the caller sees them, and upserts the cell, in one statement: it processes one row,
-    // or none when a check fails.
-    SPIPlanPtr upsert;
-    // Run only after the upsert processed nothing: one row (list_found bool,
-    // column_subject text, row_found bool) telling which check failed.
-    SPIPlanPtr diagnose;
+enum class Statement {
+    // $1 list, $2 row, $3 col (uuid), $4 val (text). Checks the list, the column (of the list,
+    // subject company) and the row (of the list), as the caller sees them, and upserts the
+    // cell, in one statement: it processes one row, or none when a check fails.
+    cell_upsert,
+    // $1 list, $2 row, $3 col. Run only after a write that processed too little: one row
+    // (list_found bool, column_subject text, row_found bool) telling which check failed.
+    cell_diagnose,
+    // $1 list, $2 rows uuid[], $3 cols uuid[], $4 vals text[]: cell_upsert for every element,
+    // in one statement. The (col, row) pairs must be distinct.
+    batch_upsert,
+    // $1 list, $2 rows uuid[], $3 cols uuid[], $4 positions int4[]: the first element (by
+    // position) that fails a check, as (position int4, row uuid, col uuid); no row if none.
+    batch_find_failure,
 };
 
-// The plans for the list tables in the schema of the calling function. The first call in a
-// backend (or after the extension was re-created) checks that the tables and columns exist
-// and prepares the plans. Call it between SPI_connect and SPI_finish.
-const CellPlans &cell_plans(Oid function_oid);
+// The plan of a statement on the list tables in the schema of the calling function. The
+// first use in a backend checks that the tables and columns exist and prepares the plans;
+// after DDL on the list tables they are checked again, and re-prepared if the shape changed
+// (e.g. the provenance columns were added). Call it between SPI_connect and SPI_finish.
+SPIPlanPtr statement_plan(Oid function_oid, Statement statement);
 
 }  // namespace cellupsert::pg

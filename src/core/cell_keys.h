@@ -1,0 +1,23 @@
+// Batch edits: which elements of a batch are written when a (column, row) pair repeats.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "id_rules.h"
+
+namespace cellupsert::core {
+
+// A cell's key in the order of the cell table's primary key (after list_id).
+struct CellKey {
+    IdBytes column;
+    IdBytes row;
+};
+
+// For each distinct key of keys[0..n), keeps its last occurrence: the batch's "last one wins".
+// Writes the kept positions to kept[0..result), ordered by key (the primary key's order, so
+// the writes walk the index in order), and returns how many were kept. kept must hold n
+// entries. Allocates nothing and cannot throw.
+std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t *kept) noexcept;
+
+}  // namespace cellupsert::core
