@@ -1,4 +1,5 @@
--- The canonical list tables used by cellupsert, for the application's migrations.
+-- The canonical list tables used by cellupsert (as of 1.1), for the application's migrations.
+-- Tables created from an earlier version: apply cellupsert_list_tables--A--B.sql in order.
 -- Names are unqualified: run this with search_path set to the schema the extension is
 -- installed in. Every key includes list_id, so the same schema can be distributed by
 -- list_id (Citus) without change. Row-level security is enabled on every table and no
@@ -38,6 +39,11 @@ CREATE TABLE list_company_cells (
     error          text,
     created_at     timestamptz NOT NULL DEFAULT now(),
     updated_at     timestamptz NOT NULL DEFAULT now(),
+    -- Provenance: cell_upsert and cell_upsert_many write 'manual', who (the JWT "sub" claim,
+    -- else the role) and when; other writers keep the default.
+    source         text NOT NULL DEFAULT 'enrichment' CHECK (source IN ('enrichment', 'manual')),
+    edited_by      text,
+    edited_at      timestamptz,
     PRIMARY KEY (list_id, column_id, company_row_id),
     FOREIGN KEY (list_id, column_id) REFERENCES list_columns (list_id, id) ON DELETE CASCADE,
     FOREIGN KEY (list_id, company_row_id) REFERENCES list_companies (list_id, id) ON DELETE CASCADE

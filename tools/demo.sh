@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 . tools/lib.sh
 install_packages
 build_and_install
-exec pg_virtualenv -t -v 15 psql -X -v ON_ERROR_STOP=0 -f tools/demo.sql
+PGPORT=$(free_port) exec pg_virtualenv -t -v 15 psql -X -v ON_ERROR_STOP=0 -f tools/demo.sql

@@ -34,3 +34,13 @@ build_and_install() {
     echo "== building and installing the extension"
     make -s -j2 >/dev/null && as_root make -s install >/dev/null
 }
+
+# A free TCP port on localhost, picked at random so that throwaway servers started side by
+# side (pg_virtualenv -t only knows its own clusters) do not collide.
+free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 20000))
+        (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+    done
+}

@@ -11,4 +11,9 @@ Datum cell_upsert(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cell_upsert", cellupsert::pg::cell_upsert_body, fcinfo);
 }
 
+PG_FUNCTION_INFO_V1(cell_upsert_many);
+Datum cell_upsert_many(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_upsert_many", cellupsert::pg::cell_upsert_many_body, fcinfo);
+}
+
 }  // extern "C"

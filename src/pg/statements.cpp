@@ -35,7 +35,8 @@ constexpr char kBatchUpsertSql[] =
     "INSERT INTO %1$s.list_company_cells"
     " (list_id, column_id, company_row_id, value, status, created_at, updated_at%2$s)"
     " SELECT l.id, c.id, r.id, u.val, 'complete'::pg_catalog.text, pg_catalog.now(), pg_catalog.now()%3$s"
-    " FROM pg_catalog.unnest($2, $3, $4) AS u (row_id, col_id, val)"
+    " FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))"
+    "  AS u (row_id, col_id, val)"
     " JOIN %1$s.lists l ON l.id OPERATOR(pg_catalog.=) $1"
     " JOIN %1$s.list_columns c ON c.list_id OPERATOR(pg_catalog.=) l.id"
     "  AND c.id OPERATOR(pg_catalog.=) u.col_id"
@@ -47,7 +48,8 @@ constexpr char kBatchUpsertSql[] =
 
 constexpr char kBatchFindFailureSql[] =
     "SELECT u.position, u.row_id, u.col_id"
-    " FROM pg_catalog.unnest($2, $3, $4) AS u (row_id, col_id, position)"
+    " FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))"
+    "  AS u (row_id, col_id, position)"
     " WHERE NOT EXISTS (SELECT FROM %1$s.lists l"
     "  JOIN %1$s.list_columns c ON c.list_id OPERATOR(pg_catalog.=) l.id"
     "  JOIN %1$s.list_companies r ON r.list_id OPERATOR(pg_catalog.=) l.id"

@@ -18,13 +18,13 @@ SELECT e.extversion, n.nspname AS schema, e.extrelocatable
 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 WHERE e.extname = 'cellupsert';
 
--- The signature PostgREST and SQL callers rely on: names, default, result, VOLATILE,
+-- The signatures PostgREST and SQL callers rely on: names, defaults, results, VOLATILE,
 -- SECURITY INVOKER, not STRICT.
 SELECT p.oid::regprocedure AS function,
        pg_get_function_arguments(p.oid) AS arguments,
        pg_get_function_result(p.oid) AS result,
        p.provolatile, p.prosecdef, p.proisstrict, p.proparallel
-FROM pg_proc p WHERE p.proname = 'cell_upsert';
+FROM pg_proc p WHERE p.pronamespace = 'app'::regnamespace ORDER BY p.proname;
 
 -- No list tables in the schema yet: the first call names what is missing.
 SELECT app.cell_upsert(:list1, :row1, :col1, 'x');

@@ -1,0 +1,80 @@
+#include "batch_input.h"
+
+#include <string_view>
+
+#include "errors.h"
+
+namespace cellupsert::pg {
+namespace {
+
+constexpr const char *kKeys[] = {"row", "col", "val"};
+
+const JsonbValue *find_key(JsonbContainer *object, const char *key, JsonbValue *buffer) {
+    return getKeyJsonValueFromContainer(object, key, strlen(key), buffer);
+}
+
+std::string_view string_of(const JsonbValue *value) {
+    return std::string_view(value->val.string.val, value->val.string.len);
+}
+
+void read_id(const JsonbValue *value, int element, const char *key, core::IdBytes &id) {
+    if (value == nullptr || value->type == jbvNull) raise_null_argument(key, element);
+    if (value->type != jbvString) raise_not_a_string(element, key, false);
+    if (!core::parse_id_text(string_of(value), id)) raise_malformed_id(element, string_of(value));
+    const core::IdVerdict verdict = core::check_id(id);
+    if (verdict != core::IdVerdict::accepted) raise_invalid_id(key, id, verdict, element);
+}
+
+[[noreturn]] void raise_first_unknown_key(JsonbContainer *object, int element) {
+    JsonbIterator *it = JsonbIteratorInit(object);
+    JsonbValue token_value;
+    for (JsonbIteratorToken token; (token = JsonbIteratorNext(&it, &token_value, true)) != WJB_DONE;) {
+        if (token != WJB_KEY) continue;
+        const std::string_view key = string_of(&token_value);
+        if (key != kKeys[0] && key != kKeys[1] && key != kKeys[2]) raise_unknown_key(element, key);
+    }
+    elog(ERROR, "cells[%d]: no unknown key found", element);
+}
+
+}  // namespace
+
+BatchInput read_batch_input(Jsonb *cells) {
+    if (JB_ROOT_IS_SCALAR(cells) || !JB_ROOT_IS_ARRAY(cells)) raise_not_an_array();
+    BatchInput input;
+    input.count = JB_ROOT_COUNT(cells);
+    input.keys = static_cast<core::CellKey *>(palloc(sizeof(core::CellKey) * input.count));
+    input.values = static_cast<Datum *>(palloc(sizeof(Datum) * input.count));
+    input.value_nulls = static_cast<bool *>(palloc(sizeof(bool) * input.count));
+
+    // Elements in order; objects come back as binary containers (skipNested), read by key.
+    JsonbIterator *it = JsonbIteratorInit(&cells->root);
+    JsonbValue element;
+    int i = 0;
+    for (JsonbIteratorToken token; (token = JsonbIteratorNext(&it, &element, true)) != WJB_DONE;) {
+        if (token != WJB_ELEM) continue;
+        if (element.type != jbvBinary || !JsonContainerIsObject(element.val.binary.data))
+            raise_not_an_object(i);
+        JsonbContainer *object = element.val.binary.data;
+        JsonbValue row_buffer, col_buffer, val_buffer;
+        const JsonbValue *row = find_key(object, "row", &row_buffer);
+        const JsonbValue *col = find_key(object, "col", &col_buffer);
+        const JsonbValue *val = find_key(object, "val", &val_buffer);
+        const int known = (row != nullptr) + (col != nullptr) + (val != nullptr);
+        if (static_cast<int>(JsonContainerSize(object)) != known) raise_first_unknown_key(object, i);
+
+        read_id(row, i, "row", input.keys[i].row);
+        read_id(col, i, "col", input.keys[i].column);
+        if (val != nullptr && val->type != jbvNull && val->type != jbvString)
+            raise_not_a_string(i, "val", true);
+        // As in cell_upsert: null, omitted and "" are all stored as NULL.
+        input.value_nulls[i] = val == nullptr || val->type == jbvNull || val->val.string.len == 0;
+        input.values[i] = input.value_nulls[i]
+                              ? (Datum)0
+                              : PointerGetDatum(cstring_to_text_with_len(val->val.string.val,
+                                                                         val->val.string.len));
+        ++i;
+    }
+    return input;
+}
+
+}  // namespace cellupsert::pg

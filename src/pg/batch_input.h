@@ -1,0 +1,21 @@
+// The cells argument of cell_upsert_many: a JSON array of {"row", "col", "val"} objects,
+// read and checked element by element before anything is written.
+#pragma once
+
+#include "../core/cell_keys.h"
+#include "pg_headers.h"
+
+namespace cellupsert::pg {
+
+struct BatchInput {
+    int count;
+    core::CellKey *keys;  // the ids of element i
+    Datum *values;        // its val as text, or (Datum)0 where value_nulls[i]
+    bool *value_nulls;    // val null, omitted or ""
+};
+
+// Raises 22023 (or 22004 for a null or missing id, 22P02 for an id that is not a UUID at
+// all) naming the first bad element.
+BatchInput read_batch_input(Jsonb *cells);
+
+}  // namespace cellupsert::pg
