@@ -71,3 +71,6 @@ COMMIT;
 
 -- The look-alike cells table was never written.
 SELECT count(*) AS lookalike_cells FROM regress_lookalike.list_company_cells;
+
+SET client_min_messages = warning;
+DROP SCHEMA regress_lookalike CASCADE;
