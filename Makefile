@@ -2,7 +2,7 @@
 EXTENSION = cellupsert
 MODULE_big = cellupsert
 OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/core/*.cpp src/pg/*.cpp)))
-DATA = $(wildcard sql/cellupsert--*.sql) sql/cellupsert_list_tables.sql
+DATA = $(wildcard sql/cellupsert--*.sql) $(wildcard sql/cellupsert_list_tables*.sql)
 PGFILEDESC = "cellupsert - validated manual edits of list cells"
 
 # pg_regress reads test/sql/X.sql and writes results/ here; expected/X.out is at the top.
