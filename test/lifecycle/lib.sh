@@ -3,10 +3,6 @@
 # shellcheck shell=bash
 set -euo pipefail
 
-# The staged install tools/test.sh makes; a script run by hand uses the same place.
-STAGE_DIR=${CELLUPSERT_STAGE_DIR:-$PWD/build/destdir}
-PG_BINDIR=$(pg_config --bindir)
-
 fail() {
     echo "FAIL: $*" >&2
     exit 1
@@ -70,8 +66,8 @@ new_db() {
     at_exit "dropdb --if-exists --force '$1'"
 }
 
-# Roles are cluster-wide: created if missing, dropped on exit (after the databases that
-# mention them, since cleanups run in reverse order).
+# Roles are cluster-wide: created if missing, dropped on exit. Call it before new_db, so that
+# the databases that mention the roles are dropped first (cleanups run in reverse order).
 new_roles() {
     local r
     for r in "$@"; do
