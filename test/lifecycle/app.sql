@@ -8,7 +8,7 @@ CREATE EXTENSION cellupsert SCHEMA app;
 SET search_path = app;
 \i sql/cellupsert_list_tables.sql
 
-ALTER TABLE list_company_cells ADD COLUMN edited_by name NOT NULL DEFAULT current_user;
+ALTER TABLE list_company_cells ADD COLUMN assigned_to name NOT NULL DEFAULT current_user;
 COMMENT ON TABLE lists IS 'company lists of the application';
 
 CREATE TABLE list_members (

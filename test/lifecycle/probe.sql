@@ -11,7 +11,7 @@
 SET ROLE regress_lifecycle_member;
 SELECT count(*) AS visible_lists FROM app.lists;
 SELECT app.cell_upsert(:list1, :row1, :col1, 'after restore');
-SELECT value, status, reasoning, edited_by FROM app.list_company_cells
+SELECT value, status, reasoning, assigned_to FROM app.list_company_cells
 WHERE list_id = :list1 AND company_row_id = :row1 AND column_id = :col1;
 SELECT app.cell_upsert(:list3, :row31, :col31, 'hidden list');
 \echo :SQLSTATE
