@@ -22,9 +22,15 @@ INSERT INTO evil.list_companies (list_id, id) VALUES
     (:list1, :row1), (:list1, :row2), (:list1, :missing), (:missing, :row1);
 INSERT INTO evil.list_company_cells (list_id, column_id, company_row_id, value, status)
 VALUES (:list1, :col1, :row1, 'fake', 'error');
--- Functions and operators: now() in 1999, lower() and upper() constant, and "=" on uuid,
--- text and boolean always true.
+-- Functions and operators: now() in 1999, lower(), upper() and current_setting() constant,
+-- "=" on uuid, text and boolean always true, "<>" on text always false, "->>" on jsonb
+-- constant.
 CREATE FUNCTION evil.now() RETURNS timestamptz LANGUAGE sql AS $$SELECT '1999-12-31 00:00+00'::timestamptz$$;
+CREATE FUNCTION evil.current_setting(text, boolean) RETURNS text LANGUAGE sql AS $$SELECT '{"sub": "evil"}'$$;
+CREATE FUNCTION evil.text_false(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT false';
+CREATE FUNCTION evil.jsonb_field(jsonb, text) RETURNS text LANGUAGE sql AS $$SELECT 'evil'$$;
+CREATE OPERATOR evil.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.text_false);
+CREATE OPERATOR evil.->> (LEFTARG = jsonb, RIGHTARG = text, FUNCTION = evil.jsonb_field);
 CREATE FUNCTION evil.lower(text) RETURNS text LANGUAGE sql AS $$SELECT 'evil'$$;
 CREATE FUNCTION evil.upper(text) RETURNS text LANGUAGE sql AS $$SELECT 'EVIL'$$;
 CREATE FUNCTION evil.uuid_true(uuid, uuid) RETURNS boolean LANGUAGE sql AS 'SELECT true';
@@ -44,6 +50,9 @@ CREATE FUNCTION evil_raise.uuid_eq(uuid, uuid) RETURNS boolean LANGUAGE sql AS $
 CREATE FUNCTION evil_raise.text_eq(text, text) RETURNS boolean LANGUAGE sql AS $$SELECT evil_raise.called('= (text)')$$;
 CREATE OPERATOR evil_raise.= (LEFTARG = uuid, RIGHTARG = uuid, FUNCTION = evil_raise.uuid_eq);
 CREATE OPERATOR evil_raise.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil_raise.text_eq);
+CREATE FUNCTION evil_raise.text_ne(text, text) RETURNS boolean LANGUAGE sql AS $$SELECT evil_raise.called('<> (text)')$$;
+CREATE FUNCTION evil_raise.current_setting(text, boolean) RETURNS text LANGUAGE sql AS $$SELECT evil_raise.called('current_setting()')::text$$;
+CREATE OPERATOR evil_raise.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = evil_raise.text_ne);
 
 GRANT USAGE ON SCHEMA evil, evil_raise TO PUBLIC;
 CREATE TEMP TABLE look_alikes_before AS
@@ -53,12 +62,13 @@ UNION ALL SELECT 'list_companies', md5(string_agg(x::text, ',' ORDER BY x::text)
 UNION ALL SELECT 'list_company_cells', md5(string_agg(x::text, ',' ORDER BY x::text)) FROM evil.list_company_cells x;
 CREATE TEMP TABLE hostile_results (
     label text, list_id uuid, column_id uuid, company_row_id uuid,
-    value text, status text, reasoning text, error text);
+    value text, status text, reasoning text, error text, source text, edited_by text);
 
 -- The traps are armed: under this search_path "=" and now() are the look-alikes.
 SET search_path = evil, pg_catalog;
 SELECT :list1::uuid = :missing::uuid AS uuid_eq, 'a'::text = 'b'::text AS text_eq,
-       now() < '2000-01-01' AS now_in_1999, lower('ABC') AS lower;
+       now() < '2000-01-01' AS now_in_1999, lower('ABC') AS lower,
+       current_setting('request.jwt.claims', true) AS claims, 'a'::text <> 'b'::text AS text_ne;
 
 -- The first call in this backend prepares the plans: under the look-alikes.
 \set label 'look-alikes first'
@@ -95,14 +105,17 @@ RESET search_path;
 SET search_path = app;
 
 -- The real tables got the cells, the same under every search_path.
-SELECT value, status, list_id = :list1 AS in_list1, company_row_id = :row1 AS row1
+SELECT value, status, list_id = :list1 AS in_list1, company_row_id = :row1 AS row1,
+       source, edited_by = current_user AS edited_by_caller
 FROM hostile_results WHERE label = 'normal' ORDER BY value;
 SELECT label, count(*) AS cells,
        count(*) FILTER (WHERE NOT EXISTS (
            SELECT FROM hostile_results n WHERE n.label = 'normal'
-             AND (n.list_id, n.column_id, n.company_row_id, n.value, n.status, n.reasoning, n.error)
+             AND (n.list_id, n.column_id, n.company_row_id, n.value, n.status, n.reasoning,
+                  n.error, n.source, n.edited_by)
                  IS NOT DISTINCT FROM (h.list_id, h.column_id, h.company_row_id, h.value,
-                                       h.status, h.reasoning, h.error))) AS differing
+                                       h.status, h.reasoning, h.error, h.source,
+                                       h.edited_by))) AS differing
 FROM hostile_results h GROUP BY label ORDER BY label;
 
 -- The look-alikes are untouched.
