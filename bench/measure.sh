@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${BENCH_SIZES:-2000 20000}      # company rows of the list (20 columns), one fixture each
+OTHER_LISTS=${BENCH_OTHER_LISTS:-0}   # other tenants' lists in the same tables (20 columns each)
 ROUNDS=${BENCH_ROUNDS:-5}             # in-server rounds
 CALLS=${BENCH_CALLS:-3000}            # in-server calls per method, workload and round
 BLOCK=${BENCH_BLOCK:-50}              # in-server calls per timed block; the methods alternate
@@ -101,7 +102,7 @@ pgbench_run() {
 first_size=1
 for rows in $SIZES; do
     echo "== rows=$rows: fixture"
-    psql_quiet -v rows="$rows" -f bench/sql/fixture.sql -f bench/sql/reference.sql \
+    psql_quiet -v rows="$rows" -v other_lists="$OTHER_LISTS" -f bench/sql/fixture.sql -f bench/sql/reference.sql \
                -f bench/sql/timing.sql
     if [ $first_size = 1 ]; then psql_quiet -f bench/sql/check_reference.sql; fi
 
@@ -128,6 +129,7 @@ psql_quiet -c "\\copy bench_results TO '$raw' CSV HEADER"
     psql -X -A -t -c "SELECT format('server %s, fsync=%s, shared_buffers=%s, extension_destdir=%s',
                           current_setting('server_version'), current_setting('fsync'),
                           current_setting('shared_buffers'), current_setting('extension_destdir'))"
+    echo "fixture: 1 list of 20 company columns and the rows below, $OTHER_LISTS other lists"
     echo "in-server: $ROUNDS rounds of $CALLS calls per method, in blocks of $BLOCK; end-to-end: $E2E_ROUNDS rounds of ${E2E_SECONDS}s, pgbench -M prepared -c 2, synchronous_commit=off"
     psql_quiet -f bench/sql/report.sql
 } | tee "$summary"
