@@ -32,7 +32,7 @@ trap drop_database EXIT
 export PGDATABASE=$DATABASE
 
 # One row per figure. measure: median us/call, mean us/call, calls (in-server);
-# latency ms, calls, inserts (end-to-end, mixed); tps, calls, inserts (end-to-end, separate).
+# latency ms, calls, inserts (end-to-end, interleaved); tps, calls, inserts (end-to-end, separate).
 psql_quiet -c "CREATE TABLE bench_results (rows int, way text, workload text, round int,
                    method text, measure text, value float8)"
 
@@ -64,8 +64,6 @@ in_server_script() {
 }
 
 # Columns 11..20 empty again and the dead rows gone: every pgbench run starts alike.
-new_cells_sql="SELECT count(*) FROM bench.list_company_cells
-               WHERE column_id IN (SELECT bench.id('20000000', c) FROM generate_series(11, 20) c)"
 reset_cells() {
     psql_quiet -c "DELETE FROM bench.list_company_cells
                    WHERE column_id IN (SELECT bench.id('20000000', c) FROM generate_series(11, 20) c)" \
@@ -109,17 +107,17 @@ for rows in $SIZES; do
     echo "== rows=$rows: in-server, $ROUNDS rounds of $CALLS calls per method and workload"
     in_server_script "$rows" | psql_quiet -o /dev/null
 
-    echo "== rows=$rows: end-to-end, $E2E_ROUNDS rounds of ${E2E_SECONDS}s, mixed and separate"
+    echo "== rows=$rows: end-to-end, $E2E_ROUNDS rounds of ${E2E_SECONDS}s, interleaved and separate"
     pgbench_run "$rows" warm-up 0 off 1 A B C
     for ((round = 1; round <= E2E_ROUNDS; round++)); do
-        pgbench_run "$rows" mixed "$round" off "$E2E_SECONDS" A B C
+        pgbench_run "$rows" interleaved "$round" off "$E2E_SECONDS" A B C
         for method in $(rotated "$round" A B C); do
             pgbench_run "$rows" separate "$round" off "$E2E_SECONDS" "$method"
         done
     done
     if [ $first_size = 1 ]; then
         echo "== rows=$rows: end-to-end, synchronous_commit=on, once"
-        pgbench_run "$rows" 'mixed, sync on' 1 on "$E2E_SECONDS" A B C
+        pgbench_run "$rows" 'interleaved, sync on' 1 on "$E2E_SECONDS" A B C
     fi
     first_size=0
 done
@@ -128,7 +126,7 @@ psql_quiet -c "\\copy bench_results TO '$raw' CSV HEADER"
 {
     psql -X -A -t -c "SELECT format('server %s, fsync=%s, shared_buffers=%s, extension_destdir=%s',
                           current_setting('server_version'), current_setting('fsync'),
-                          current_setting('shared_buffers'), current_setting('extension_destdir'))"
+                          current_setting('shared_buffers'), current_setting('extension_destdir', true))"
     echo "fixture: 1 list of 20 company columns and the rows below, $OTHER_LISTS other lists"
     echo "in-server: $ROUNDS rounds of $CALLS calls per method, in blocks of $BLOCK; end-to-end: $E2E_ROUNDS rounds of ${E2E_SECONDS}s, pgbench -M prepared -c 2, synchronous_commit=off"
     psql_quiet -f bench/sql/report.sql
