@@ -19,7 +19,7 @@ expect() {
 expect "$results/out.txt" 'reference check: B answers as A in all 16 cases'
 for line in '^100 +in-server +insert ' '^100 +in-server +overwrite ' '^100 +end-to-end +interleaved ' \
             '^100 +end-to-end +interleaved, sync on ' '^100 +end-to-end +separate ' '^100 +end-to-end +interleaved +ABC [0-9]+%' \
-            '^100 +in-server +1 ' '^in-server A/C <= 1.25 ' '^A faster than B'; do
+            '^100 +in-server +1 ' '^in-server A/C <= 1.25 ' '^A faster than B, in-server '; do
     expect "$summary" "$line"
 done
 # Every in-server figure of every method, workload and measure, and no NaN or empty value.
