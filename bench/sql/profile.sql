@@ -26,10 +26,11 @@ BEGIN
             ok := bench.cell_upsert_plpgsql(list, row_id, col_id, val);
         ELSIF method = 'C' THEN
             INSERT INTO bench.list_company_cells AS cell
-                (list_id, column_id, company_row_id, value, status)
-            VALUES (list, col_id, row_id, val, 'complete')
+                (list_id, column_id, company_row_id, value, status, source, edited_by, edited_at)
+            VALUES (list, col_id, row_id, val, 'complete', 'manual', current_user, now())
             ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE
-            SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at;
+            SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+                source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at;
         ELSE
             ok := row_id IS NOT NULL AND col_id IS NOT NULL;
         END IF;

@@ -68,9 +68,15 @@ BEGIN
                   HINT = 'Take row ids from the list''s own company rows.';
     END IF;
 
-    INSERT INTO bench.list_company_cells AS cell (list_id, column_id, company_row_id, value, status)
-    VALUES (list, col, "row", NULLIF(val, ''), 'complete')
+    -- Provenance: the editor is the JWT's "sub" claim (set by PostgREST), else the role.
+    INSERT INTO bench.list_company_cells AS cell
+        (list_id, column_id, company_row_id, value, status, source, edited_by, edited_at)
+    VALUES (list, col, "row", NULLIF(val, ''), 'complete', 'manual',
+            coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub',
+                     current_user),
+            now())
     ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE
-    SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at;
+    SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+        source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at;
     RETURN true;
 END $$;

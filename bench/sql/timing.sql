@@ -3,7 +3,8 @@
 -- burst of load on a shared machine hits all of them alike; the median block is the figure.
 -- The caller rolls the transaction back, so that every run starts from the same table.
 --
--- method:   A cell_upsert, B the PL/pgSQL reference, C the bare upsert, 0 the empty loop
+-- method:   A cell_upsert, B the PL/pgSQL reference, C the bare upsert (writing the same
+--           provenance, with current_user as the editor), 0 the empty loop
 --           (the same argument fetches and nothing else, subtracted by the report).
 -- workload: insert    each call writes a new cell (columns 11..20 are empty);
 --           overwrite each call overwrites a cell (columns 1..10 are filled);
@@ -63,10 +64,11 @@ BEGIN
             ELSIF m = 4 AND NOT guarded THEN
                 FOR k IN first_call .. last_call LOOP
                     INSERT INTO bench.list_company_cells AS cell
-                        (list_id, column_id, company_row_id, value, status)
-                    VALUES (list, col_ids[3 * k + 3], row_ids[3 * k + 3], val, 'complete')
+                        (list_id, column_id, company_row_id, value, status, source, edited_by, edited_at)
+                    VALUES (list, col_ids[3 * k + 3], row_ids[3 * k + 3], val, 'complete', 'manual', current_user, now())
                     ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE
-                    SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at;
+                    SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+                        source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at;
                 END LOOP;
             ELSIF m = 2 THEN
                 FOR k IN first_call .. last_call LOOP
@@ -88,10 +90,11 @@ BEGIN
                 FOR k IN first_call .. last_call LOOP
                     BEGIN
                         INSERT INTO bench.list_company_cells AS cell
-                            (list_id, column_id, company_row_id, value, status)
-                        VALUES (list, col_ids[3 * k + 3], row_ids[3 * k + 3], val, 'complete')
+                            (list_id, column_id, company_row_id, value, status, source, edited_by, edited_at)
+                        VALUES (list, col_ids[3 * k + 3], row_ids[3 * k + 3], val, 'complete', 'manual', current_user, now())
                         ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE
-                        SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at;
+                        SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+                            source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at;
                     EXCEPTION WHEN OTHERS THEN
                         errors[m] := errors[m] + 1;
                     END;

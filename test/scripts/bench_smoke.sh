@@ -16,7 +16,7 @@ failed=0
 expect() {
     grep -qE "$2" "$1" || { echo "missing in $(basename "$1"): $2"; failed=1; }
 }
-expect "$results/out.txt" 'reference check: B answers as A in all 16 cases'
+expect "$results/out.txt" 'reference check: B answers as A in all 18 cases'
 for line in '^100 +in-server +insert ' '^100 +in-server +overwrite ' '^100 +end-to-end +interleaved ' \
             '^100 +end-to-end +interleaved, sync on ' '^100 +end-to-end +separate ' '^100 +end-to-end +interleaved +ABC [0-9]+%' \
             '^100 +in-server +1 ' '^in-server A/C <= 1.25 ' '^A faster than B, in-server '; do
