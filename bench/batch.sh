@@ -29,7 +29,7 @@ raw=bench/results/batch-$stamp.csv
 work=$(mktemp -d)
 trap 'rm -rf "$work"; declare -F stop_server >/dev/null && stop_server' EXIT
 db=cellupsert_batch_bench
-psql -qX -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+psql -qX -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 export PGDATABASE=$db
 psql -qX -v ON_ERROR_STOP=1 -v rows="$rows" -f bench/sql/batch_fixture.sql
 
