@@ -4,6 +4,7 @@
 // that the column and the row belong to the list and upserts the cell, as the caller.
 // Only when that statement writes nothing does a second query find out which check failed.
 #include "cell_checks.h"
+#include "editor.h"
 #include "errors.h"
 #include "functions.h"
 #include "statements.h"
@@ -11,7 +12,7 @@
 namespace cellupsert::pg {
 namespace {
 
-enum Arg { kList, kRow, kCol, kVal };
+enum Param { kList, kRow, kCol, kVal, kEditor };
 
 // NULL and '' are both stored as NULL; anything else byte for byte, without detoasting it here.
 bool value_is_null(FunctionCallInfo fcinfo) {
@@ -22,19 +23,20 @@ bool value_is_null(FunctionCallInfo fcinfo) {
 
 Datum cell_upsert_body(PG_FUNCTION_ARGS) {
     const Oid function_oid = fcinfo->flinfo->fn_oid;
-    Datum values[4];
+    Datum values[5];
     values[kList] = id_argument(fcinfo, kList, "list");
     values[kRow] = id_argument(fcinfo, kRow, "row");
     values[kCol] = id_argument(fcinfo, kCol, "col");
     const bool null_value = value_is_null(fcinfo);
     values[kVal] = null_value ? (Datum)0 : PG_GETARG_DATUM(kVal);
-    const char nulls[4] = {' ', ' ', ' ', null_value ? 'n' : ' '};
+    char nulls[5] = {' ', ' ', ' ', null_value ? 'n' : ' ', ' '};
 
     SPI_connect();
     // A second attempt only when the first lost a race with the creation of what it checks.
     for (int attempt = 1;; ++attempt) {
-        const int rc = SPI_execute_plan(statement_plan(function_oid, Statement::cell_upsert),
-                                        values, nulls, false, 0);
+        SPIPlanPtr upsert = statement_plan(function_oid, Statement::cell_upsert);
+        bind_editor(values[kEditor], nulls[kEditor]);
+        const int rc = SPI_execute_plan(upsert, values, nulls, false, 0);
         if (rc != SPI_OK_INSERT) elog(ERROR, "cell upsert returned %s", SPI_result_code_string(rc));
         if (SPI_processed == 1) break;
         raise_failed_check(function_oid, values[kList], values[kRow], values[kCol], kNoElement);

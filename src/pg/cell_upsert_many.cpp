@@ -6,6 +6,7 @@
 // the first refused element and the error names it; the error undoes the partial write.
 #include "batch_input.h"
 #include "cell_checks.h"
+#include "editor.h"
 #include "errors.h"
 #include "functions.h"
 #include "statements.h"
@@ -88,11 +89,13 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
     const BatchArrays arrays = to_arrays(input, kept, count);
 
     SPI_connect();
-    Datum args[] = {list, arrays.rows, arrays.cols, arrays.values};
+    Datum args[] = {list, arrays.rows, arrays.cols, arrays.values, (Datum)0};
+    char nulls[] = {' ', ' ', ' ', ' ', ' '};
     // A second attempt only when the first lost a race with the creation of what it checks.
     for (int attempt = 1;; ++attempt) {
-        const int rc = SPI_execute_plan(statement_plan(function_oid, Statement::batch_upsert),
-                                        args, nullptr, false, 0);
+        SPIPlanPtr upsert = statement_plan(function_oid, Statement::batch_upsert);
+        bind_editor(args[4], nulls[4]);
+        const int rc = SPI_execute_plan(upsert, args, nulls, false, 0);
         if (rc != SPI_OK_INSERT) elog(ERROR, "batch upsert returned %s", SPI_result_code_string(rc));
         if (SPI_processed == static_cast<uint64>(count)) break;
         raise_first_refused(function_oid, list, arrays);

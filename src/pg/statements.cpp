@@ -59,17 +59,10 @@ constexpr char kBatchFindFailureSql[] =
     "  AND r.id OPERATOR(pg_catalog.=) u.row_id)"
     " ORDER BY u.position LIMIT 1";
 
-// Provenance: who made a manual edit and when, on tables that have the three columns. The
-// editor is the "sub" claim PostgREST puts in request.jwt.claims, else the current role;
-// computed once per statement (an uncorrelated subquery), not once per cell.
+// Provenance: who made a manual edit ($5, bound by bind_editor) and when, on tables that have
+// the three columns.
 constexpr char kProvenanceColumns[] = ", source, edited_by, edited_at";
-constexpr char kProvenanceValues[] =
-    ", 'manual'::pg_catalog.text,"
-    " (SELECT COALESCE(CASE WHEN s.claims OPERATOR(pg_catalog.<>) ''::pg_catalog.text"
-    "   THEN s.claims::pg_catalog.jsonb OPERATOR(pg_catalog.->>) 'sub'::pg_catalog.text END,"
-    "  CURRENT_USER::pg_catalog.text)"
-    "  FROM (SELECT pg_catalog.current_setting('request.jwt.claims', true) AS claims) s),"
-    " pg_catalog.now()";
+constexpr char kProvenanceValues[] = ", 'manual'::pg_catalog.text, $5, pg_catalog.now()";
 constexpr char kProvenanceSet[] =
     ", source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at";
 constexpr const char *kProvenanceColumnNames[] = {"source", "edited_by", "edited_at"};
@@ -77,12 +70,12 @@ constexpr const char *kProvenanceColumnNames[] = {"source", "edited_by", "edited
 struct StatementText {
     const char *sql;
     int nargs;
-    Oid argtypes[4];
+    Oid argtypes[5];
 };
 constexpr StatementText kStatements[] = {
-    {kCellUpsertSql, 4, {UUIDOID, UUIDOID, UUIDOID, TEXTOID}},
+    {kCellUpsertSql, 5, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, TEXTOID}},
     {kCellDiagnoseSql, 3, {UUIDOID, UUIDOID, UUIDOID}},
-    {kBatchUpsertSql, 4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID}},
+    {kBatchUpsertSql, 5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
     {kBatchFindFailureSql, 4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, INT4ARRAYOID}},
 };
 constexpr int kStatementCount = sizeof kStatements / sizeof kStatements[0];
@@ -207,6 +200,8 @@ SPIPlanPtr prepare(Statement statement) {
 }
 
 }  // namespace
+
+bool statements_record_provenance() { return cache.shape.with_provenance; }
 
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement) {
     const bool known_function =

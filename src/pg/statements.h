@@ -6,14 +6,14 @@
 namespace cellupsert::pg {
 
 enum class Statement {
-    // $1 list, $2 row, $3 col (uuid), $4 val (text). Checks the list, the column (of the list,
+    // $1 list, $2 row, $3 col (uuid), $4 val (text), $5 editor (text). Checks the list, the column (of the list,
     // subject company) and the row (of the list), as the caller sees them, and upserts the
     // cell, in one statement: it processes one row, or none when a check fails.
     cell_upsert,
     // $1 list, $2 row, $3 col. Run only after a write that processed too little: one row
     // (list_found bool, column_subject text, row_found bool) telling which check failed.
     cell_diagnose,
-    // $1 list, $2 rows uuid[], $3 cols uuid[], $4 vals text[]: cell_upsert for every element,
+    // $1 list, $2 rows uuid[], $3 cols uuid[], $4 vals text[], $5 editor: cell_upsert for every element,
     // in one statement. The (col, row) pairs must be distinct.
     batch_upsert,
     // $1 list, $2 rows uuid[], $3 cols uuid[], $4 positions int4[]: the first element (by
@@ -26,5 +26,9 @@ enum class Statement {
 // after DDL on the list tables they are checked again, and re-prepared if the shape changed
 // (e.g. the provenance columns were added). Call it between SPI_connect and SPI_finish.
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement);
+
+// Whether the write statements last returned by statement_plan record provenance (and so
+// use their editor parameter).
+bool statements_record_provenance();
 
 }  // namespace cellupsert::pg

@@ -1,0 +1,4 @@
+-- A: cell_upsert. Ids built from random integers (see bench/sql/fixture.sql); the same in b and c.
+\set r 100000000000 + random(1, :rows)
+\set c 100000000000 + random(1, 20)
+SELECT bench.cell_upsert('10000000-0000-4000-8000-100000000001', ('30000000-0000-4000-8000-' || :r::text)::uuid, ('20000000-0000-4000-8000-' || :c::text)::uuid, 'manual edit');

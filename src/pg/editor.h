@@ -1,0 +1,14 @@
+// Who makes a manual edit, for the provenance columns.
+#pragma once
+
+#include "pg_headers.h"
+
+namespace cellupsert::pg {
+
+// Binds the editor parameter of the write statements: the "sub" claim (a JSON string) of the
+// JWT that PostgREST puts in request.jwt.claims, else the current role; NULL when the cell
+// table has no provenance columns. Computed once per call, in C++: a subquery in the
+// statement would cost every call a walk of its tree in plan revalidation.
+void bind_editor(Datum &value, char &null);
+
+}  // namespace cellupsert::pg
