@@ -2,8 +2,8 @@
 # Peak memory of one cell_upsert_many call of CELLUPSERT_PEAK_CELLS cells (default 100,000),
 # against a bare set-based INSERT ... SELECT FROM jsonb_array_elements(...) ON CONFLICT of
 # the same number of cells from the same kind of input, each in a fresh backend (warmed up
-# on 3 cells). A second session samples the backend's /proc status every millisecond during
-# the statement: its private memory (RssAnon) is what the statement itself allocates; VmRSS
+# on 3 cells). A second session reads the backend's /proc status during the statement, with
+# pauses of 1 ms: its private memory (RssAnon) is what the statement itself allocates; VmRSS
 # and VmHWM also count the pages of shared buffers it touches (the table, its indexes, the
 # WAL buffers), which are the same for both. Prints the figures, and fails if the
 # function's peak private memory grows by more than 10 times the size of its input (the

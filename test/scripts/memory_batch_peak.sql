@@ -74,8 +74,8 @@ CREATE TABLE memtest.peaks (
 
 -- Run by the sampling session, which holds advisory locks 1 and 3. Waits for the measured
 -- backend to queue for lock 1 (it holds lock 2 until its statement is done, then queues for
--- lock 3), takes the figures before, lets it go, reads its status every millisecond until
--- lock 2 is free, takes the figures after and lets it end.
+-- lock 3), takes the figures before, lets it go, reads its status (pausing 1 ms between
+-- reads) until lock 2 is free, takes the figures after and lets it end.
 CREATE FUNCTION memtest.watch(label text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     target int;
