@@ -5,7 +5,7 @@
 # on 3 cells). A second session reads the backend's /proc status during the statement, with
 # pauses of 1 ms: its private memory (RssAnon) is what the statement itself allocates; VmRSS
 # and VmHWM also count the pages of shared buffers it touches (the table, its indexes, the
-# WAL buffers), which are the same for both. Prints the figures, and fails if the
+# WAL buffers), much the same for both. Prints the figures, and fails if the
 # function's peak private memory grows by more than 10 times the size of its input (the
 # JSON text of the batch).
 #
