@@ -2,10 +2,13 @@
 # Memory: one backend makes CELLUPSERT_MEMORY_CALLS calls of cell_upsert (default 1,000,000:
 # inserts, overwrites, clears and refused calls, a quarter each), then
 # CELLUPSERT_MEMORY_REFUSED_CALLS refused calls only (default: a quarter as many, as many as
-# the first phase refused). After a warm-up, the backend's memory must not grow over either
-# phase: the sum of its memory contexts (pg_backend_memory_contexts) and its private resident
-# memory (RssAnon in /proc/self/status, read through pg_read_file: needs a superuser).
-# Prints the growth; fails above 1 MiB.
+# the first phase refused). Then, in the same backend, CELLUPSERT_MEMORY_BATCHES batches of
+# cell_upsert_many (default 10,000 of 50 cells: inserts, overwrites with repeated cells,
+# clears and refused batches, a quarter each) and CELLUPSERT_MEMORY_REFUSED_BATCHES refused
+# batches of 3 cells (default as many). After a warm-up, the backend's memory must not
+# grow over any phase: the sum of its memory contexts (pg_backend_memory_contexts) and its
+# private resident memory (RssAnon in /proc/self/status, read through pg_read_file: needs a
+# superuser). Prints the growth; fails above 1 MiB.
 #
 # Why 1 MiB: the smallest palloc costs at least 24 bytes (chunk header included), so one
 # allocation leaked per call shows in the contexts as 24 MB over 1,000,000 calls and 6 MB
@@ -13,6 +16,10 @@
 # and catches one leaked palloc per call from about 44,000 calls on. RssAnon is coarser
 # (whole pages; malloc reuses freed memory first): a malloc(40) leaked by each refused call
 # that reaches the lookups (two thirds of them) showed as 7.4 MB over 250,000 refused calls.
+# Batches: one palloc leaked per cell would be 9 MB over the 375,000 cells the batches
+# write; a leak of anything sized by the batch (its arrays take 16 bytes a cell or more),
+# 8 MB; a leak of a fixed size per batch shows from 105 bytes over 10,000 batches (mixed
+# or refused).
 # VmRSS is printed but not judged: it also counts the pages of shared buffers the backend
 # touches for the first time (RssShmem), which grow with the table and are bounded by
 # shared_buffers, not by the number of calls.
@@ -24,6 +31,8 @@ cd "$(dirname "$0")/../.."
 
 calls=${CELLUPSERT_MEMORY_CALLS:-1000000}
 refused_calls=${CELLUPSERT_MEMORY_REFUSED_CALLS:-$((calls / 4))}
+batches=${CELLUPSERT_MEMORY_BATCHES:-10000}
+refused_batches=${CELLUPSERT_MEMORY_REFUSED_BATCHES:-$batches}
 limit_bytes=$((1024 * 1024))
 db=cellupsert_memory
 
@@ -37,7 +46,8 @@ createdb "$db"
 trap 'dropdb --if-exists "$db"' EXIT
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f test/scripts/memory.sql
 
-echo "memory: $calls mixed calls, then $refused_calls refused calls, in one backend"
+echo "memory: $calls mixed calls, $refused_calls refused calls, $batches mixed batches" \
+     "and $refused_batches refused batches, in one backend"
 started=$SECONDS
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" <<SQL
 -- Warm-up: plans prepared, caches filled, every code path taken at least once.
@@ -49,6 +59,15 @@ CALL memtest.sample('mixed after', $calls);
 CALL memtest.sample('refused before', 0);
 CALL memtest.run($refused_calls, true, 'refused');
 CALL memtest.sample('refused after', $refused_calls);
+-- The same for cell_upsert_many.
+CALL memtest.run_batches(800, false, NULL);
+CALL memtest.run_batches(1000, true, NULL);
+CALL memtest.sample('batches before', 0);
+CALL memtest.run_batches($batches, false, 'batches');
+CALL memtest.sample('batches after', $batches);
+CALL memtest.sample('refused_batches before', 0);
+CALL memtest.run_batches($refused_batches, true, 'refused_batches');
+CALL memtest.sample('refused_batches after', $refused_batches);
 SQL
 echo "memory: $((SECONDS - started)) s in all"
 
@@ -87,4 +106,4 @@ if [ -n "$grown" ]; then
     echo "memory: FAILED: grew by more than $limit_bytes bytes (contexts or RssAnon): $grown"
     exit 1
 fi
-echo "memory: ok, neither phase grew by more than $limit_bytes bytes (contexts, RssAnon)"
+echo "memory: ok, no phase grew by more than $limit_bytes bytes (contexts, RssAnon)"

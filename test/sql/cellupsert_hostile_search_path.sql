@@ -7,6 +7,10 @@ SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS evil, evil_raise CASCADE;
 RESET client_min_messages;
 
+-- A second company column in list1, for the batches.
+\set col1b '''20000000-0000-4000-8000-000000000013'''
+INSERT INTO list_columns (list_id, id, subject) VALUES (:list1, :col1b, 'company');
+
 -- "evil": the four tables without keys or row-level security, holding rows that would let
 -- every refused call of the scenario through, and a cell of their own.
 CREATE SCHEMA evil;
@@ -17,7 +21,7 @@ CREATE TABLE evil.list_company_cells (LIKE list_company_cells INCLUDING DEFAULTS
 INSERT INTO evil.lists (id) VALUES (:list1), (:missing);
 INSERT INTO evil.list_columns (list_id, id, subject) VALUES
     (:list1, :col1, 'company'), (:list1, :col2, 'company'), (:list1, :person1, 'company'),
-    (:missing, :col1, 'company');
+    (:list1, :col1b, 'company'), (:missing, :col1, 'company'), (:missing, :col1b, 'company');
 INSERT INTO evil.list_companies (list_id, id) VALUES
     (:list1, :row1), (:list1, :row2), (:list1, :missing), (:missing, :row1);
 INSERT INTO evil.list_company_cells (list_id, column_id, company_row_id, value, status)
@@ -39,6 +43,20 @@ CREATE FUNCTION evil.bool_true(boolean, boolean) RETURNS boolean LANGUAGE sql AS
 CREATE OPERATOR evil.= (LEFTARG = uuid, RIGHTARG = uuid, FUNCTION = evil.uuid_true);
 CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.text_true);
 CREATE OPERATOR evil.= (LEFTARG = boolean, RIGHTARG = boolean, FUNCTION = evil.bool_true);
+-- For cell_upsert_many's statements, which unnest its arrays of rows, columns, values and
+-- positions and order by position: unnest() of each that returns the wrong elements
+-- (exact matches, preferred to pg_catalog.unnest(anyarray) whatever the search_path), and
+-- "<", ">" and "=" on integer that are always false.
+CREATE FUNCTION evil.unnest(uuid[]) RETURNS SETOF uuid LANGUAGE sql AS
+    $$SELECT '30000000-0000-4000-8000-000000000021'::uuid FROM generate_series(1, cardinality($1))$$;
+CREATE FUNCTION evil.unnest(text[]) RETURNS SETOF text LANGUAGE sql AS
+    $$SELECT 'evil' FROM generate_series(1, cardinality($1))$$;
+CREATE FUNCTION evil.unnest(integer[]) RETURNS SETOF integer LANGUAGE sql AS
+    $$SELECT 0 FROM generate_series(1, cardinality($1))$$;
+CREATE FUNCTION evil.int_false(integer, integer) RETURNS boolean LANGUAGE sql AS 'SELECT false';
+CREATE OPERATOR evil.< (LEFTARG = integer, RIGHTARG = integer, FUNCTION = evil.int_false);
+CREATE OPERATOR evil.> (LEFTARG = integer, RIGHTARG = integer, FUNCTION = evil.int_false);
+CREATE OPERATOR evil.= (LEFTARG = integer, RIGHTARG = integer, FUNCTION = evil.int_false);
 
 -- "evil_raise": the same functions and operators, raising an error when called.
 CREATE SCHEMA evil_raise;
@@ -53,6 +71,11 @@ CREATE OPERATOR evil_raise.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil_r
 CREATE FUNCTION evil_raise.text_ne(text, text) RETURNS boolean LANGUAGE sql AS $$SELECT evil_raise.called('<> (text)')$$;
 CREATE FUNCTION evil_raise.current_setting(text, boolean) RETURNS text LANGUAGE sql AS $$SELECT evil_raise.called('current_setting()')::text$$;
 CREATE OPERATOR evil_raise.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = evil_raise.text_ne);
+CREATE FUNCTION evil_raise.unnest(uuid[]) RETURNS SETOF uuid LANGUAGE sql AS $$SELECT evil_raise.called('unnest(uuid[])')::text::uuid$$;
+CREATE FUNCTION evil_raise.unnest(text[]) RETURNS SETOF text LANGUAGE sql AS $$SELECT evil_raise.called('unnest(text[])')::text$$;
+CREATE FUNCTION evil_raise.unnest(integer[]) RETURNS SETOF integer LANGUAGE sql AS $$SELECT evil_raise.called('unnest(integer[])')::int$$;
+CREATE FUNCTION evil_raise.int_lt(integer, integer) RETURNS boolean LANGUAGE sql AS $$SELECT evil_raise.called('< (integer)')$$;
+CREATE OPERATOR evil_raise.< (LEFTARG = integer, RIGHTARG = integer, FUNCTION = evil_raise.int_lt);
 
 GRANT USAGE ON SCHEMA evil, evil_raise TO PUBLIC;
 CREATE TEMP TABLE look_alikes_before AS
@@ -69,6 +92,10 @@ SET search_path = evil, pg_catalog;
 SELECT :list1::uuid = :missing::uuid AS uuid_eq, 'a'::text = 'b'::text AS text_eq,
        now() < '2000-01-01' AS now_in_1999, lower('ABC') AS lower,
        current_setting('request.jwt.claims', true) AS claims, 'a'::text <> 'b'::text AS text_ne;
+SELECT (SELECT array_agg(u) FROM unnest(ARRAY[:row1::uuid]) u) AS unnest_uuid,
+       (SELECT array_agg(u) FROM unnest(ARRAY['a'::text]) u) AS unnest_text,
+       (SELECT array_agg(u) FROM unnest(ARRAY[7]) u) AS unnest_int,
+       1 < 2 AS int_lt, 1 = 1 AS int_eq;
 
 -- The first call in this backend prepares the plans: under the look-alikes.
 \set label 'look-alikes first'
@@ -82,6 +109,7 @@ SET search_path = app, public;
 -- Raising look-alikes: any of them called fails the call.
 SET search_path = evil_raise, pg_catalog;
 SELECT :list1::uuid = :list1::uuid AS armed;
+SELECT pg_catalog.count(*) FROM unnest(ARRAY[:row1::uuid]) u;
 \set label 'raising look-alikes'
 \i test/fixtures/hostile_calls.sql
 

@@ -107,3 +107,58 @@ FROM (VALUES ('existing', :row1::uuid), ('new', :row1b)) t (cell, row_id),
      LATERAL try_as('regress_cellupsert_p_full', :list1, t.row_id, :col1) r
 ORDER BY t.cell;
 SELECT company_row_id = :row1 AS row1, value FROM list_company_cells ORDER BY value;
+
+-- cell_upsert_many: the same roles, each with a batch of existing cells (row1 and row1b,
+-- written by the control), one of new cells, and one of both, whose new cells come
+-- before and after the existing one in primary-key order (the order the batch is
+-- written in): the same SQLSTATE as the single call and nothing written, not even the
+-- new cells of the mixed batch. The UPDATE policy's check refuses the existing cells only.
+\set r_before '''30000000-0000-4000-8000-000000000010'''
+\set r_after '''30000000-0000-4000-8000-000000000013'''
+INSERT INTO list_companies (list_id, id) VALUES (:list1, :r_before), (:list1, :r_after);
+
+-- Calls cell_upsert_many as a role; returns the SQLSTATE and message instead of raising.
+CREATE FUNCTION try_many_as(who name, l uuid, cell_rows uuid[], OUT state text, OUT message text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('SET LOCAL ROLE %I', who);
+    PERFORM app.cell_upsert_many(l, (
+        SELECT jsonb_agg(jsonb_build_object('row', r, 'col', '20000000-0000-4000-8000-000000000011',
+                                            'val', 'batch by ' || who) ORDER BY n)
+        FROM unnest(cell_rows) WITH ORDINALITY AS u (r, n)));
+    RESET ROLE;
+    state := '00000';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+END $$;
+
+CREATE TEMP TABLE cells_before_many AS SELECT * FROM list_company_cells;
+SELECT replace(w.who, 'regress_cellupsert_p_', '') AS role, b.batch, r.state, r.message
+FROM (VALUES (1, 'regress_cellupsert_p_no_schema'), (2, 'regress_cellupsert_p_no_tables'),
+             (3, 'regress_cellupsert_p_no_update'), (4, 'regress_cellupsert_p_no_select_cells'),
+             (5, 'regress_cellupsert_p_no_select_columns'),
+             (6, 'regress_cellupsert_p_no_select_policy'),
+             (7, 'regress_cellupsert_p_update_check'), (8, 'regress_cellupsert_p_no_row_policy'))
+     w (n, who),
+     (VALUES (1, 'existing', ARRAY[:row1::uuid, :row1b]),
+             (2, 'new', ARRAY[:r_before::uuid, :r_after]),
+             (3, 'mixed', ARRAY[:r_after::uuid, :row1, :r_before])) b (o, batch, cell_rows),
+     LATERAL try_many_as(w.who, :list1, b.cell_rows) r
+WHERE (w.who, b.batch) <> ('regress_cellupsert_p_update_check', 'new')
+ORDER BY w.n, b.o;
+SELECT current_user = session_user AS role_restored;
+
+-- Nothing was written.
+SELECT count(*) AS changed_cells FROM (
+    (TABLE list_company_cells EXCEPT TABLE cells_before_many)
+    UNION ALL
+    (TABLE cells_before_many EXCEPT TABLE list_company_cells)) d;
+
+-- The control: the mixed batch by the role with every privilege and policy is written, and
+-- by the role whose UPDATE policy refuses existing cells, a batch of new cells.
+SELECT r.state FROM try_many_as('regress_cellupsert_p_full', :list1,
+                                ARRAY[:r_after::uuid, :row1, :r_before]) r;
+DELETE FROM list_company_cells WHERE company_row_id IN (:r_before, :r_after);
+SELECT r.state FROM try_many_as('regress_cellupsert_p_update_check', :list1,
+                                ARRAY[:r_before::uuid, :r_after]) r;
+SELECT company_row_id, value FROM list_company_cells ORDER BY company_row_id;

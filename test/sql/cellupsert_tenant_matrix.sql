@@ -110,3 +110,90 @@ ORDER BY attempt, seen;
 SELECT count(*) AS attempts, count(*) FILTER (WHERE outcome = 'refused') AS refused
 FROM seen_missing;
 ROLLBACK;
+
+-- cell_upsert_many: the same mixes as batches. Each mix alone, after two of A's own cells
+-- (so that the batch starts with cells A may write), and before one; then every mix in
+-- one batch, in both orders, against each list. Nothing written, and each error (which
+-- names the first refused element) compared field for field with the one for ids that
+-- exist nowhere, as above.
+CREATE TABLE batch_attempts AS
+WITH own (row_id) AS (VALUES (:row1::uuid), (:row1b)),
+cell AS (SELECT a.*, jsonb_build_object('row', a.row_id, 'col', a.col_id, 'val', 'written by A') AS elem
+         FROM attempts a),
+own_cell AS (SELECT jsonb_agg(jsonb_build_object('row', row_id, 'col', :col1::uuid, 'val', 'A''s own')
+                              ORDER BY row_id) AS elems FROM own),
+mixes AS (
+    SELECT c.attempt, f.o, c.label || ', ' || f.form AS label, c.list_id, f.cells
+    FROM cell c, own_cell o, LATERAL (VALUES
+        (1, 'alone', jsonb_build_array(c.elem)),
+        (2, 'after two own cells', o.elems || c.elem),
+        (3, 'before an own cell', jsonb_build_array(c.elem) || (o.elems -> 0))) f (o, form, cells)
+    UNION ALL
+    SELECT 100, f.o, format('list %s, every mix %s', l.owner, f.form), l.id,
+           CASE f.o WHEN 1 THEN m.elems ELSE m.reversed END
+    FROM (VALUES ('A', :list1::uuid), ('B', :list2)) l (owner, id),
+         (SELECT (o.elems -> 0) || jsonb_agg(c.elem ORDER BY c.row_id, c.col_id) || (o.elems -> 1) AS elems,
+                 (o.elems -> 1) || jsonb_agg(c.elem ORDER BY c.row_id DESC, c.col_id DESC) || (o.elems -> 0) AS reversed
+          FROM (SELECT DISTINCT row_id, col_id, elem FROM cell) c, own_cell o GROUP BY o.elems) m,
+         (VALUES (1, 'first to last'), (2, 'last to first')) f (o, form))
+SELECT row_number() OVER (ORDER BY attempt, o, label)::int AS attempt, label, list_id, cells
+FROM mixes;
+GRANT SELECT ON batch_attempts TO regress_cellupsert_tenant_a;
+
+CREATE FUNCTION try_batches() RETURNS TABLE (
+    attempt int, outcome text, err_sqlstate text, err_message text, err_detail text,
+    err_hint text, err_context text, err_schema text, err_table text, err_column text,
+    err_constraint text, err_datatype text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    a record;
+BEGIN
+    FOR a IN SELECT * FROM app.batch_attempts ORDER BY 1 LOOP
+        attempt := a.attempt;
+        BEGIN
+            outcome := format('%s written', app.cell_upsert_many(a.list_id, a.cells));
+        EXCEPTION WHEN OTHERS THEN
+            outcome := 'refused';
+            GET STACKED DIAGNOSTICS
+                err_sqlstate = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
+                err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT,
+                err_context = PG_EXCEPTION_CONTEXT, err_schema = SCHEMA_NAME,
+                err_table = TABLE_NAME, err_column = COLUMN_NAME,
+                err_constraint = CONSTRAINT_NAME, err_datatype = PG_DATATYPE_NAME;
+        END;
+        RETURN NEXT;
+    END LOOP;
+END $$;
+
+CREATE TEMP TABLE cells_before_many AS SELECT * FROM list_company_cells;
+
+-- A can write its own cells in a batch.
+SET ROLE regress_cellupsert_tenant_a;
+SELECT cell_upsert_many(:list1, jsonb_build_array(
+    jsonb_build_object('row', :row1, 'col', :col1, 'val', 'A''s batch'),
+    jsonb_build_object('row', :row1b, 'col', :col1, 'val', 'A''s batch')));
+-- A against B's real ids.
+CREATE TEMP TABLE seen_real_many AS SELECT * FROM try_batches();
+RESET ROLE;
+SELECT s.attempt, a.label, s.outcome, s.err_sqlstate, s.err_message
+FROM seen_real_many s JOIN batch_attempts a USING (attempt) ORDER BY attempt;
+
+-- Nothing written but A's own batch (which overwrote A's cell and added one).
+SELECT list_id = :list1 AS in_list1, company_row_id, value
+FROM (TABLE list_company_cells EXCEPT TABLE cells_before_many) changed ORDER BY company_row_id;
+SELECT count(*) AS cells_gone FROM cells_before_many b
+WHERE NOT EXISTS (SELECT FROM list_company_cells c
+                  WHERE (c.list_id, c.column_id, c.company_row_id) = (b.list_id, b.column_id, b.company_row_id));
+
+-- The same batches once B's objects exist nowhere: the same outcomes and errors.
+BEGIN;
+DELETE FROM lists WHERE id = :list2;
+SET LOCAL ROLE regress_cellupsert_tenant_a;
+CREATE TEMP TABLE seen_missing_many ON COMMIT DROP AS SELECT * FROM try_batches();
+SELECT 'with B' AS seen, * FROM (TABLE seen_real_many EXCEPT ALL TABLE seen_missing_many) d
+UNION ALL
+SELECT 'without B', * FROM (TABLE seen_missing_many EXCEPT ALL TABLE seen_real_many) d
+ORDER BY attempt, seen;
+SELECT count(*) AS batches, count(*) FILTER (WHERE outcome = 'refused') AS refused
+FROM seen_missing_many;
+ROLLBACK;
