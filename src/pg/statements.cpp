@@ -36,13 +36,16 @@ constexpr char kBatchUpsertSql[] =
     " (list_id, column_id, company_row_id, value, status, created_at, updated_at%2$s)"
     " SELECT l.id, c.id, r.id, u.val, 'complete'::pg_catalog.text, pg_catalog.now(), pg_catalog.now()%3$s"
     " FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))"
-    "  AS u (row_id, col_id, val)"
+    "  WITH ORDINALITY AS u (row_id, col_id, val, position)"
     " JOIN %1$s.lists l ON l.id OPERATOR(pg_catalog.=) $1"
     " JOIN %1$s.list_columns c ON c.list_id OPERATOR(pg_catalog.=) l.id"
     "  AND c.id OPERATOR(pg_catalog.=) u.col_id"
     "  AND c.subject OPERATOR(pg_catalog.=) 'company'::pg_catalog.text"
     " JOIN %1$s.list_companies r ON r.list_id OPERATOR(pg_catalog.=) l.id"
     "  AND r.id OPERATOR(pg_catalog.=) u.row_id"
+    // The arrays come in primary-key order; writing in that order, whatever join order the
+    // planner picks, makes overlapping batches lock their cells in the same order: no deadlock.
+    " ORDER BY u.position"
     " ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE"
     " SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at%4$s";
 
