@@ -99,14 +99,14 @@ constexpr TableUse kTablesUsed[] = {
 constexpr int kTableCount = sizeof kTablesUsed / sizeof kTablesUsed[0];
 constexpr int kCellsTable = kTableCount - 1;
 
-// What the plans were prepared for. Two fields identify it: the schema (from the calling
-// function, remembered per function oid so that no call looks up the catalog) and the shape
-// of the tables (their oids, and whether the cells have provenance columns).
+// The shape of the list tables: their oids, and whether the cells have provenance columns.
 struct TablesShape {
     Oid table_oids[kTableCount];
     bool with_provenance;
 };
 
+// What the plans were prepared for: the schema (from the calling function, remembered per
+// function oid so that no call looks up the catalog) and the shape of its tables.
 struct PlanCache {
     Oid schema_oid;
     Oid function_oids[2];  // the functions seen calling for this schema
@@ -116,6 +116,10 @@ struct PlanCache {
 };
 PlanCache cache;
 bool callback_registered = false;
+
+bool is_known_function(Oid function_oid) {
+    return function_oid == cache.function_oids[0] || function_oid == cache.function_oids[1];
+}
 
 // Any invalidation of one of the list tables (DDL, but also ANALYZE) makes the next call
 // check the tables' shape again; InvalidOid means "every relation".
@@ -170,8 +174,7 @@ void refresh_cache(Oid function_oid) {
         CacheRegisterRelcacheCallback(on_relcache_invalidation, (Datum)0);
         callback_registered = true;
     }
-    const bool known_function =
-        function_oid == cache.function_oids[0] || function_oid == cache.function_oids[1];
+    const bool known_function = is_known_function(function_oid);
     const Oid schema_oid = known_function ? cache.schema_oid : get_func_namespace(function_oid);
     const bool same_schema = schema_oid == cache.schema_oid;
 
@@ -207,9 +210,7 @@ SPIPlanPtr prepare(Statement statement) {
 bool statements_record_provenance() { return cache.shape.with_provenance; }
 
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement) {
-    const bool known_function =
-        function_oid == cache.function_oids[0] || function_oid == cache.function_oids[1];
-    if (!known_function || cache.shape_may_have_changed) refresh_cache(function_oid);
+    if (!is_known_function(function_oid) || cache.shape_may_have_changed) refresh_cache(function_oid);
     SPIPlanPtr &plan = cache.plans[static_cast<int>(statement)];
     if (plan == nullptr) plan = prepare(statement);
     return plan;
