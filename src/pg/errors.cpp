@@ -128,6 +128,14 @@ void raise_concurrent_change(const IdBytes &list) {
                     errhint("Retry the call.")));
 }
 
+void raise_tables_changed(const char *schema) {
+    ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                    errmsg("the list tables of schema \"%s\" changed during the call", schema),
+                    errdetail("A schema or table was renamed or replaced while the call ran; "
+                              "nothing was written."),
+                    errhint("Retry the call.")));
+}
+
 void raise_missing_table(const char *schema, const char *table) {
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                     errmsg("relation \"%s.%s\" does not exist", schema, table),

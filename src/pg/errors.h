@@ -35,6 +35,7 @@ constexpr int kNoElement = -1;
 [[noreturn]] void raise_not_company_column(const IdBytes &column, const char *subject, int element);
 [[noreturn]] void raise_row_not_found(const IdBytes &list, const IdBytes &row, int element);
 [[noreturn]] void raise_concurrent_change(const IdBytes &list);
+[[noreturn]] void raise_tables_changed(const char *schema);
 
 // The application's list tables, checked before planning.
 [[noreturn]] void raise_missing_table(const char *schema, const char *table);

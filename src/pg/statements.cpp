@@ -106,12 +106,16 @@ struct TablesShape {
 };
 
 // What the plans were prepared for: the schema (from the calling function, remembered per
-// function oid so that no call looks up the catalog) and the shape of its tables.
+// function oid so that no call looks up the catalog), the name it had then, and the shape of
+// its tables. A kept plan is re-analysed from its text after an invalidation, so the names in
+// the text must still lead to these oids: a rename of the schema or of a table makes the
+// next call check them again.
 struct PlanCache {
     Oid schema_oid;
+    NameData schema_name;  // the name in the plans' text
     Oid function_oids[2];  // the functions seen calling for this schema
     TablesShape shape;
-    bool shape_may_have_changed;  // set by the relcache callback
+    bool shape_may_have_changed;  // set by the invalidation callbacks
     SPIPlanPtr plans[kStatementCount];
 };
 PlanCache cache;
@@ -121,12 +125,15 @@ bool is_known_function(Oid function_oid) {
     return function_oid == cache.function_oids[0] || function_oid == cache.function_oids[1];
 }
 
-// Any invalidation of one of the list tables (DDL, but also ANALYZE) makes the next call
-// check the tables' shape again; InvalidOid means "every relation".
+// Any invalidation of one of the list tables (DDL, a rename, but also ANALYZE) makes the
+// next call check the tables' shape again; InvalidOid means "every relation".
 void on_relcache_invalidation(Datum, Oid relation_oid) {
     for (Oid oid : cache.shape.table_oids)
         if (relation_oid == InvalidOid || relation_oid == oid) cache.shape_may_have_changed = true;
 }
+
+// Any change of a schema (a rename above all) makes the next call check the schema's name.
+void on_namespace_invalidation(Datum, int, uint32) { cache.shape_may_have_changed = true; }
 
 bool has_column(Oid table_oid, const char *column) {
     return get_attnum(table_oid, column) != InvalidAttrNumber;
@@ -134,8 +141,7 @@ bool has_column(Oid table_oid, const char *column) {
 
 // Raises 42P01 / 42703 naming the first missing table or column, instead of a parse error
 // on a statement the caller never wrote. Provenance is all three columns or none.
-TablesShape read_tables_shape(Oid schema_oid) {
-    const char *schema = get_namespace_name(schema_oid);
+TablesShape read_tables_shape(Oid schema_oid, const char *schema) {
     TablesShape shape;
     for (int t = 0; t < kTableCount; ++t) {
         const TableUse &use = kTablesUsed[t];
@@ -172,17 +178,23 @@ void forget_plans() {
 void refresh_cache(Oid function_oid) {
     if (!callback_registered) {
         CacheRegisterRelcacheCallback(on_relcache_invalidation, (Datum)0);
+        CacheRegisterSyscacheCallback(NAMESPACEOID, on_namespace_invalidation, (Datum)0);
         callback_registered = true;
     }
     const bool known_function = is_known_function(function_oid);
     const Oid schema_oid = known_function ? cache.schema_oid : get_func_namespace(function_oid);
     const bool same_schema = schema_oid == cache.schema_oid;
+    const char *schema_name = get_namespace_name(schema_oid);
+    if (schema_name == nullptr) elog(ERROR, "schema of function %u not found", function_oid);
+    const bool same_name = strcmp(schema_name, NameStr(cache.schema_name)) == 0;
 
-    const TablesShape shape = read_tables_shape(schema_oid);
+    const TablesShape shape = read_tables_shape(schema_oid, schema_name);
     // The plans survive an invalidation that changed nothing (ANALYZE, a policy change: the
-    // plan cache itself re-plans for those); they are dropped when the shape changed.
-    if (!same_schema || !same_shape(shape, cache.shape)) forget_plans();
+    // plan cache itself re-plans for those); they are dropped when a name in their text or
+    // the shape changed.
+    if (!same_schema || !same_name || !same_shape(shape, cache.shape)) forget_plans();
     if (!same_schema) cache.function_oids[0] = cache.function_oids[1] = InvalidOid;
+    namestrcpy(&cache.schema_name, schema_name);
     if (!known_function) {
         cache.function_oids[1] = cache.function_oids[0];
         cache.function_oids[0] = function_oid;
@@ -195,7 +207,7 @@ void refresh_cache(Oid function_oid) {
 SPIPlanPtr prepare(Statement statement) {
     const StatementText &text = kStatements[static_cast<int>(statement)];
     const bool provenance = cache.shape.with_provenance;
-    const char *sql = psprintf(text.sql, quote_identifier(get_namespace_name(cache.schema_oid)),
+    const char *sql = psprintf(text.sql, quote_identifier(NameStr(cache.schema_name)),
                                provenance ? kProvenanceColumns : "",
                                provenance ? kProvenanceValues : "", provenance ? kProvenanceSet : "");
     SPIPlanPtr plan = SPI_prepare(sql, text.nargs, const_cast<Oid *>(text.argtypes));
@@ -210,10 +222,39 @@ SPIPlanPtr prepare(Statement statement) {
 bool statements_record_provenance() { return cache.shape.with_provenance; }
 
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement) {
+    // A rename committed since this transaction last looked must be seen now, not when the
+    // plan is revalidated with the old names.
+    AcceptInvalidationMessages();
     if (!is_known_function(function_oid) || cache.shape_may_have_changed) refresh_cache(function_oid);
     SPIPlanPtr &plan = cache.plans[static_cast<int>(statement)];
     if (plan == nullptr) plan = prepare(statement);
     return plan;
+}
+
+int execute_plan(Oid function_oid, SPIPlanPtr plan, Datum *values, const char *nulls,
+                 Snapshot snapshot, long tcount) {
+    const int rc = snapshot == InvalidSnapshot
+                       ? SPI_execute_plan(plan, values, nulls, false, tcount)
+                       : SPI_execute_snapshot(plan, values, nulls, snapshot, InvalidSnapshot,
+                                              false, true, tcount);
+    // Set when the plan's revalidation took locks and so read new invalidations.
+    if (cache.shape_may_have_changed) {
+        const Oid schema_oid = cache.schema_oid;
+        const NameData schema_name = cache.schema_name;
+        const TablesShape shape = cache.shape;
+        refresh_cache(function_oid);
+        if (schema_oid != cache.schema_oid ||
+            strcmp(NameStr(schema_name), NameStr(cache.schema_name)) != 0 ||
+            !same_shape(shape, cache.shape))
+            raise_tables_changed(NameStr(cache.schema_name));
+    }
+    return rc;
+}
+
+int execute_statement(Oid function_oid, Statement statement, Datum *values, const char *nulls,
+                      Snapshot snapshot, long tcount) {
+    return execute_plan(function_oid, statement_plan(function_oid, statement), values, nulls,
+                        snapshot, tcount);
 }
 
 }  // namespace cellupsert::pg

@@ -27,6 +27,17 @@ enum class Statement {
 // (e.g. the provenance columns were added). Call it between SPI_connect and SPI_finish.
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement);
 
+// Runs a plan of statement_plan as SPI_execute_plan does, but under snapshot when it is not
+// InvalidSnapshot (so that a diagnosis can look at the tables as a write saw them). Then
+// raises 40001 if the schema or the list tables were renamed or replaced while it ran (its
+// text may then have been re-analysed against other tables); the error undoes its writes.
+int execute_plan(Oid function_oid, SPIPlanPtr plan, Datum *values, const char *nulls,
+                 Snapshot snapshot, long tcount);
+
+// statement_plan, then execute_plan.
+int execute_statement(Oid function_oid, Statement statement, Datum *values, const char *nulls,
+                      Snapshot snapshot, long tcount);
+
 // Whether the write statements last returned by statement_plan record provenance (and so
 // use their editor parameter).
 bool statements_record_provenance();

@@ -146,3 +146,23 @@ SELECT cell_upsert_many(:list1, (
     WHERE r.id::text LIKE '31000000-%' AND c.id::text LIKE '21000000-%'));
 SELECT count(*) AS cells, count(*) FILTER (WHERE value = company_row_id::text || column_id::text) AS right_value
 FROM list_company_cells WHERE company_row_id::text LIKE '31000000-%';
+
+-- The error names the first refused element in input order, even when a refused pair
+-- comes again later (the repeats are reduced to their last occurrence before writing).
+-- A column of list2 on a row of list1 at cells[0] and again at cells[2]: cells[0].
+SELECT cell_upsert_many(:list1, jsonb_build_array(
+    jsonb_build_object('row', :row1, 'col', :col2, 'val', 'a'),
+    jsonb_build_object('row', :row1b, 'col', :col1, 'val', 'b'),
+    jsonb_build_object('row', :row1, 'col', :col2, 'val', 'c')));
+-- Two refused pairs, the first repeated after the second: cells[0], not cells[1].
+SELECT cell_upsert_many(:list1, jsonb_build_array(
+    jsonb_build_object('row', :missing, 'col', :col1, 'val', 'a'),
+    jsonb_build_object('row', :row1, 'col', :missing, 'val', 'b'),
+    jsonb_build_object('row', :missing, 'col', :col1, 'val', 'c')));
+-- A person column at cells[1], repeated at cells[3], and a foreign column at cells[2]:
+-- cells[1], with the person column's own error.
+SELECT cell_upsert_many(:list1, jsonb_build_array(
+    jsonb_build_object('row', :row1, 'col', :col1, 'val', 'a'),
+    jsonb_build_object('row', :row1, 'col', :person1, 'val', 'b'),
+    jsonb_build_object('row', :row1b, 'col', :col2, 'val', 'c'),
+    jsonb_build_object('row', :row1, 'col', :person1, 'val', 'd')));
