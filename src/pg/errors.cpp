@@ -149,4 +149,14 @@ void raise_missing_column(const char *schema, const char *table, const char *col
                     errdetail(LIST_TABLES_DETAIL), errhint(LIST_TABLES_HINT, schema)));
 }
 
+void raise_no_conflict_key(const char *schema, bool cells_have_list_id) {
+    const char *key = cells_have_list_id ? "list_id, column_id, company_row_id" : "column_id, company_row_id";
+    ereport(ERROR, (errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+                    errmsg("relation \"%s.list_company_cells\" has no unique key on (%s)", schema, key),
+                    errdetail("cellupsert upserts the cell of a (column, row) pair with ON CONFLICT on a "
+                              "unique index: unique, immediate, not partial, on plain columns."),
+                    errhint("CREATE UNIQUE INDEX CONCURRENTLY ON %s.list_company_cells (%s);",
+                            quote_identifier(schema), key)));
+}
+
 }  // namespace cellupsert::pg
