@@ -35,31 +35,6 @@ struct Report {
     }
 };
 
-bool is_string_type(Oid type) {
-    const Oid base = getBaseType(type);
-    return base == TEXTOID || base == VARCHAROID;
-}
-
-bool enum_has_label(Oid type, const char *label) {
-    return SearchSysCacheExists2(ENUMTYPOIDNAME, ObjectIdGetDatum(type), CStringGetDatum(label));
-}
-
-// Whether a column of this type works for the functions, and why not.
-const char *column_type_problem(const char *column, Oid type) {
-    if (strcmp(column, "subject") == 0 || strcmp(column, "status") == 0 || strcmp(column, "source") == 0) {
-        const char *label = column[1] == 'u' ? "company" : column[1] == 't' ? "complete" : "manual";
-        if (is_string_type(type)) return nullptr;
-        if (type_is_enum(type))
-            return enum_has_label(type, label) ? nullptr : psprintf("its enum has no label '%s'", label);
-        return "it must be text, varchar, a domain over them, or an enum";
-    }
-    if (strcmp(column, "value") == 0 || strcmp(column, "edited_by") == 0)
-        return is_string_type(type) ? nullptr : "it must be text or varchar";
-    if (strstr(column, "_at") != nullptr)
-        return type == TIMESTAMPTZOID || type == TIMESTAMPOID ? nullptr : "it must be timestamptz";
-    return type == UUIDOID ? nullptr : "it must be uuid";
-}
-
 void check_column(const Report &report, Oid relid, const char *table, const char *column, bool required) {
     const char *item = psprintf("column %s.%s", table, column);
     const AttrNumber attno = get_attnum(relid, column);
@@ -173,12 +148,10 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
         static const char *const with_list_id[] = {"list_id", "column_id", "company_row_id"};
         const bool key3 = list_id && has_unique_key(cells, with_list_id, 3);
         const bool key2 = has_unique_key(cells, with_list_id + 1, 2);
-        const char *key = list_id ? "list_id, column_id, company_row_id" : "column_id, company_row_id";
         report.row("conflict key", key3 || key2,
                    key3 || key2 ? psprintf("unique index on (%s)", key3 ? "list_id, column_id, company_row_id"
                                                                              : "column_id, company_row_id")
-                                : psprintf("missing: CREATE UNIQUE INDEX CONCURRENTLY ON %s.list_company_cells (%s);",
-                                           report.schema, key));
+                                : psprintf("missing: %s", unique_index_ddl(cells, list_id)));
 
         int provenance = 0;
         for (const char *column : {"source", "edited_by", "edited_at"})

@@ -29,6 +29,15 @@ const char *const kKeyWithoutListId[] = {"column_id", "company_row_id"};
 
 bool has_column(Oid relid, const char *column) { return get_attnum(relid, column) != InvalidAttrNumber; }
 
+// Raises 42804 when a column the statements use has a type they cannot write or compare.
+void check_column_type(const char *schema, Oid relid, const char *table, const char *column) {
+    const AttrNumber attno = get_attnum(relid, column);
+    if (attno == InvalidAttrNumber) return;
+    const Oid type = get_atttype(relid, attno);
+    const char *problem = column_type_problem(column, type);
+    if (problem != nullptr) raise_column_type(schema, table, column, format_type_be(type), problem);
+}
+
 // The relation and column a simple view's column stands for, one level down; false if the
 // view is not simple.
 bool view_column_source(Oid view_relid, AttrNumber *attno, Oid *relid) {
@@ -51,7 +60,31 @@ bool view_column_source(Oid view_relid, AttrNumber *attno, Oid *relid) {
     return simple;
 }
 
+bool is_string_type(Oid type) {
+    const Oid base = getBaseType(type);
+    return base == TEXTOID || base == VARCHAROID;
+}
+
+bool enum_has_label(Oid type, const char *label) {
+    return SearchSysCacheExists2(ENUMTYPOIDNAME, ObjectIdGetDatum(type), CStringGetDatum(label));
+}
+
 }  // namespace
+
+const char *column_type_problem(const char *column, Oid type) {
+    if (strcmp(column, "subject") == 0 || strcmp(column, "status") == 0 || strcmp(column, "source") == 0) {
+        const char *label = column[1] == 'u' ? "company" : column[1] == 't' ? "complete" : "manual";
+        if (is_string_type(type)) return nullptr;
+        if (type_is_enum(type))
+            return enum_has_label(type, label) ? nullptr : psprintf("its enum has no label '%s'", label);
+        return "it must be text, varchar, a domain over them, or an enum";
+    }
+    if (strcmp(column, "value") == 0 || strcmp(column, "edited_by") == 0)
+        return is_string_type(type) ? nullptr : "it must be text or varchar";
+    if (strstr(column, "_at") != nullptr)
+        return type == TIMESTAMPTZOID || type == TIMESTAMPOID ? nullptr : "it must be timestamptz";
+    return type == UUIDOID ? nullptr : "it must be uuid";
+}
 
 const char *const *const kRequiredColumns[kListTableCount] = {kListsColumns, kListColumnsColumns,
                                                               kListCompaniesColumns, kCellsColumns};
@@ -98,14 +131,35 @@ bool has_unique_key(Oid relid, const char *const *columns, int count) {
     return found;
 }
 
+const char *unique_index_ddl(Oid cells_relid, bool with_list_id) {
+    const char *const *columns = with_list_id ? kKeyWithListId : kKeyWithoutListId;
+    const int count = with_list_id ? 3 : 2;
+    Oid table = cells_relid;
+    StringInfoData names;
+    initStringInfo(&names);
+    for (int i = 0; i < count; ++i) {
+        AttrNumber attno = get_attnum(cells_relid, columns[i]);
+        const Oid base = base_relation(cells_relid, &attno);
+        const bool mapped = OidIsValid(base) && attno > 0;
+        if (mapped) table = base;
+        appendStringInfo(&names, "%s%s", i == 0 ? "" : ", ",
+                         quote_identifier(mapped ? get_attname(base, attno, false) : columns[i]));
+    }
+    return psprintf("CREATE UNIQUE INDEX CONCURRENTLY ON %s (%s);",
+                    quote_qualified_identifier(get_namespace_name(get_rel_namespace(table)), get_rel_name(table)),
+                    names.data);
+}
+
 ListTables discover_list_tables(Oid schema_oid, const char *schema) {
     ListTables tables;
     for (int t = 0; t < kListTableCount; ++t) {
         tables.relids[t] = get_relname_relid(kListTableNames[t], schema_oid);
         if (!OidIsValid(tables.relids[t])) raise_missing_table(schema, kListTableNames[t]);
-        for (const char *const *column = kRequiredColumns[t]; *column; ++column)
+        for (const char *const *column = kRequiredColumns[t]; *column; ++column) {
             if (!has_column(tables.relids[t], *column))
                 raise_missing_column(schema, kListTableNames[t], *column);
+            check_column_type(schema, tables.relids[t], kListTableNames[t], *column);
+        }
         tables.base_relids[t] = base_relation(tables.relids[t], nullptr);
     }
     const Oid cells = tables.relids[kListCompanyCells];
@@ -120,10 +174,12 @@ ListTables discover_list_tables(Oid schema_oid, const char *schema) {
         for (const char *column : kProvenanceColumns)
             if (!has_column(cells, column)) raise_missing_column(schema, "list_company_cells", column);
     shape.has_provenance = provenance_columns == 3;
+    for (const char *column : {"list_id", "created_at", "updated_at", "source", "edited_by", "edited_at"})
+        check_column_type(schema, cells, "list_company_cells", column);
 
     shape.conflict_key_has_list_id = shape.cells_have_list_id && has_unique_key(cells, kKeyWithListId, 3);
     if (!shape.conflict_key_has_list_id && !has_unique_key(cells, kKeyWithoutListId, 2))
-        raise_no_conflict_key(schema, shape.cells_have_list_id);
+        raise_no_conflict_key(schema, unique_index_ddl(cells, shape.cells_have_list_id));
     return tables;
 }
 

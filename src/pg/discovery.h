@@ -29,6 +29,12 @@ struct ListTables {
 // cells have no usable unique key.
 ListTables discover_list_tables(Oid schema_oid, const char *schema);
 
+// Why a column of the list tables cannot have this type for the functions, or nullptr: ids
+// are uuid; value and edited_by text or varchar; status, subject and source text, varchar, a
+// domain over them, or an enum with the label the functions write or compare ('complete',
+// 'company', 'manual'); timestamps timestamptz or timestamp.
+const char *column_type_problem(const char *column, Oid type);
+
 // The table a simple view stands for, following views over views (relid itself for a
 // table); InvalidOid when the view is not simple. When attno is not null, *attno (a column
 // of relid) becomes the column of that table, or InvalidAttrNumber if it is not a plain one.
@@ -37,5 +43,9 @@ Oid base_relation(Oid relid, AttrNumber *attno);
 // Whether relid (a table, or a simple view over one) has a unique index that ON CONFLICT
 // can use for exactly these columns: unique, immediate, valid, not partial, no expressions.
 bool has_unique_key(Oid relid, const char *const *columns, int count);
+
+// The CREATE UNIQUE INDEX statement that gives the cells (or the table under their view) the
+// conflict key of their shape.
+const char *unique_index_ddl(Oid cells_relid, bool with_list_id);
 
 }  // namespace cellupsert::pg

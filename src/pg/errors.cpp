@@ -149,14 +149,22 @@ void raise_missing_column(const char *schema, const char *table, const char *col
                     errdetail(LIST_TABLES_DETAIL), errhint(LIST_TABLES_HINT, schema)));
 }
 
-void raise_no_conflict_key(const char *schema, bool cells_have_list_id) {
-    const char *key = cells_have_list_id ? "list_id, column_id, company_row_id" : "column_id, company_row_id";
+void raise_column_type(const char *schema, const char *table, const char *column, const char *type,
+                       const char *problem) {
+    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                    errmsg("column \"%s\" of relation \"%s.%s\" has type %s", column, schema, table, type),
+                    errdetail("For cellupsert, %s.", problem),
+                    errhint("SELECT * FROM %s.cellupsert_check() lists what the functions need.",
+                            quote_identifier(schema))));
+}
+
+void raise_no_conflict_key(const char *schema, const char *index_ddl) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
-                    errmsg("relation \"%s.list_company_cells\" has no unique key on (%s)", schema, key),
+                    errmsg("relation \"%s.list_company_cells\" has no unique key for its cells", schema),
                     errdetail("cellupsert upserts the cell of a (column, row) pair with ON CONFLICT on a "
-                              "unique index: unique, immediate, not partial, on plain columns."),
-                    errhint("CREATE UNIQUE INDEX CONCURRENTLY ON %s.list_company_cells (%s);",
-                            quote_identifier(schema), key)));
+                              "unique index: unique, immediate, not partial, on plain columns, found "
+                              "through a simple view."),
+                    errhint("%s", index_ddl)));
 }
 
 }  // namespace cellupsert::pg

@@ -40,6 +40,8 @@ constexpr int kNoElement = -1;
 // The application's list tables, checked before planning.
 [[noreturn]] void raise_missing_table(const char *schema, const char *table);
 [[noreturn]] void raise_missing_column(const char *schema, const char *table, const char *column);
-[[noreturn]] void raise_no_conflict_key(const char *schema, bool cells_have_list_id);
+[[noreturn]] void raise_column_type(const char *schema, const char *table, const char *column,
+                                    const char *type, const char *problem);
+[[noreturn]] void raise_no_conflict_key(const char *schema, const char *index_ddl);
 
 }  // namespace cellupsert::pg
