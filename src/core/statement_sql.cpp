@@ -22,21 +22,27 @@ struct Sql {
     }
 };
 
-// INSERT INTO cells (columns) SELECT values, for a source where l, c, r are the list, column
-// and row, val the value and $5 the editor.
-void insert_head(Sql &sql, const TablesShape &shape, std::string_view value) {
+// The expressions written to the cells' key and value columns.
+struct CellSource {
+    std::string_view list, column, row, value;
+    bool values;  // INSERT ... VALUES (one row) rather than INSERT ... SELECT
+};
+
+// INSERT INTO cells (columns) SELECT values (or VALUES (values)), where $5 is the editor.
+void insert_head(Sql &sql, const TablesShape &shape, bool with_list_id, const CellSource &source) {
     sql("INSERT INTO ").table("list_company_cells")(" (");
-    if (shape.cells_have_list_id) sql("list_id, ");
+    if (with_list_id) sql("list_id, ");
     sql("column_id, company_row_id, value, status");
     if (shape.has_created_at) sql(", created_at");
     if (shape.has_updated_at) sql(", updated_at");
     if (shape.has_provenance) sql(", source, edited_by, edited_at");
-    sql(") SELECT ");
-    if (shape.cells_have_list_id) sql("l.id, ");
-    sql("c.id, r.id, ")(value)(", 'complete'");
+    sql(source.values ? ") VALUES (" : ") SELECT ");
+    if (with_list_id) sql(source.list)(", ");
+    sql(source.column)(", ")(source.row)(", ")(source.value)(", 'complete'");
     if (shape.has_created_at) sql(", pg_catalog.now()");
     if (shape.has_updated_at) sql(", pg_catalog.now()");
     if (shape.has_provenance) sql(", 'manual', $5, pg_catalog.now()");
+    if (source.values) sql(")");
 }
 
 // Citus refuses non-immutable expressions in the SET list: the new values come through EXCLUDED.
@@ -63,7 +69,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
     sql.text.reserve(1024);
     switch (kind) {
         case StatementKind::cell_upsert:
-            insert_head(sql, shape, "$4");
+            insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "$4", false});
             sql(" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
                (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
                (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ")(kIsCompany)(" AND r.id")(kEq)("$2");
@@ -77,7 +83,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                (" WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("$2)");
             break;
         case StatementKind::batch_upsert:
-            insert_head(sql, shape, "u.val");
+            insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "u.val", false});
             batch_elements(sql, true, true);
             sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
                (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ")(kIsCompany)
@@ -96,6 +102,36 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
                (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("u.col_id AND ")(kIsCompany)(" AND r.id")(kEq)("u.row_id)")
                (" ORDER BY u.position LIMIT 1");
+            break;
+
+        // The Citus set: one table per statement, its list_id (the lists' id) equal to $1.
+        case StatementKind::list_check:
+            sql("SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)("$1");
+            break;
+        case StatementKind::column_check:
+            sql("SELECT c.subject::pg_catalog.text FROM ").table("list_columns")(" c")
+               (" WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("$2");
+            break;
+        case StatementKind::row_check:
+            sql("SELECT FROM ").table("list_companies")(" r WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("$2");
+            break;
+        case StatementKind::cell_write:
+            insert_head(sql, shape, true, {"$1", "$3", "$2", "$4", true});
+            on_conflict(sql, shape);
+            break;
+        case StatementKind::batch_company_columns:
+            sql("SELECT c.id FROM ").table("list_columns")(" c WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("ANY ($2)")
+               (" AND ")(kIsCompany);
+            break;
+        case StatementKind::batch_visible_rows:
+            sql("SELECT r.id FROM ").table("list_companies")(" r WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("ANY ($2)");
+            break;
+        case StatementKind::batch_write:
+            insert_head(sql, shape, true, {"$1", "u.col_id", "u.row_id", "u.val", false});
+            batch_elements(sql, true, true);
+            // In the arrays' order, the primary key's: see batch_upsert.
+            sql(" ORDER BY u.position");
+            on_conflict(sql, shape);
             break;
     }
     return std::move(sql.text);

@@ -23,9 +23,19 @@ struct TablesShape {
     bool has_created_at = true;  // written on insert
     bool has_updated_at = true;  // written on insert and update
     bool has_provenance = false;  // source, edited_by, edited_at
+    // The cells are a Citus distributed table (and carry list_id, in their conflict key too):
+    // the functions then run the Citus set of statements below.
+    bool distributed = false;
 };
 
+// Two sets of statements. The single-node set checks and writes in one statement (a join of
+// the four tables). The Citus set, for distributed tables, has single-table statements only,
+// each filtered by list_id = $1 (lists: id = $1) at the top of its WHERE clause, which Citus's
+// fast-path planner routes to the shard of the list without planning anything per call, and
+// which pass its check that a function distributed with force_delegation touches its own
+// list only: the checks run first, as the caller, then the write, which checks nothing.
 enum class StatementKind {
+    // The single-node set.
     // $1 list, $2 row, $3 col (uuid), $4 val (text), $5 editor (text). Checks the list, the
     // column (of the list, subject company) and the row (of the list), as the caller sees
     // them, and upserts the cell: it processes one row, or none when a check fails.
@@ -38,8 +48,32 @@ enum class StatementKind {
     // $1 list, $2 rows uuid[], $3 cols uuid[], $4 positions int4[]: the refused element of
     // least position, as (position int4, row uuid, col uuid); no row if none.
     batch_find_failure,
+
+    // The Citus set.
+    // $1 list: one row when the caller sees the list.
+    list_check,
+    // $1 list, $2 col: one row (subject text) when the caller sees the column in the list.
+    column_check,
+    // $1 list, $2 row: one row when the caller sees the row in the list.
+    row_check,
+    // $1 list, $2 row, $3 col, $4 val (text), $5 editor: the upsert of one cell (INSERT ...
+    // VALUES ... ON CONFLICT), with no check: it processes one row (none if a trigger skipped it).
+    cell_write,
+    // $1 list, $2 cols uuid[]: the ids (uuid) of those the caller sees in the list whose
+    // subject is company.
+    batch_company_columns,
+    // $1 list, $2 rows uuid[]: the ids (uuid) of those the caller sees in the list.
+    batch_visible_rows,
+    // $1 list, $2 rows uuid[], $3 cols uuid[], $4 vals text[], $5 editor: cell_write for every
+    // element, in the arrays' order (INSERT ... SELECT from the arrays, no table read).
+    batch_write,
 };
-constexpr int kStatementKinds = 4;
+constexpr int kStatementKinds = 11;
+
+// Whether kind belongs to the Citus set.
+constexpr bool is_citus_statement(StatementKind kind) {
+    return static_cast<int>(kind) >= static_cast<int>(StatementKind::list_check);
+}
 
 // The text of statement kind on the tables of quoted_schema (an SQL identifier, quoted as
 // needed). May throw std::bad_alloc.

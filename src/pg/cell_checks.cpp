@@ -19,6 +19,29 @@ HeapTuple diagnose(Oid function_oid, Datum list, Datum row, Datum col, Snapshot 
     return SPI_tuptable->vals[0];
 }
 
+// Runs a check of the Citus set; returns whether it found its row, left in SPI_tuptable.
+bool found_by(Oid function_oid, Statement statement, Datum list, Datum id) {
+    Datum values[] = {list, id};
+    const int rc = execute_statement(function_oid, statement, values, nullptr, InvalidSnapshot, 1);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "cell check returned %s", SPI_result_code_string(rc));
+    return SPI_processed == 1;
+}
+
+// raise_failed_check on distributed tables: one single-table statement per check.
+void raise_failed_distributed_check(Oid function_oid, Datum list, Datum row, Datum col, int element) {
+    raise_list_check(function_oid, list);
+    bool is_null = true;
+    Datum subject = (Datum)0;
+    if (found_by(function_oid, Statement::column_check, list, col))
+        subject = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
+    // A NULL subject counts as no column, as in the single-node diagnosis.
+    if (is_null) raise_column_not_found(id_bytes(list), id_bytes(col), element);
+    const char *subject_text = TextDatumGetCString(subject);
+    if (strcmp(subject_text, "company") != 0) raise_not_company_column(id_bytes(col), subject_text, element);
+    if (!found_by(function_oid, Statement::row_check, list, row))
+        raise_row_not_found(id_bytes(list), id_bytes(row), element);
+}
+
 }  // namespace
 
 Datum id_argument(FunctionCallInfo fcinfo, int i, const char *parameter) {
@@ -30,6 +53,10 @@ Datum id_argument(FunctionCallInfo fcinfo, int i, const char *parameter) {
 }
 
 void raise_failed_check(Oid function_oid, Datum list, Datum row, Datum col, int element) {
+    if (statements_distributed(function_oid)) {
+        raise_failed_distributed_check(function_oid, list, row, col, element);
+        return;
+    }
     HeapTuple tuple = diagnose(function_oid, list, row, col, InvalidSnapshot);
     TupleDesc desc = SPI_tuptable->tupdesc;
     bool is_null;
@@ -42,6 +69,10 @@ void raise_failed_check(Oid function_oid, Datum list, Datum row, Datum col, int 
         raise_not_company_column(id_bytes(col), subject_text, element);
     if (!DatumGetBool(SPI_getbinval(tuple, desc, 3, &is_null)))
         raise_row_not_found(id_bytes(list), id_bytes(row), element);
+}
+
+void raise_list_check(Oid function_oid, Datum list) {
+    if (!found_by(function_oid, Statement::list_check, list, (Datum)0)) raise_list_not_found(id_bytes(list));
 }
 
 bool cell_refused_in(Oid function_oid, Datum list, Datum row, Datum col, Snapshot snapshot) {

@@ -7,6 +7,10 @@
 // that failed only in the write's own snapshot was a race with a concurrent transaction
 // that created the list, column or row while the write ran (40001); none at all means a
 // trigger skipped the write, which is no error.
+//
+// On distributed tables (Citus), where every statement reads or writes one table, the checks
+// come first, as the caller sees the tables then, and the write checks nothing: a write that
+// processes fewer cells than given after the checks passed was skipped by a trigger.
 #pragma once
 
 #include "pg_headers.h"
@@ -18,10 +22,15 @@ Datum id_argument(FunctionCallInfo fcinfo, int i, const char *parameter);
 
 // Raises the error of the first check that fails for (list, row, col), as the caller sees
 // the tables now, in the order list, column, column subject, row. Errors about the column
-// and row name the batch element (or kNoElement). Returns when every check passes.
+// and row name the batch element (or kNoElement). Returns when every check passes. On
+// distributed tables (statements_distributed), the checks that come before the write.
 void raise_failed_check(Oid function_oid, Datum list, Datum row, Datum col, int element);
 
-// Whether a check fails for (list, row, col) as seen by snapshot.
+// The first of those checks on distributed tables: raises 23503 when the caller does not see
+// the list.
+void raise_list_check(Oid function_oid, Datum list);
+
+// Whether a check fails for (list, row, col) as seen by snapshot (single-node set only).
 bool cell_refused_in(Oid function_oid, Datum list, Datum row, Datum col, Snapshot snapshot);
 
 }  // namespace cellupsert::pg

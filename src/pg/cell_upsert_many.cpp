@@ -98,6 +98,77 @@ void explain_short_write(Oid function_oid, Datum list, const BatchArrays &arrays
         raise_concurrent_change(DatumGetUUIDP(list)->data);
 }
 
+// The ids (uuid, column 1) of the last SPI result, copied and sorted for find_id.
+struct IdSet {
+    int count;
+    pg_uuid_t *ids;
+};
+
+int compare_ids(const void *a, const void *b) { return memcmp(a, b, UUID_LEN); }
+
+// The distinct ids of the kept elements' columns (or rows), as a uuid[].
+Datum distinct_ids(const BatchInput &input, const uint32 *kept, int count, bool columns) {
+    pg_uuid_t *ids = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t) * count));
+    for (int k = 0; k < count; ++k) {
+        const core::CellKey &key = input.keys[kept[k]];
+        memcpy(ids[k].data, columns ? key.column : key.row, UUID_LEN);
+    }
+    qsort(ids, count, sizeof(pg_uuid_t), compare_ids);
+    int distinct = 0;
+    for (int k = 0; k < count; ++k)
+        if (distinct == 0 || compare_ids(&ids[distinct - 1], &ids[k]) != 0) ids[distinct++] = ids[k];
+    Datum *datums = static_cast<Datum *>(palloc(sizeof(Datum) * count));
+    for (int k = 0; k < distinct; ++k) datums[k] = UUIDPGetDatum(&ids[k]);
+    return PointerGetDatum(construct_array(datums, distinct, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+}
+
+// The ids among candidates (uuid[]) that statement finds in the list.
+IdSet ids_found_by(Oid function_oid, Statement statement, Datum list, Datum candidates) {
+    Datum args[] = {list, candidates};
+    const int rc = execute_statement(function_oid, statement, args, nullptr, InvalidSnapshot, 0);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "batch check returned %s", SPI_result_code_string(rc));
+    IdSet set;
+    set.count = static_cast<int>(SPI_processed);
+    set.ids = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t) * (set.count + 1)));
+    for (int i = 0; i < set.count; ++i) {
+        bool is_null;
+        set.ids[i] = *DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null));
+    }
+    SPI_freetuptable(SPI_tuptable);
+    qsort(set.ids, set.count, sizeof(pg_uuid_t), compare_ids);
+    return set;
+}
+
+bool in_set(const IdSet &set, const void *id) {
+    return bsearch(id, set.ids, set.count, sizeof(pg_uuid_t), compare_ids) != nullptr;
+}
+
+// On distributed tables: the checks of every element before the write, with one statement per
+// table (the list; the batch's columns; its rows). Raises the error of the first refused
+// element in input order, as cell_upsert would for it.
+void check_distributed_batch(Oid function_oid, Datum list, const BatchInput &input, const uint32 *kept,
+                             const uint32 *first, const BatchArrays &arrays) {
+    const IdSet columns = ids_found_by(function_oid, Statement::batch_company_columns, list,
+                                       distinct_ids(input, kept, arrays.count, true));
+    const IdSet rows = ids_found_by(function_oid, Statement::batch_visible_rows, list,
+                                    distinct_ids(input, kept, arrays.count, false));
+    int refused = -1;
+    for (int k = 0; k < arrays.count; ++k) {
+        const core::CellKey &key = input.keys[kept[k]];
+        if ((refused < 0 || first[k] < first[refused]) && (!in_set(columns, key.column) || !in_set(rows, key.row)))
+            refused = k;
+    }
+    if (refused < 0) return;
+    const core::CellKey &key = input.keys[kept[refused]];
+    pg_uuid_t *row = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
+    pg_uuid_t *col = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
+    memcpy(row->data, key.row, UUID_LEN);
+    memcpy(col->data, key.column, UUID_LEN);
+    // The error of the element's first check that fails now (the list's included).
+    raise_failed_check(function_oid, list, UUIDPGetDatum(row), UUIDPGetDatum(col), static_cast<int>(first[refused]));
+    raise_concurrent_change(DatumGetUUIDP(list)->data);  // accepted since the batch's checks
+}
+
 }  // namespace
 
 Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
@@ -115,6 +186,20 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
     SPI_connect();
     Datum args[] = {list, arrays.rows, arrays.cols, arrays.values, (Datum)0};
     char nulls[] = {' ', ' ', ' ', ' ', ' '};
+    if (statements_distributed(function_oid)) {
+        // Citus: the checks (the list's first, so that an unknown list is its own error),
+        // then the write of the cells alone.
+        raise_list_check(function_oid, list);
+        check_distributed_batch(function_oid, list, input, kept, first, arrays);
+        SPIPlanPtr write = statement_plan(function_oid, Statement::batch_write);
+        bind_editor(args[4], nulls[4]);
+        const int rc = execute_plan(function_oid, write, args, nulls, InvalidSnapshot, 0);
+        if (rc != SPI_OK_INSERT) elog(ERROR, "batch write returned %s", SPI_result_code_string(rc));
+        // Fewer cells than given after the checks passed: a trigger skipped the others.
+        const int written = static_cast<int>(SPI_processed);
+        SPI_finish();
+        PG_RETURN_INT32(written);
+    }
     SPIPlanPtr upsert = statement_plan(function_oid, Statement::batch_upsert);
     bind_editor(args[4], nulls[4]);
     // The write's snapshot is kept for the diagnosis of a write that processed too little.

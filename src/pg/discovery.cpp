@@ -4,11 +4,17 @@
 
 extern "C" {
 #include "access/htup_details.h"
+#include "access/genam.h"
 #include "access/relation.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "catalog/pg_namespace_d.h"
+#include "commands/extension.h"
 #include "catalog/pg_index.h"
 #include "nodes/parsenodes.h"
 #include "parser/parsetree.h"
 #include "rewrite/rewriteHandler.h"
+#include "utils/fmgroids.h"
 #include "utils/rel.h"
 }
 
@@ -70,6 +76,24 @@ bool enum_has_label(Oid type, const char *label) {
 }
 
 }  // namespace
+
+bool is_citus_table(Oid relid) {
+    if (!OidIsValid(relid) || !OidIsValid(get_extension_oid("citus", true))) return false;
+    const Oid catalog = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
+    if (!OidIsValid(catalog)) return false;
+    const AttrNumber logicalrelid = get_attnum(catalog, "logicalrelid");
+    if (logicalrelid == InvalidAttrNumber) return false;
+    // Read directly, not with SPI: discovery may run between a statement and the caller's
+    // look at its SPI results.
+    Relation relation = table_open(catalog, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, logicalrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+    SysScanDesc scan = systable_beginscan(relation, InvalidOid, false, nullptr, 1, &key);
+    const bool found = HeapTupleIsValid(systable_getnext(scan));
+    systable_endscan(scan);
+    table_close(relation, AccessShareLock);
+    return found;
+}
 
 const char *column_type_problem(const char *column, Oid type) {
     if (strcmp(column, "subject") == 0 || strcmp(column, "status") == 0 || strcmp(column, "source") == 0) {
@@ -180,6 +204,8 @@ ListTables discover_list_tables(Oid schema_oid, const char *schema) {
     shape.conflict_key_has_list_id = shape.cells_have_list_id && has_unique_key(cells, kKeyWithListId, 3);
     if (!shape.conflict_key_has_list_id && !has_unique_key(cells, kKeyWithoutListId, 2))
         raise_no_conflict_key(schema, unique_index_ddl(cells, shape.cells_have_list_id));
+    // The Citus set writes list_id and needs it in the conflict key (as Citus does).
+    shape.distributed = shape.conflict_key_has_list_id && is_citus_table(tables.base_relids[kListCompanyCells]);
     return tables;
 }
 

@@ -3,7 +3,9 @@
 // The four relations may be tables, or simple views (one relation in FROM, plain columns)
 // over the application's own tables with other names. The cells may carry list_id (the
 // canonical shape) or not (the original API's shape); their unique key, the ON CONFLICT
-// target, is found through views on the table underneath.
+// target, is found through views on the table underneath. The shape is distributed when the
+// cells (the table under their view) are a Citus table: the functions then run the Citus set
+// of statements (statement_sql.h).
 #pragma once
 
 #include "../core/statement_sql.h"
@@ -28,6 +30,9 @@ struct ListTables {
 // missing relation or column, 42703 for provenance columns present in part, 42P10 when the
 // cells have no usable unique key.
 ListTables discover_list_tables(Oid schema_oid, const char *schema);
+
+// Whether relid is a Citus table (in pg_dist_partition). False when Citus is not installed.
+bool is_citus_table(Oid relid);
 
 // Why a column of the list tables cannot have this type for the functions, or nullptr: ids
 // are uuid; value and edited_by text or varchar; status, subject and source text, varchar, a

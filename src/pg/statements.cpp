@@ -18,8 +18,17 @@ constexpr StatementParams kParams[core::kStatementKinds] = {
     {3, {UUIDOID, UUIDOID, UUIDOID}},
     {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
     {4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, INT4ARRAYOID}},
+    // The Citus set.
+    {1, {UUIDOID}},
+    {2, {UUIDOID, UUIDOID}},
+    {2, {UUIDOID, UUIDOID}},
+    {5, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, TEXTOID}},
+    {2, {UUIDOID, UUIDARRAYOID}},
+    {2, {UUIDOID, UUIDARRAYOID}},
+    {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
 };
 constexpr int kStatementCount = core::kStatementKinds;
+static_assert(kParams[kStatementCount - 1].nargs != 0, "every statement kind has its parameters");
 
 // What the plans were prepared for: the schema (from the calling function, remembered per
 // function oid so that no call looks up the catalog), the name it had then, and the shape of
@@ -61,7 +70,7 @@ bool same_tables(const ListTables &a, const ListTables &b) {
            x.cells_have_list_id == y.cells_have_list_id &&
            x.conflict_key_has_list_id == y.conflict_key_has_list_id &&
            x.has_created_at == y.has_created_at && x.has_updated_at == y.has_updated_at &&
-           x.has_provenance == y.has_provenance;
+           x.has_provenance == y.has_provenance && x.distributed == y.distributed;
 }
 
 void forget_plans() {
@@ -120,6 +129,12 @@ SPIPlanPtr prepare(Statement statement) {
 }  // namespace
 
 bool statements_record_provenance() { return cache.tables.shape.has_provenance; }
+
+bool statements_distributed(Oid function_oid) {
+    AcceptInvalidationMessages();
+    if (!is_known_function(function_oid) || cache.shape_may_have_changed) refresh_cache(function_oid);
+    return cache.tables.shape.distributed;
+}
 
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement) {
     // A rename committed since this transaction last looked must be seen now, not when the

@@ -14,6 +14,11 @@ using Statement = core::StatementKind;
 // (e.g. the provenance columns were added). Call it between SPI_connect and SPI_finish.
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement);
 
+// Whether the list tables of the calling function's schema are distributed with Citus: the
+// caller then runs the Citus set of statements (statement_sql.h), else the single-node set.
+// Call it between SPI_connect and SPI_finish, like statement_plan.
+bool statements_distributed(Oid function_oid);
+
 // Runs a plan of statement_plan as SPI_execute_plan does, but under snapshot when it is not
 // InvalidSnapshot (so that a diagnosis can look at the tables as a write saw them). Then
 // raises 40001 if the schema or the list tables were renamed or replaced while it ran (its

@@ -12,9 +12,21 @@ using cellupsert::core::TablesShape;
 
 namespace {
 
+constexpr StatementKind kSingleNodeKinds[] = {StatementKind::cell_upsert, StatementKind::cell_diagnose,
+                                              StatementKind::batch_upsert, StatementKind::batch_find_failure};
+constexpr StatementKind kCitusKinds[] = {StatementKind::list_check, StatementKind::column_check,
+                                         StatementKind::row_check, StatementKind::cell_write,
+                                         StatementKind::batch_company_columns, StatementKind::batch_visible_rows,
+                                         StatementKind::batch_write};
 constexpr StatementKind kAllKinds[] = {StatementKind::cell_upsert, StatementKind::cell_diagnose,
-                                       StatementKind::batch_upsert, StatementKind::batch_find_failure};
+                                       StatementKind::batch_upsert, StatementKind::batch_find_failure,
+                                       StatementKind::list_check, StatementKind::column_check,
+                                       StatementKind::row_check, StatementKind::cell_write,
+                                       StatementKind::batch_company_columns, StatementKind::batch_visible_rows,
+                                       StatementKind::batch_write};
 static_assert(sizeof kAllKinds / sizeof kAllKinds[0] == kStatementKinds);
+static_assert(sizeof kSingleNodeKinds / sizeof kSingleNodeKinds[0] + sizeof kCitusKinds / sizeof kCitusKinds[0] ==
+              kStatementKinds);
 
 // Every combination of the shape's flags.
 std::vector<TablesShape> all_shapes() {
@@ -29,6 +41,24 @@ std::vector<TablesShape> all_shapes() {
         shapes.push_back(s);
     }
     return shapes;
+}
+
+// The shapes the Citus set is used for (discovery: distributed cells carry list_id in their
+// conflict key).
+std::vector<TablesShape> distributed_shapes() {
+    std::vector<TablesShape> shapes;
+    for (TablesShape s : all_shapes())
+        if (s.cells_have_list_id && s.conflict_key_has_list_id) {
+            s.distributed = true;
+            shapes.push_back(s);
+        }
+    return shapes;
+}
+
+int count_of(const std::string &text, const std::string &piece) {
+    int n = 0;
+    for (std::size_t at = text.find(piece); at != std::string::npos; at = text.find(piece, at + 1)) ++n;
+    return n;
 }
 
 bool contains(const std::string &text, const std::string &piece) {
@@ -104,7 +134,9 @@ TEST(StatementSql, LiteralsTakeTheColumnsTypes) {
         const std::string sql = statement_sql(kind, shape, "app");
         EXPECT_FALSE(contains(sql, "'complete'::")) << sql;
         EXPECT_FALSE(contains(sql, "'manual'::")) << sql;
-        if (kind != StatementKind::cell_diagnose) {
+        // The statements that compare the subject (column_check returns it to the caller).
+        if (kind == StatementKind::cell_upsert || kind == StatementKind::batch_upsert ||
+            kind == StatementKind::batch_find_failure || kind == StatementKind::batch_company_columns) {
             EXPECT_TRUE(contains(sql, "c.subject::pg_catalog.text OPERATOR(pg_catalog.=) 'company'::pg_catalog.text")) << sql;
         }
     }
@@ -143,4 +175,111 @@ TEST(StatementSql, TheSchemaIsUsedAsQuoted) {
     EXPECT_TRUE(contains(sql, "FROM \"A\"\"b\".lists l"));
     EXPECT_TRUE(contains(sql, "FROM \"A\"\"b\".list_columns c"));
     EXPECT_TRUE(contains(sql, "FROM \"A\"\"b\".list_companies r"));
+}
+
+// The Citus set: each statement reads or writes one table, filtered at the top of its WHERE
+// clause by the list (list_id = $1, or the lists' id = $1), with no join and no subquery, so
+// that Citus's fast-path planner routes it and a function distributed with force_delegation
+// may run it. Checked on every shape the set is used for.
+TEST(CitusStatementSql, OneTableFilteredByTheListEach) {
+    const std::regex relation(R"((FROM|JOIN|INTO) +app\.([a-z_]+))");
+    for (const TablesShape &shape : distributed_shapes())
+        for (StatementKind kind : kCitusKinds) {
+            const std::string sql = statement_sql(kind, shape, "app");
+            int tables = 0;
+            std::string table;
+            for (auto m = std::sregex_iterator(sql.begin(), sql.end(), relation); m != std::sregex_iterator(); ++m) {
+                ++tables;
+                table = (*m)[2];
+            }
+            EXPECT_EQ(tables, 1) << sql;
+            EXPECT_FALSE(contains(sql, " JOIN ")) << sql;
+            EXPECT_FALSE(contains(sql, "(SELECT")) << sql;
+            EXPECT_FALSE(contains(sql, "EXISTS")) << sql;
+            if (table == "lists") {
+                EXPECT_TRUE(contains(sql, " WHERE l.id OPERATOR(pg_catalog.=) $1")) << sql;
+            } else if (table == "list_columns") {
+                EXPECT_TRUE(contains(sql, " WHERE c.list_id OPERATOR(pg_catalog.=) $1 AND ")) << sql;
+            } else if (table == "list_companies") {
+                EXPECT_TRUE(contains(sql, " WHERE r.list_id OPERATOR(pg_catalog.=) $1 AND ")) << sql;
+            } else {
+                // The writes: the cells' list_id is $1, their first value.
+                EXPECT_EQ(table, "list_company_cells") << sql;
+                EXPECT_TRUE(contains(sql, "INSERT INTO app.list_company_cells (list_id, column_id, company_row_id, value, status")) << sql;
+                EXPECT_TRUE(contains(sql, "VALUES ($1, ") || contains(sql, "SELECT $1, ")) << sql;
+                EXPECT_TRUE(contains(sql, "ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value, status = EXCLUDED.status")) << sql;
+            }
+            // No WHERE clause has an OR, and the list appears once per statement as a filter.
+            EXPECT_FALSE(contains(sql, " OR ")) << sql;
+            EXPECT_EQ(count_of(sql, "$1"), 1) << sql;
+        }
+}
+
+TEST(CitusStatementSql, TheChecks) {
+    const TablesShape shape = distributed_shapes().front();
+    EXPECT_EQ(statement_sql(StatementKind::list_check, shape, "app"),
+              "SELECT FROM app.lists l WHERE l.id OPERATOR(pg_catalog.=) $1");
+    EXPECT_EQ(statement_sql(StatementKind::column_check, shape, "app"),
+              "SELECT c.subject::pg_catalog.text FROM app.list_columns c"
+              " WHERE c.list_id OPERATOR(pg_catalog.=) $1 AND c.id OPERATOR(pg_catalog.=) $2");
+    EXPECT_EQ(statement_sql(StatementKind::row_check, shape, "app"),
+              "SELECT FROM app.list_companies r"
+              " WHERE r.list_id OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) $2");
+    EXPECT_EQ(statement_sql(StatementKind::batch_company_columns, shape, "app"),
+              "SELECT c.id FROM app.list_columns c WHERE c.list_id OPERATOR(pg_catalog.=) $1"
+              " AND c.id OPERATOR(pg_catalog.=) ANY ($2)"
+              " AND c.subject::pg_catalog.text OPERATOR(pg_catalog.=) 'company'::pg_catalog.text");
+    EXPECT_EQ(statement_sql(StatementKind::batch_visible_rows, shape, "app"),
+              "SELECT r.id FROM app.list_companies r WHERE r.list_id OPERATOR(pg_catalog.=) $1"
+              " AND r.id OPERATOR(pg_catalog.=) ANY ($2)");
+}
+
+TEST(CitusStatementSql, TheWritesOfTheCanonicalShape) {
+    TablesShape shape;
+    shape.has_provenance = true;
+    shape.distributed = true;
+    const std::string set =
+        " ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value,"
+        " status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, source = EXCLUDED.source,"
+        " edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at";
+    const std::string columns =
+        "INSERT INTO app.list_company_cells (list_id, column_id, company_row_id, value, status, created_at,"
+        " updated_at, source, edited_by, edited_at)";
+    EXPECT_EQ(statement_sql(StatementKind::cell_write, shape, "app"),
+              columns + " VALUES ($1, $3, $2, $4, 'complete', pg_catalog.now(), pg_catalog.now(), 'manual', $5,"
+                        " pg_catalog.now())" + set);
+    EXPECT_EQ(statement_sql(StatementKind::batch_write, shape, "app"),
+              columns + " SELECT $1, u.col_id, u.row_id, u.val, 'complete', pg_catalog.now(), pg_catalog.now(),"
+                        " 'manual', $5, pg_catalog.now()"
+                        " FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))"
+                        " WITH ORDINALITY AS u (row_id, col_id, val, position) ORDER BY u.position" + set);
+}
+
+// The writes follow the shape's optional columns as the single-node set does, and write the
+// same columns with the same values.
+TEST(CitusStatementSql, TheWritesFollowTheShape) {
+    for (const TablesShape &shape : distributed_shapes()) {
+        const std::string single = statement_sql(StatementKind::cell_upsert, shape, "app");
+        const std::string write = statement_sql(StatementKind::cell_write, shape, "app");
+        const std::string batch = statement_sql(StatementKind::batch_write, shape, "app");
+        const std::string single_columns = single.substr(0, single.find(") SELECT "));
+        EXPECT_EQ(write.substr(0, write.find(") VALUES (")), single_columns) << write;
+        EXPECT_EQ(batch.substr(0, batch.find(") SELECT ")), single_columns) << batch;
+        const std::string single_set = single.substr(single.find(" ON CONFLICT "));
+        EXPECT_EQ(write.substr(write.find(" ON CONFLICT ")), single_set) << write;
+        EXPECT_EQ(batch.substr(batch.find(" ON CONFLICT ")), single_set) << batch;
+        EXPECT_EQ(contains(write, "$5"), shape.has_provenance) << write;
+        EXPECT_EQ(contains(write, "pg_catalog.now()"), shape.has_created_at || shape.has_updated_at || shape.has_provenance) << write;
+    }
+}
+
+// The single-node set does not depend on the flag: the same text, distributed or not.
+TEST(CitusStatementSql, TheSingleNodeSetIsUnchanged) {
+    for (TablesShape shape : distributed_shapes())
+        for (StatementKind kind : kSingleNodeKinds) {
+            const std::string distributed = statement_sql(kind, shape, "app");
+            shape.distributed = false;
+            EXPECT_EQ(statement_sql(kind, shape, "app"), distributed);
+            shape.distributed = true;
+        }
 }
