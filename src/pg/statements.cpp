@@ -112,13 +112,15 @@ void refresh_cache(Oid function_oid) {
 
 SPIPlanPtr prepare(Statement statement) {
     const int kind = static_cast<int>(statement);
-    const char *sql;
+    const char *schema = quote_identifier(NameStr(cache.schema_name));
+    char *sql;
     {
-        // No C++ object with a destructor may live across a call that can raise.
-        const std::string text = core::statement_sql(static_cast<core::StatementKind>(kind), cache.tables.shape,
-                                                     quote_identifier(NameStr(cache.schema_name)));
-        sql = pstrdup(text.c_str());
+        // The std::string lives only here: its copy is allocated without raising.
+        const std::string built = core::statement_sql(statement, cache.tables.shape, schema);
+        sql = static_cast<char *>(palloc_extended(built.size() + 1, MCXT_ALLOC_NO_OOM));
+        if (sql != nullptr) memcpy(sql, built.c_str(), built.size() + 1);
     }
+    if (sql == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
     SPIPlanPtr plan = SPI_prepare(sql, kParams[kind].nargs, const_cast<Oid *>(kParams[kind].argtypes));
     if (plan == nullptr)
         elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
