@@ -133,6 +133,12 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             sql(" ORDER BY u.position");
             on_conflict(sql, shape);
             break;
+        case StatementKind::cell_upsert_call:
+            sql("SELECT r FROM ").table("cell_upsert")("($1, $2, $3, $4) AS r");
+            break;
+        case StatementKind::batch_call:
+            sql("SELECT n FROM ").table("cell_upsert_many")("($1, $2) AS n");
+            break;
     }
     return std::move(sql.text);
 }

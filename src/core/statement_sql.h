@@ -67,13 +67,16 @@ enum class StatementKind {
     // $1 list, $2 rows uuid[], $3 cols uuid[], $4 vals text[], $5 editor: cell_write for every
     // element, in the arrays' order (INSERT ... SELECT from the arrays, no table read).
     batch_write,
+    // The calls themselves, for a call that Citus did not delegate (PostgREST's, whose call
+    // sits in a CTE): a plain call in FROM, which Citus delegates to the worker holding the
+    // list, inside a transaction block too when the function has force_delegation.
+    // $1 list, $2 row, $3 col, $4 val: one row (boolean), cell_upsert's result.
+    cell_upsert_call,
+    // $1 list, $2 cells jsonb: one row (integer), cell_upsert_many's result.
+    batch_call,
 };
-constexpr int kStatementKinds = 11;
+constexpr int kStatementKinds = 13;
 
-// Whether kind belongs to the Citus set.
-constexpr bool is_citus_statement(StatementKind kind) {
-    return static_cast<int>(kind) >= static_cast<int>(StatementKind::list_check);
-}
 
 // The text of statement kind on the tables of quoted_schema (an SQL identifier, quoted as
 // needed). May throw std::bad_alloc.

@@ -6,6 +6,7 @@
 // (cell_checks.h). On distributed tables (Citus), the checks run first, one table at a time,
 // then the write. Returns true, or false when a trigger of the application skipped the write.
 #include "cell_checks.h"
+#include "delegation.h"
 #include "editor.h"
 #include "errors.h"
 #include "functions.h"
@@ -34,6 +35,12 @@ Datum cell_upsert_body(PG_FUNCTION_ARGS) {
     char nulls[5] = {' ', ' ', ' ', null_value ? 'n' : ' ', ' '};
 
     SPI_connect();
+    if (should_hand_over(function_oid)) {
+        // Citus did not delegate this call (PostgREST's): it hands itself over (delegation.h).
+        const bool written = DatumGetBool(hand_over(function_oid, Statement::cell_upsert_call, values, nulls));
+        SPI_finish();
+        PG_RETURN_BOOL(written);
+    }
     if (statements_distributed(function_oid)) {
         // Citus: the checks, then the write of the cell alone.
         raise_failed_check(function_oid, values[kList], values[kRow], values[kCol], kNoElement);

@@ -8,6 +8,7 @@
 // only when a trigger of the application skipped some.
 #include "batch_input.h"
 #include "cell_checks.h"
+#include "delegation.h"
 #include "editor.h"
 #include "errors.h"
 #include "functions.h"
@@ -175,6 +176,15 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
     const Oid function_oid = fcinfo->flinfo->fn_oid;
     const Datum list = id_argument(fcinfo, 0, "list");
     if (PG_ARGISNULL(1)) raise_null_argument("cells");
+    if (should_hand_over(function_oid)) {
+        // Citus did not delegate this call (PostgREST's): it hands itself over (delegation.h),
+        // the cells unread here, read by the worker.
+        SPI_connect();
+        Datum args[] = {list, PG_GETARG_DATUM(1)};
+        const int written = DatumGetInt32(hand_over(function_oid, Statement::batch_call, args, nullptr));
+        SPI_finish();
+        PG_RETURN_INT32(written);
+    }
     const BatchInput input = read_batch_input(PG_GETARG_JSONB_P(1));
     if (input.count == 0) PG_RETURN_INT32(0);
 

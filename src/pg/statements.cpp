@@ -26,6 +26,8 @@ constexpr StatementParams kParams[core::kStatementKinds] = {
     {2, {UUIDOID, UUIDARRAYOID}},
     {2, {UUIDOID, UUIDARRAYOID}},
     {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
+    {4, {UUIDOID, UUIDOID, UUIDOID, TEXTOID}},
+    {2, {UUIDOID, JSONBOID}},
 };
 constexpr int kStatementCount = core::kStatementKinds;
 static_assert(kParams[kStatementCount - 1].nargs != 0, "every statement kind has its parameters");

@@ -16,7 +16,7 @@ SPIPlanPtr statement_plan(Oid function_oid, Statement statement);
 
 // Whether the list tables of the calling function's schema are distributed with Citus: the
 // caller then runs the Citus set of statements (statement_sql.h), else the single-node set.
-// Call it between SPI_connect and SPI_finish, like statement_plan.
+// Checks the tables' shape again after DDL, like statement_plan; needs no SPI connection.
 bool statements_distributed(Oid function_oid);
 
 // Runs a plan of statement_plan as SPI_execute_plan does, but under snapshot when it is not

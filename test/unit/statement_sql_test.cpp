@@ -23,9 +23,10 @@ constexpr StatementKind kAllKinds[] = {StatementKind::cell_upsert, StatementKind
                                        StatementKind::list_check, StatementKind::column_check,
                                        StatementKind::row_check, StatementKind::cell_write,
                                        StatementKind::batch_company_columns, StatementKind::batch_visible_rows,
-                                       StatementKind::batch_write};
+                                       StatementKind::batch_write, StatementKind::cell_upsert_call,
+                                       StatementKind::batch_call};
 static_assert(sizeof kAllKinds / sizeof kAllKinds[0] == kStatementKinds);
-static_assert(sizeof kSingleNodeKinds / sizeof kSingleNodeKinds[0] + sizeof kCitusKinds / sizeof kCitusKinds[0] ==
+static_assert(sizeof kSingleNodeKinds / sizeof kSingleNodeKinds[0] + sizeof kCitusKinds / sizeof kCitusKinds[0] + 2 ==
               kStatementKinds);
 
 // Every combination of the shape's flags.
@@ -282,4 +283,13 @@ TEST(CitusStatementSql, TheSingleNodeSetIsUnchanged) {
             EXPECT_EQ(statement_sql(kind, shape, "app"), distributed);
             shape.distributed = true;
         }
+}
+
+// A call that Citus did not delegate hands itself over as a plain call in FROM, which Citus
+// delegates (in a transaction block too, with force_delegation).
+TEST(CitusStatementSql, TheCallsHandedOver) {
+    const TablesShape shape = distributed_shapes().front();
+    EXPECT_EQ(statement_sql(StatementKind::cell_upsert_call, shape, "\"my app\""),
+              "SELECT r FROM \"my app\".cell_upsert($1, $2, $3, $4) AS r");
+    EXPECT_EQ(statement_sql(StatementKind::batch_call, shape, "app"), "SELECT n FROM app.cell_upsert_many($1, $2) AS n");
 }
