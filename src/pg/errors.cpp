@@ -5,7 +5,7 @@
 #define ID_PATTERN_HINT                                                                    \
     "Ids are UUIDs with a version digit from 1 to 8 and a variant digit of 8, 9, a or b, " \
     "or the nil or max UUID."
-#define BATCH_KEYS_HINT "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <string or null>}."
+#define BATCH_KEYS_HINT "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <any JSON value>}."
 #define LIST_TABLES_DETAIL "cellupsert works on the list tables of the schema it is installed in."
 #define LIST_TABLES_HINT                                                        \
     "Run cellupsert_list_tables.sql, installed in the extension directory of " \
@@ -75,10 +75,9 @@ void raise_unknown_key(int element, std::string_view key) {
                     errhint(BATCH_KEYS_HINT)));
 }
 
-void raise_not_a_string(int element, const char *key, bool null_allowed) {
+void raise_not_a_string(int element, const char *key) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("%s\"%s\" must be a JSON string%s", where(element), key,
-                           null_allowed ? " or null" : "")));
+                    errmsg("%s\"%s\" must be a JSON string", where(element), key)));
 }
 
 void raise_malformed_id(int element, std::string_view text) {

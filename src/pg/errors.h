@@ -25,7 +25,7 @@ constexpr int kNoElement = -1;
 [[noreturn]] void raise_not_an_array();
 [[noreturn]] void raise_not_an_object(int element);
 [[noreturn]] void raise_unknown_key(int element, std::string_view key);
-[[noreturn]] void raise_not_a_string(int element, const char *key, bool null_allowed);
+[[noreturn]] void raise_not_a_string(int element, const char *key);
 [[noreturn]] void raise_malformed_id(int element, std::string_view text);
 
 // Lookups. The messages are the same whether an id does not exist or is hidden from the

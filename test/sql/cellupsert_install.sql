@@ -12,7 +12,7 @@ SELECT pg_describe_object(classid, objid, objsubid) AS member
 FROM pg_depend
 WHERE refclassid = 'pg_extension'::regclass
   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'cellupsert')
-ORDER BY 1;
+ORDER BY pg_describe_object(classid, objid, objsubid) COLLATE "C";
 
 SELECT e.extversion, n.nspname AS schema, e.extrelocatable
 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
