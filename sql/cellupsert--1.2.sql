@@ -29,10 +29,12 @@ ALTER FUNCTION @extschema@.cell_upsert_many(pg_catalog.uuid, pg_catalog.jsonb) O
 COMMENT ON FUNCTION @extschema@.cell_upsert_many(pg_catalog.uuid, pg_catalog.jsonb) IS
 'Manual edit of many company cells of one list, all or nothing: cells is a JSON array of {"row", "col", "val"}; returns the number of cells written.';
 
--- Citus: distributes the list tables of this schema by list, co-located, and the functions
--- by their list argument, so that a call runs whole on the worker holding its list.
--- Idempotent: says, for each object, whether it distributed it or found it distributed.
--- An admin function: named after the extension, and not executable by PUBLIC.
+-- Citus: distributes the list tables of this schema by list, co-located (lists by id, the
+-- three others by list_id), and both functions by their list argument, co-located with the
+-- cells and with force_delegation, so that a call runs whole on the worker that holds its
+-- list, inside a transaction block too (PostgREST always opens one). Idempotent: says, for
+-- each object, what it did or that it found it done. An admin function: named after the
+-- extension, and not executable by PUBLIC.
 CREATE FUNCTION @extschema@.cellupsert_distribute(shard_count pg_catalog.int4 DEFAULT NULL)
 RETURNS TABLE (object pg_catalog.text, action pg_catalog.text)
 LANGUAGE plpgsql VOLATILE SECURITY INVOKER
@@ -44,7 +46,15 @@ DECLARE
     functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text)', 'cell_upsert_many(uuid,jsonb)'];
     item text;
     relation regclass;
+    lists regclass;
+    cells regclass;
     routine regprocedure;
+    wanted_column text;
+    method "char";
+    dist_column text;
+    colocation integer;
+    lists_colocation integer;
+    shards integer;
 BEGIN
     IF shard_count IS NOT NULL AND shard_count < 1 THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
@@ -55,30 +65,53 @@ BEGIN
             MESSAGE = 'cellupsert_distribute() needs Citus, which is not installed in this database',
             HINT = 'Install Citus on every node, run CREATE EXTENSION citus on the coordinator, then call cellupsert_distribute() there.';
     END IF;
-    IF NOT citus_is_coordinator() THEN
+    IF NOT pg_catalog.citus_is_coordinator() THEN
         RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-            MESSAGE = 'cellupsert_distribute() runs on the Citus coordinator';
+            MESSAGE = 'cellupsert_distribute() runs on the Citus coordinator, not on a worker',
+            HINT = 'Connect to the coordinator and call it there: it distributes the tables of every node.';
     END IF;
 
     SELECT n.nspname INTO schema_name
     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
     WHERE e.extname = 'cellupsert';
 
-    -- lists by id, then the others by list_id, co-located with lists: every key and foreign
-    -- key of the canonical DDL includes the list.
+    -- lists by id (hash), then the others by list_id, co-located with lists: every key and
+    -- foreign key of the canonical DDL includes the list.
     FOREACH item IN ARRAY tables LOOP
         relation := format('%I.%I', schema_name, item)::regclass;
         object := relation::text;
-        IF EXISTS (SELECT FROM pg_dist_partition p WHERE p.logicalrelid = relation) THEN
+        wanted_column := CASE WHEN item = 'lists' THEN 'id' ELSE 'list_id' END;
+        SELECT p.partmethod, pg_catalog.column_to_column_name(p.logicalrelid, p.partkey), p.colocationid
+        INTO method, dist_column, colocation
+        FROM pg_dist_partition p WHERE p.logicalrelid = relation;
+        IF NOT FOUND THEN
+            IF item = 'lists' THEN
+                PERFORM pg_catalog.create_distributed_table(relation, 'id', shard_count := shard_count);
+            ELSE
+                PERFORM pg_catalog.create_distributed_table(relation, 'list_id', colocate_with := lists::text);
+            END IF;
+            action := format('distributed by %s', wanted_column);
+        ELSIF method = 'h' AND dist_column = wanted_column
+              AND (item = 'lists' OR colocation = lists_colocation) THEN
             action := 'already distributed';
-        ELSIF item = 'lists' THEN
-            PERFORM create_distributed_table(relation, 'id', shard_count := shard_count);
-            action := 'distributed by id';
         ELSE
-            PERFORM create_distributed_table(relation, 'list_id',
-                                             colocate_with := format('%I.lists', schema_name));
-            action := 'distributed by list_id';
+            RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+                MESSAGE = format('%s is already a Citus table, but not distributed by %s%s', relation,
+                                 wanted_column, CASE WHEN item = 'lists' THEN '' ELSE format(' co-located with %s', lists) END),
+                HINT = format('Undo it with SELECT undistribute_table(%L), then call cellupsert_distribute() again.', relation);
         END IF;
+        IF item = 'lists' THEN
+            lists := relation;
+            SELECT p.colocationid INTO lists_colocation FROM pg_dist_partition p WHERE p.logicalrelid = relation;
+            SELECT count(*) INTO shards FROM pg_dist_shard s WHERE s.logicalrelid = relation;
+            IF shard_count IS NOT NULL AND shards <> shard_count THEN
+                RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+                    MESSAGE = format('%s is already distributed with %s shards, not %s', relation, shards, shard_count),
+                    HINT = format('Change the shard count with SELECT alter_distributed_table(%L, shard_count := %s, cascade_to_colocated := true).',
+                                  relation, shard_count);
+            END IF;
+        END IF;
+        cells := relation;
         RETURN NEXT;
     END LOOP;
 
@@ -86,13 +119,14 @@ BEGIN
         routine := format('%I.%s', schema_name, item)::regprocedure;
         object := routine::text;
         IF EXISTS (SELECT FROM pg_dist_object d
-                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = routine
-                     AND d.distribution_argument_index IS NOT NULL) THEN
+                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = routine AND d.objsubid = 0
+                     AND d.distribution_argument_index = 0 AND d.colocationid = lists_colocation
+                     AND d.force_delegation) THEN
             action := 'already distributed';
         ELSE
-            PERFORM create_distributed_function(routine::text, 'list',
-                                                colocate_with := format('%I.list_company_cells', schema_name));
-            action := 'distributed by list';
+            PERFORM pg_catalog.create_distributed_function(routine, 'list', colocate_with := cells::text,
+                                                           force_delegation := true);
+            action := 'distributed by list, with force_delegation';
         END IF;
         RETURN NEXT;
     END LOOP;
@@ -105,4 +139,4 @@ ALTER FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) OWNER TO @exto
 REVOKE EXECUTE ON FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) FROM PUBLIC;
 
 COMMENT ON FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) IS
-'Citus: distributes the list tables by list and the functions by their list argument; idempotent.';
+'Citus: distributes the list tables by list, co-located, and the functions by their list argument with force_delegation; idempotent.';

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run by tools/test.sh inside pg_virtualenv (PGHOST, PGPORT, PGUSER set): pg_regress suites,
-# isolation specs, then each test/scripts/*.sh. Appends "<name> <passed> <failed>" lines to $1.
+# isolation specs, then each test/scripts/*.sh. Appends "<name> <passed> <failed> <skipped>"
+# lines to $1. A script that exits 77 is skipped (it found something it needs missing, e.g.
+# Citus): neither passed nor failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 tally=$1
@@ -22,10 +24,12 @@ suites isolation build/installcheck-isolation.log output_iso/regression.diffs RE
 for script in test/scripts/*.sh; do
     [ -e "$script" ] || continue
     echo "== $script"
-    if bash "$script"; then
-        echo "$script 1 0" >> "$tally"
-    else
-        echo "FAILED: $script"
-        echo "$script 0 1" >> "$tally"
-    fi
+    bash "$script"
+    status=$?
+    case $status in
+    0) ;;
+    77) echo "SKIPPED: $script" ;;
+    *) echo "FAILED: $script" ;;
+    esac
+    tools/count-results.sh "$script" $status >> "$tally"
 done

@@ -65,7 +65,8 @@ enum class StatementKind {
     // $1 list, $2 rows uuid[]: the ids (uuid) of those the caller sees in the list.
     batch_visible_rows,
     // $1 list, $2 rows uuid[], $3 cols uuid[], $4 vals text[], $5 editor: cell_write for every
-    // element, in the arrays' order (INSERT ... SELECT from the arrays, no table read).
+    // element, in the arrays' order (INSERT ... SELECT from the arrays, no table read). One
+    // row: the number of cells written (int4), without those a trigger skipped.
     batch_write,
     // The calls themselves, for a call that Citus did not delegate (PostgREST's, whose call
     // sits in a CTE): a plain call in FROM, which Citus delegates to the worker holding the

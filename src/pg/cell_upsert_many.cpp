@@ -203,10 +203,12 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
         check_distributed_batch(function_oid, list, input, kept, first, arrays);
         SPIPlanPtr write = statement_plan(function_oid, Statement::batch_write);
         bind_editor(args[4], nulls[4]);
-        const int rc = execute_plan(function_oid, write, args, nulls, InvalidSnapshot, 0);
-        if (rc != SPI_OK_INSERT) elog(ERROR, "batch write returned %s", SPI_result_code_string(rc));
+        const int rc = execute_plan(function_oid, write, args, nulls, InvalidSnapshot, 1);
+        if (rc != SPI_OK_SELECT || SPI_processed != 1)
+            elog(ERROR, "batch write returned %s", SPI_result_code_string(rc));
         // Fewer cells than given after the checks passed: a trigger skipped the others.
-        const int written = static_cast<int>(SPI_processed);
+        bool is_null;
+        const int written = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
         SPI_finish();
         PG_RETURN_INT32(written);
     }

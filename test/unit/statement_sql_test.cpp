@@ -154,7 +154,8 @@ TEST(StatementSql, EverythingIsQualifiedInEveryShape) {
             const std::string sql = statement_sql(kind, shape, "app");
             for (auto m = std::sregex_iterator(sql.begin(), sql.end(), relation); m != std::sregex_iterator(); ++m) {
                 const std::string name = (*m)[2];
-                EXPECT_TRUE(name.rfind("app.", 0) == 0 || name == "ROWS") << name << " in " << sql;
+                // written: the batch_write's CTE.
+                EXPECT_TRUE(name.rfind("app.", 0) == 0 || name == "ROWS" || name == "written") << name << " in " << sql;
             }
             for (auto m = std::sregex_iterator(sql.begin(), sql.end(), call); m != std::sregex_iterator(); ++m) {
                 const std::string name = (*m)[1];
@@ -250,10 +251,11 @@ TEST(CitusStatementSql, TheWritesOfTheCanonicalShape) {
               columns + " VALUES ($1, $3, $2, $4, 'complete', pg_catalog.now(), pg_catalog.now(), 'manual', $5,"
                         " pg_catalog.now())" + set);
     EXPECT_EQ(statement_sql(StatementKind::batch_write, shape, "app"),
-              columns + " SELECT $1, u.col_id, u.row_id, u.val, 'complete', pg_catalog.now(), pg_catalog.now(),"
+              "WITH written AS (" + columns + " SELECT $1, u.col_id, u.row_id, u.val, 'complete', pg_catalog.now(), pg_catalog.now(),"
                         " 'manual', $5, pg_catalog.now()"
                         " FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))"
-                        " WITH ORDINALITY AS u (row_id, col_id, val, position) ORDER BY u.position" + set);
+                        " WITH ORDINALITY AS u (row_id, col_id, val, position) ORDER BY u.position" + set +
+                        " RETURNING true) SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written");
 }
 
 // The writes follow the shape's optional columns as the single-node set does, and write the
@@ -265,10 +267,12 @@ TEST(CitusStatementSql, TheWritesFollowTheShape) {
         const std::string batch = statement_sql(StatementKind::batch_write, shape, "app");
         const std::string single_columns = single.substr(0, single.find(") SELECT "));
         EXPECT_EQ(write.substr(0, write.find(") VALUES (")), single_columns) << write;
-        EXPECT_EQ(batch.substr(0, batch.find(") SELECT ")), single_columns) << batch;
+        EXPECT_EQ(batch.substr(0, batch.find(") SELECT ")), "WITH written AS (" + single_columns) << batch;
         const std::string single_set = single.substr(single.find(" ON CONFLICT "));
         EXPECT_EQ(write.substr(write.find(" ON CONFLICT ")), single_set) << write;
-        EXPECT_EQ(batch.substr(batch.find(" ON CONFLICT ")), single_set) << batch;
+        EXPECT_EQ(batch.substr(batch.find(" ON CONFLICT ")),
+                  single_set + " RETURNING true) SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written")
+            << batch;
         EXPECT_EQ(contains(write, "$5"), shape.has_provenance) << write;
         EXPECT_EQ(contains(write, "pg_catalog.now()"), shape.has_created_at || shape.has_updated_at || shape.has_provenance) << write;
     }

@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# Citus: a coordinator and two workers on loopback, set up by following docs/citus.md as
+# written (test/citus/cluster.sh runs its marked blocks, with this cluster's hosts, ports and
+# paths), then every check the guide's "Tests" section lists: the distribution; calls through
+# the coordinator, in autocommit and in replayed PostgREST transactions, each delegated (the
+# coordinator sends the call itself, the worker runs the statements locally); the SQLSTATEs;
+# all-or-nothing batches on every shard; tenants apart; edited_by; a trigger-skipped write;
+# 4 clients x 300 upserts of one cell; cellupsert_distribute() again and its errors.
+#
+# Skipped (exit 77) when Citus is not installed in this PostgreSQL: building Citus is not part
+# of this project. Alone, from the repository root, as root (the servers run as postgres) or
+# as a user allowed to run postgres, after staging the extension (tools/test.sh does it, or
+# "make install DESTDIR=$PWD/build/destdir"):
+#     bash test/scripts/citus_cluster.sh
+# CELLUPSERT_STAGE_DIR (default build/destdir) is where the staged extension is;
+# CITUS_TEST_KEEP=1 keeps the cluster running after the checks.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. test/citus/cluster.sh
+
+if ! citus_installed; then
+    echo "citus_cluster: SKIPPED: Citus is not installed in $("$cluster_bin/pg_config" --pkglibdir)"
+    exit 77
+fi
+STAGE=${CELLUPSERT_STAGE_DIR:-$PWD/build/destdir}
+if [ ! -f "$STAGE$("$cluster_bin/pg_config" --sharedir)/extension/cellupsert.control" ]; then
+    echo "citus_cluster: no staged extension under $STAGE (run tools/test.sh first)" >&2
+    exit 1
+fi
+
+# Not the pg_virtualenv server the other tests use: everything is explicit.
+unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE PGOPTIONS
+WORK=$(mktemp -d /tmp/cellupsert-citus-test.XXXXXX)
+# CITUS_TEST_KEEP=1 leaves the cluster running, for a look after the run (cluster_stop ends it).
+if [ -n "${CITUS_TEST_KEEP:-}" ]; then
+    trap 'echo "kept: $CLUSTER_DIR $COORDINATOR $WORKER1 $WORKER2"; rm -rf "$WORK"' EXIT
+else
+    trap 'cluster_stop; rm -rf "$WORK"' EXIT
+fi
+failures=0
+checks=0
+
+ok() {
+    checks=$((checks + 1))
+    echo "ok: $1"
+}
+not_ok() {
+    checks=$((checks + 1))
+    failures=$((failures + 1))
+    echo "FAIL: $1"
+    [ -n "${2:-}" ] && sed 's/^/    /' "$2" | head -40
+    return 0
+}
+# same NAME EXPECTED ACTUAL
+same() {
+    if [ "$2" == "$3" ]; then ok "$1"; else
+        printf 'expected:\n%s\nactual:\n%s\n' "$2" "$3" > "$WORK/diff"
+        not_ok "$1" "$WORK/diff"
+    fi
+}
+coordinator() { on "$COORDINATOR" -At "$@"; }
+
+echo "== the guide: docs/citus.md"
+if ! cluster_setup "$STAGE" > "$WORK/setup.log" 2>&1; then
+    cat "$WORK/setup.log"
+    for log in "$CLUSTER_DIR"/*.log; do echo "== $log"; tail -20 "$log"; done
+    echo "FAIL: the guide's steps"
+    exit 1
+fi
+echo "coordinator 127.0.0.1:$COORDINATOR, workers :$WORKER1 and :$WORKER2"
+
+# The data: alice edits list1, carol views it, bob edits list2.
+list1=10000000-0000-4000-8000-000000000001
+list2=10000000-0000-4000-8000-000000000002
+col1=20000000-0000-4000-8000-000000000011
+person1=20000000-0000-4000-8000-000000000012
+col2=20000000-0000-4000-8000-000000000021
+row1=30000000-0000-4000-8000-000000000011
+row1b=30000000-0000-4000-8000-000000000012
+row2=30000000-0000-4000-8000-000000000021
+missing=90000000-0000-4000-8000-000000000099
+coordinator <<SQL
+INSERT INTO app.lists (id, name) VALUES ('$list1', 'list one'), ('$list2', 'list two');
+INSERT INTO app.list_columns (list_id, id, subject, response_type, name) VALUES
+    ('$list1', '$col1', 'company', 'number', 'Employees'),
+    ('$list1', '$person1', 'person', 'text', 'CEO'),
+    ('$list2', '$col2', 'company', 'text', 'Website');
+INSERT INTO app.list_companies (list_id, id, name) VALUES
+    ('$list1', '$row1', 'Acme'), ('$list1', '$row1b', 'Globex'), ('$list2', '$row2', 'Initech');
+INSERT INTO app.list_members (list_id, user_id, can_edit) VALUES
+    ('$list1', 'alice', true), ('$list1', 'carol', false), ('$list2', 'bob', true);
+SQL
+
+echo "== the distribution"
+same "the four tables: hash-distributed by id / list_id, one co-location group" \
+"app.lists|h|id|t
+app.list_columns|h|list_id|t
+app.list_companies|h|list_id|t
+app.list_company_cells|h|list_id|t" \
+"$(coordinator -c "SELECT p.logicalrelid::regclass, p.partmethod, column_to_column_name(p.logicalrelid, p.partkey),
+                          p.colocationid = (SELECT colocationid FROM pg_dist_partition WHERE logicalrelid = 'app.lists'::regclass)
+                   FROM pg_dist_partition p WHERE p.logicalrelid::regclass::text LIKE 'app.%' ORDER BY p.logicalrelid")"
+same "the shards of the cells on both workers" "2" \
+"$(coordinator -c "SELECT count(DISTINCT nodeport) FROM citus_shards
+                   WHERE table_name = 'app.list_company_cells'::regclass AND nodeport IN ($WORKER1, $WORKER2)")"
+same "both functions: distributed by list, co-located with the cells, force_delegation" \
+"app.cell_upsert(uuid,uuid,uuid,text)|0|t|t
+app.cell_upsert_many(uuid,jsonb)|0|t|t" \
+"$(coordinator -c "SELECT d.objid::regprocedure, d.distribution_argument_index,
+                          d.colocationid = (SELECT colocationid FROM pg_dist_partition WHERE logicalrelid = 'app.list_company_cells'::regclass),
+                          d.force_delegation
+                   FROM pg_dist_object d
+                   WHERE d.classid = 'pg_proc'::regclass
+                     AND d.objid IN ('app.cell_upsert(uuid,uuid,uuid,text)'::regprocedure, 'app.cell_upsert_many(uuid,jsonb)'::regprocedure)
+                   ORDER BY 1::text")"
+same "cellupsert_distribute() again: already distributed, six times" \
+"app.lists|already distributed
+app.list_columns|already distributed
+app.list_companies|already distributed
+app.list_company_cells|already distributed
+app.cell_upsert(uuid,uuid,uuid,text)|already distributed
+app.cell_upsert_many(uuid,jsonb)|already distributed" \
+"$(coordinator -c "SELECT * FROM app.cellupsert_distribute()")"
+
+# sqlstate_of PORT SQL: the SQLSTATE of a statement run as postgres.
+sqlstate_of() {
+    PGOPTIONS= "$cluster_bin/psql" -X -q -At -h 127.0.0.1 -p "$1" -U postgres -d postgres \
+        -c "$2" -c '\echo sqlstate=:SQLSTATE' 2>/dev/null | sed -n 's/^sqlstate=//p' | tail -1
+}
+same "cellupsert_distribute() on a worker: 0A000" "0A000" "$(sqlstate_of "$WORKER1" "SELECT * FROM app.cellupsert_distribute()")"
+same "cellupsert_distribute(0): 22023" "22023" "$(sqlstate_of "$COORDINATOR" "SELECT * FROM app.cellupsert_distribute(0)")"
+same "cellupsert_distribute(7), lists having 32 shards: 22023" "22023" \
+    "$(sqlstate_of "$COORDINATOR" "SELECT * FROM app.cellupsert_distribute(7)")"
+
+# A call in the shape PostgREST sends it: a CTE over json_to_record, named arguments.
+rpc_call() {  # rpc_call FUNCTION BODY_JSON
+    local function=$1 body=$2 columns names args
+    if [ "$function" = cell_upsert ]; then
+        columns='"list" uuid, "row" uuid, "col" uuid, "val" text'
+        names='"list", "row", "col", "val"'
+        args='"list" := pgrst_body."list", "row" := pgrst_body."row", "col" := pgrst_body."col", "val" := pgrst_body."val"'
+    else
+        columns='"list" uuid, "cells" jsonb'
+        names='"list", "cells"'
+        args='"list" := pgrst_body."list", "cells" := pgrst_body."cells"'
+    fi
+    echo "WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT '$body'::json AS json_data) pgrst_payload, LATERAL (SELECT $names FROM json_to_record(pgrst_payload.json_data) AS _($columns) LIMIT 1) pgrst_body, LATERAL (SELECT \"app\".\"$function\"($args) pgrst_scalar) pgrst_call) SELECT null::bigint AS total_result_set, 1 AS page_total, coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT \"$function\".* FROM \"pgrst_source\" AS \"$function\") _postgrest_t"
+}
+
+# postgrest ROLE SUB CALL_SQL [READ ONLY|READ WRITE]: replays PostgREST's transaction as
+# authenticator (a password over TCP): BEGIN, set_config of the search path, the role and the
+# claims, the pre-request function, the call, COMMIT. citus.log_remote_commands is set, with
+# SET LOCAL (so that it reaches the worker too), to see where the statements run. Prints
+# "sqlstate=S body=B"; the notices and errors go to $WORK/notices.
+postgrest() {
+    local role=$1 sub=$2 call=$3 mode=${4:-READ WRITE}
+    cat > "$WORK/request.sql" <<SQL
+BEGIN ISOLATION LEVEL READ COMMITTED $mode;
+\o /dev/null
+select set_config('search_path', '"app", "public"', true), set_config('role', '$role', true), set_config('request.jwt.claims', '{"aud":"authenticated","role":"$role","sub":"$sub"}', true), set_config('request.method', 'POST', true), set_config('request.path', '/rpc/call', true), set_config('request.headers', '{"accept":"*/*","content-type":"application/json"}', true), set_config('request.cookies', '{}', true);
+select "app"."pre_request"();
+\o
+SET LOCAL citus.log_remote_commands = on;
+$call \gset pgrst_
+\echo sqlstate=:SQLSTATE body=:pgrst_body
+COMMIT;
+SQL
+    PGPASSWORD=change-me-authenticator "$cluster_bin/psql" -X -q -At -h 127.0.0.1 -p "$COORDINATOR" \
+        -U authenticator -d postgres -f "$WORK/request.sql" 2> "$WORK/notices" | grep '^sqlstate='
+}
+
+# delegated NAME ISSUED: the last call's notices show the coordinator issuing ISSUED (the call)
+# and no statement of its own on the list tables, and the worker writing locally.
+delegated() {
+    local name=$1 issued=$2
+    if grep -qF "issuing $issued" "$WORK/notices" &&
+        ! grep -E 'issuing (SELECT (FROM|subject|id)|INSERT)' "$WORK/notices" | grep -q . &&
+        grep -q 'executing the command locally: INSERT INTO app.list_company_cells_' "$WORK/notices"; then
+        ok "$name: delegated"
+    else
+        not_ok "$name: delegated (the coordinator sends the call, the worker writes locally)" "$WORK/notices"
+    fi
+}
+
+cell() {  # cell LIST ROW COL: value|status|source|edited_by
+    coordinator -c "SELECT value, status, source, edited_by FROM app.list_company_cells
+                    WHERE list_id = '$1' AND company_row_id = '$2' AND column_id = '$3'"
+}
+cells_on_shards() {  # the number of cells, summed over every shard
+    coordinator -c "SELECT sum(result::bigint) FROM run_command_on_shards('app.list_company_cells', 'SELECT count(*) FROM %s')"
+}
+
+echo "== calls in autocommit, through the coordinator"
+on "$COORDINATOR" -At -c "SET citus.log_remote_commands = on" \
+    -c "SELECT app.cell_upsert('$list1', '$row1', '$col1', 'autocommit single')" > "$WORK/out" 2> "$WORK/notices"
+same "autocommit cell_upsert: true" "t" "$(cat "$WORK/out")"
+if grep -qF "issuing SELECT app.cell_upsert('$list1'::uuid" "$WORK/notices" &&
+    ! grep -qE 'issuing (SELECT (FROM|subject|id)|INSERT)' "$WORK/notices"; then
+    ok "autocommit cell_upsert: delegated"
+else not_ok "autocommit cell_upsert: delegated" "$WORK/notices"; fi
+on "$COORDINATOR" -At -c "SET citus.log_remote_commands = on" \
+    -c "SELECT app.cell_upsert_many('$list2', '[{\"row\": \"$row2\", \"col\": \"$col2\", \"val\": \"autocommit batch\"}]')" \
+    > "$WORK/out" 2> "$WORK/notices"
+same "autocommit cell_upsert_many: 1" "1" "$(cat "$WORK/out")"
+if grep -qF "issuing SELECT app.cell_upsert_many('$list2'::uuid" "$WORK/notices" &&
+    ! grep -qE 'issuing (SELECT (FROM|subject|id)|INSERT)' "$WORK/notices"; then
+    ok "autocommit cell_upsert_many: delegated"
+else not_ok "autocommit cell_upsert_many: delegated" "$WORK/notices"; fi
+same "autocommit writes: the owner as editor" \
+"autocommit single|complete|manual|postgres
+autocommit batch|complete|manual|postgres" "$(cell $list1 $row1 $col1; cell $list2 $row2 $col2)"
+
+echo "== calls in PostgREST's transactions, through the coordinator"
+same "PostgREST cell_upsert (alice, list1): true" "sqlstate=00000 body=true" \
+    "$(postgrest authenticated alice "$(rpc_call cell_upsert "{\"list\": \"$list1\", \"row\": \"$row1\", \"col\": \"$col1\", \"val\": \"42\"}")")"
+delegated "PostgREST cell_upsert" "SELECT r FROM app.cell_upsert('$list1'::uuid"
+same "edited_by is the JWT's sub" "42|complete|manual|alice" "$(cell $list1 $row1 $col1)"
+cp "$WORK/notices" "$WORK/notices.postgrest_single"
+same "PostgREST cell_upsert_many (bob, list2): 1" "sqlstate=00000 body=1" \
+    "$(postgrest authenticated bob "$(rpc_call cell_upsert_many "{\"list\": \"$list2\", \"cells\": [{\"row\": \"$row2\", \"col\": \"$col2\", \"val\": \"initech.com\"}]}")")"
+delegated "PostgREST cell_upsert_many" "SELECT n FROM app.cell_upsert_many('$list2'::uuid"
+same "edited_by is the JWT's sub (batch)" "initech.com|complete|manual|bob" "$(cell $list2 $row2 $col2)"
+same "a plain SELECT app.cell_upsert(...) in PostgREST's transaction: true" "sqlstate=00000 body=t" \
+    "$(postgrest authenticated alice "SELECT app.cell_upsert('$list1', '$row1b', '$col1', 'plain') AS body")"
+delegated "a plain call in a transaction block" "SELECT app.cell_upsert('$list1'::uuid"
+
+echo "== SQLSTATEs, as PostgREST gets them"
+expect_sqlstate() {  # expect_sqlstate NAME SQLSTATE ROLE SUB CALL [MODE]
+    local name=$1 expected=$2 actual
+    actual=$(postgrest "$3" "$4" "$5" "${6:-READ WRITE}")
+    if [[ $actual == "sqlstate=$expected "* ]]; then ok "$name: $expected"; else
+        echo "$actual" >> "$WORK/notices"
+        not_ok "$name: $expected" "$WORK/notices"
+    fi
+}
+single() { rpc_call cell_upsert "{\"list\": \"$1\", \"row\": $2, \"col\": $3, \"val\": \"x\"}"; }
+many() { rpc_call cell_upsert_many "{\"list\": \"$1\", \"cells\": $2}"; }
+expect_sqlstate "a null row" 22004 authenticated alice "$(single $list1 null "\"$col1\"")"
+expect_sqlstate "an id outside the UUID pattern" 22023 authenticated alice \
+    "$(single $list1 '"30000000-0000-9000-8000-000000000011"' "\"$col1\"")"
+expect_sqlstate "an id that is not a UUID" 22P02 authenticated alice "$(single $list1 '"not-a-uuid"' "\"$col1\"")"
+expect_sqlstate "a person column" 22023 authenticated alice "$(single $list1 "\"$row1\"" "\"$person1\"")"
+expect_sqlstate "a list that does not exist" 23503 authenticated alice "$(single $missing "\"$row1\"" "\"$col1\"")"
+expect_sqlstate "a column of another list" 23503 authenticated alice "$(single $list1 "\"$row1\"" "\"$col2\"")"
+expect_sqlstate "a row that does not exist" 23503 authenticated alice "$(single $list1 "\"$missing\"" "\"$col1\"")"
+expect_sqlstate "another tenant's list (alice on bob's list2)" 23503 authenticated alice "$(single $list2 "\"$row2\"" "\"$col2\"")"
+grep -q "list $list2 does not exist" "$WORK/notices" && ok "another tenant's list: \"does not exist\"" ||
+    not_ok "another tenant's list: \"does not exist\"" "$WORK/notices"
+expect_sqlstate "a viewer's write (carol)" 42501 authenticated carol "$(single $list1 "\"$row1\"" "\"$col1\"")"
+expect_sqlstate "a read-only transaction (a GET)" 25006 authenticated alice "$(single $list1 "\"$row1\"" "\"$col1\"")" "READ ONLY"
+expect_sqlstate "a batch element with a bad id" 22023 authenticated alice \
+    "$(many $list1 "[{\"row\": \"$row1\", \"col\": \"20000000-0000-4000-c000-000000000011\"}]")"
+expect_sqlstate "a batch element that is not a UUID" 22P02 authenticated alice \
+    "$(many $list1 "[{\"row\": \"$row1\", \"col\": \"nope\"}]")"
+expect_sqlstate "a batch element of a person column" 22023 authenticated alice \
+    "$(many $list1 "[{\"row\": \"$row1\", \"col\": \"$col1\"}, {\"row\": \"$row1\", \"col\": \"$person1\"}]")"
+grep -q "cells\[1\]: column $person1 is not a company column" "$WORK/notices" &&
+    ok "the batch error names its element" || not_ok "the batch error names its element" "$WORK/notices"
+expect_sqlstate "a batch on another tenant's list" 23503 authenticated alice \
+    "$(many $list2 "[{\"row\": \"$row2\", \"col\": \"$col2\"}]")"
+coordinator -c "CREATE ROLE cellupsert_nologin NOLOGIN IN ROLE authenticated" -c "GRANT cellupsert_nologin TO authenticator" >/dev/null
+expect_sqlstate "a NOLOGIN role, which Citus cannot connect as" 08006 cellupsert_nologin alice \
+    "$(single $list1 "\"$row1\"" "\"$col1\"")"
+
+echo "== a refused batch writes nothing, on any shard"
+before=$(cells_on_shards)
+expect_sqlstate "a batch with a refused second element" 23503 authenticated alice \
+    "$(many $list1 "[{\"row\": \"$row1\", \"col\": \"$col1\", \"val\": \"not written\"}, {\"row\": \"$missing\", \"col\": \"$col1\"}]")"
+grep -q "cells\[1\]: row $missing does not exist in list $list1" "$WORK/notices" &&
+    ok "the refused batch names cells[1]" || not_ok "the refused batch names cells[1]" "$WORK/notices"
+same "the cells on every shard: as before" "$before" "$(cells_on_shards)"
+same "the first element's cell: unchanged" "42|complete|manual|alice" "$(cell $list1 $row1 $col1)"
+
+echo "== a write skipped by a trigger"
+coordinator >/dev/null <<'SQL' || not_ok "the trigger created"
+SET citus.enable_unsafe_triggers = on;
+CREATE FUNCTION app.skip_marked() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN IF NEW.value = 'skip me' THEN RETURN NULL; END IF; RETURN NEW; END $$;
+CREATE TRIGGER skip_marked BEFORE INSERT OR UPDATE ON app.list_company_cells
+FOR EACH ROW EXECUTE FUNCTION app.skip_marked();
+SQL
+same "cell_upsert skipped by a trigger: false" "sqlstate=00000 body=false" \
+    "$(postgrest authenticated alice "$(rpc_call cell_upsert "{\"list\": \"$list1\", \"row\": \"$row1\", \"col\": \"$col1\", \"val\": \"skip me\"}")")"
+same "cell_upsert_many with one element skipped by a trigger: 1" "sqlstate=00000 body=1" \
+    "$(postgrest authenticated alice "$(many $list1 "[{\"row\": \"$row1\", \"col\": \"$col1\", \"val\": \"skip me\"}, {\"row\": \"$row1b\", \"col\": \"$col1\", \"val\": \"written\"}]")")"
+same "the skipped cells: unchanged" "42|complete|manual|alice
+written|complete|manual|alice" "$(cell $list1 $row1 $col1; cell $list1 $row1b $col1)"
+coordinator -c "SET citus.enable_unsafe_triggers = on" -c "DROP TRIGGER skip_marked ON app.list_company_cells" \
+    >/dev/null || not_ok "the trigger dropped"
+
+echo "== 4 clients x 300 upserts of one cell, through the coordinator"
+cat > "$WORK/same_cell.sql" <<SQL
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+select set_config('search_path', '"app", "public"', true), set_config('role', 'authenticated', true), set_config('request.jwt.claims', '{"aud":"authenticated","role":"authenticated","sub":"alice"}', true);
+select "app"."pre_request"();
+$(rpc_call cell_upsert "{\"list\": \"$list1\", \"row\": \"$row1b\", \"col\": \"$col1\", \"val\": \"client :client_id\"}");
+COMMIT;
+SQL
+PGPASSWORD=change-me-authenticator "$cluster_bin/pgbench" -n -h 127.0.0.1 -p "$COORDINATOR" -U authenticator \
+    -c 4 -j 4 -t 300 -f "$WORK/same_cell.sql" postgres > "$WORK/pgbench.log" 2>&1
+status=$?
+if [ $status -eq 0 ] && grep -q 'number of transactions actually processed: 1200/1200' "$WORK/pgbench.log" &&
+    ! grep -qiE 'error|abort' "$WORK/pgbench.log"; then
+    ok "1200 upserts, no failure"
+else not_ok "1200 upserts, no failure" "$WORK/pgbench.log"; fi
+same "one row for the cell, written by a client" "1|t" \
+    "$(coordinator -c "SELECT count(*), bool_and(value ~ '^client [0-3]$') FROM app.list_company_cells
+                       WHERE list_id = '$list1' AND company_row_id = '$row1b' AND column_id = '$col1'")"
+
+for port in $COORDINATOR $WORKER1 $WORKER2; do
+    if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then
+        not_ok "no crash on :$port" "$WORK/crashes"
+    fi
+done
+
+echo "citus_cluster: $((checks - failures)) of $checks checks passed"
+[ "$failures" -eq 0 ]
