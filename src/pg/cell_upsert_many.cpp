@@ -176,17 +176,18 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
     const Oid function_oid = fcinfo->flinfo->fn_oid;
     const Datum list = id_argument(fcinfo, 0, "list");
     if (PG_ARGISNULL(1)) raise_null_argument("cells");
+    const BatchInput input = read_batch_input(PG_GETARG_JSONB_P(1));
+    if (input.count == 0) PG_RETURN_INT32(0);
     if (should_hand_over(function_oid)) {
-        // Citus did not delegate this call (PostgREST's): it hands itself over (delegation.h),
-        // the cells unread here, read by the worker.
+        // Citus did not delegate this call (PostgREST's): it hands itself over (delegation.h).
+        // The cells were read first, so that their errors come first, as on a single node;
+        // the worker reads them again.
         SPI_connect();
         Datum args[] = {list, PG_GETARG_DATUM(1)};
         const int written = DatumGetInt32(hand_over(function_oid, Statement::batch_call, args, nullptr));
         SPI_finish();
         PG_RETURN_INT32(written);
     }
-    const BatchInput input = read_batch_input(PG_GETARG_JSONB_P(1));
-    if (input.count == 0) PG_RETURN_INT32(0);
 
     uint32 *kept = static_cast<uint32 *>(palloc(sizeof(uint32) * input.count));
     uint32 *first = static_cast<uint32 *>(palloc(sizeof(uint32) * input.count));
