@@ -258,6 +258,9 @@ grep -q "cells\[1\]: column $person1 is not a company column" "$WORK/notices" &&
     ok "the batch error names its element" || not_ok "the batch error names its element" "$WORK/notices"
 expect_sqlstate "a batch on another tenant's list" 23503 authenticated alice \
     "$(many $list2 "[{\"row\": \"$row2\", \"col\": \"$col2\"}]")"
+expect_sqlstate "the anonymous role (a request without a token)" 42501 anon "" "$(single $list1 "\"$row1\"" "\"$col1\"")"
+grep -q 'issuing' "$WORK/notices" && not_ok "the anonymous role: refused on the coordinator" "$WORK/notices" ||
+    ok "the anonymous role: refused on the coordinator, no connection to a worker"
 coordinator -c "CREATE ROLE cellupsert_nologin NOLOGIN IN ROLE authenticated" -c "GRANT cellupsert_nologin TO authenticator" >/dev/null
 expect_sqlstate "a NOLOGIN role, which Citus cannot connect as" 08006 cellupsert_nologin alice \
     "$(single $list1 "\"$row1\"" "\"$col1\"")"
