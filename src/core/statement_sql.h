@@ -29,11 +29,14 @@ struct TablesShape {
 };
 
 // Two sets of statements. The single-node set checks and writes in one statement (a join of
-// the four tables). The Citus set, for distributed tables, has single-table statements only,
-// each filtered by list_id = $1 (lists: id = $1) at the top of its WHERE clause, which Citus's
-// fast-path planner routes to the shard of the list without planning anything per call, and
-// which pass its check that a function distributed with force_delegation touches its own
-// list only: the checks run first, as the caller, then the write, which checks nothing.
+// the four tables), which Citus would plan on every call and refuses in a function distributed
+// with force_delegation. The Citus set, for distributed tables (whose cells carry list_id, in
+// their conflict key too), has single-table statements only: the reads filter by list_id = $1
+// (lists: id = $1) at the top of their WHERE clause, which Citus's fast-path planner routes to
+// the list's shard; the writes write list_id = $1, in a one-row INSERT ... VALUES (fast path)
+// or an INSERT ... SELECT from the arrays alone. All of them pass Citus's check that a
+// function distributed with force_delegation touches its own list only. The checks run
+// first, as the caller, then the write, which checks nothing.
 enum class StatementKind {
     // The single-node set.
     // $1 list, $2 row, $3 col (uuid), $4 val (text), $5 editor (text). Checks the list, the
@@ -77,7 +80,6 @@ enum class StatementKind {
     batch_call,
 };
 constexpr int kStatementKinds = 13;
-
 
 // The text of statement kind on the tables of quoted_schema (an SQL identifier, quoted as
 // needed). May throw std::bad_alloc.

@@ -8,26 +8,35 @@
 namespace cellupsert::pg {
 namespace {
 
-// The parameters of each statement (statement_sql.h says what they are).
+// The parameters of each statement (statement_sql.h says what they are), and the options of
+// its plan.
+//
+// The Citus set is planned anew for every execution (a custom plan): Citus 13.2.2 re-plans a
+// kept (generic) plan's shard query on each execution, and keeps every such plan until the
+// backend ends, a memory growth without bound in the workers' long-lived backends (a Citus
+// bug: citusdata/citus#8783, #8824). A custom plan's values are constants: Citus prunes to
+// the list's shard when planning, and keeps nothing.
 struct StatementParams {
     int nargs;
     Oid argtypes[5];
+    int cursor_options;
 };
+constexpr int kCustom = CURSOR_OPT_CUSTOM_PLAN;
 constexpr StatementParams kParams[core::kStatementKinds] = {
-    {5, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, TEXTOID}},
-    {3, {UUIDOID, UUIDOID, UUIDOID}},
-    {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
-    {4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, INT4ARRAYOID}},
+    {5, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, TEXTOID}, 0},
+    {3, {UUIDOID, UUIDOID, UUIDOID}, 0},
+    {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}, 0},
+    {4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, INT4ARRAYOID}, 0},
     // The Citus set.
-    {1, {UUIDOID}},
-    {2, {UUIDOID, UUIDOID}},
-    {2, {UUIDOID, UUIDOID}},
-    {5, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, TEXTOID}},
-    {2, {UUIDOID, UUIDARRAYOID}},
-    {2, {UUIDOID, UUIDARRAYOID}},
-    {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
-    {4, {UUIDOID, UUIDOID, UUIDOID, TEXTOID}},
-    {2, {UUIDOID, JSONBOID}},
+    {1, {UUIDOID}, kCustom},
+    {2, {UUIDOID, UUIDOID}, kCustom},
+    {2, {UUIDOID, UUIDOID}, kCustom},
+    {5, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, TEXTOID}, kCustom},
+    {2, {UUIDOID, UUIDARRAYOID}, kCustom},
+    {2, {UUIDOID, UUIDARRAYOID}, kCustom},
+    {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}, kCustom},
+    {4, {UUIDOID, UUIDOID, UUIDOID, TEXTOID}, kCustom},
+    {2, {UUIDOID, JSONBOID}, kCustom},
 };
 constexpr int kStatementCount = core::kStatementKinds;
 static_assert(kParams[kStatementCount - 1].nargs != 0, "every statement kind has its parameters");
@@ -123,7 +132,8 @@ SPIPlanPtr prepare(Statement statement) {
         if (sql != nullptr) memcpy(sql, built.c_str(), built.size() + 1);
     }
     if (sql == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-    SPIPlanPtr plan = SPI_prepare(sql, kParams[kind].nargs, const_cast<Oid *>(kParams[kind].argtypes));
+    SPIPlanPtr plan = SPI_prepare_cursor(sql, kParams[kind].nargs, const_cast<Oid *>(kParams[kind].argtypes),
+                                         kParams[kind].cursor_options);
     if (plan == nullptr)
         elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
     if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
