@@ -7,9 +7,10 @@
     "or the nil or max UUID."
 #define BATCH_KEYS_HINT "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <string or null>}."
 #define LIST_TABLES_DETAIL "cellupsert works on the list tables of the schema it is installed in."
-#define LIST_TABLES_HINT                                                        \
-    "Run cellupsert_list_tables.sql, installed in the extension directory of " \
-    "\"pg_config --sharedir\", with search_path set to \"%s\"."
+#define LIST_TABLES_HINT                                                                \
+    "See what is missing with SELECT * FROM \"%s\".cellupsert_check(); "                \
+    "docs/adoption.md says how to create the list tables (cellupsert_list_tables.sql) " \
+    "or adapt existing ones."
 
 namespace cellupsert::pg {
 namespace {
