@@ -35,12 +35,21 @@ struct Report {
     }
 };
 
+// The type of a missing column in the canonical DDL.
+const char *suggested_type(const char *column) {
+    if (strcmp(column, "value") == 0) return "text";
+    if (strcmp(column, "status") == 0) return "text NOT NULL DEFAULT 'pending'";
+    if (strcmp(column, "subject") == 0) return "text NOT NULL";
+    return "uuid NOT NULL";
+}
+
 void check_column(const Report &report, Oid relid, const char *table, const char *column, bool required) {
     const char *item = psprintf("column %s.%s", table, column);
     const AttrNumber attno = get_attnum(relid, column);
     if (attno == InvalidAttrNumber) {
         if (required)
-            report.row(item, false, psprintf("missing: ALTER TABLE %s.%s ADD COLUMN %s ...;", report.schema, table, column));
+            report.row(item, false, psprintf("missing: ALTER TABLE %s.%s ADD COLUMN %s %s;", report.schema, table,
+                                             column, suggested_type(column)));
         return;
     }
     const Oid type = get_atttype(relid, attno);
