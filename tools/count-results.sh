@@ -6,7 +6,7 @@ case $kind in
 ctest)
     passed=$(grep -cE 'Test +#[0-9]+: .* Passed' "$log")
     failed=$(grep -cE 'Test +#[0-9]+: .* (\*\*\*|Failed|Not Run|Exception)' "$log") ;;
-pg_regress)
+pg_regress | isolation)
     passed=$(grep -cE '\.\.\. ok' "$log")
     failed=$(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$log") ;;
 esac

@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Run by tools/test.sh inside pg_virtualenv (PGHOST, PGPORT, PGUSER set): pg_regress and
-# isolation suites, then each test/scripts/*.sh. Appends "<name> <passed> <failed>" lines to $1.
+# Run by tools/test.sh inside pg_virtualenv (PGHOST, PGPORT, PGUSER set): pg_regress suites,
+# isolation specs, then each test/scripts/*.sh. Appends "<name> <passed> <failed>" lines to $1.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 tally=$1
 
-make -s installcheck > build/installcheck.log 2>&1
-status=$?
-cat build/installcheck.log
-tools/count-results.sh pg_regress $status build/installcheck.log >> "$tally"
-[ $status -eq 0 ] || { [ -f regression.diffs ] && cat regression.diffs; }
+# suites KIND LOG DIFFS MAKE_ARGS...: one runner, with its own log and diffs, so that a
+# failure of one runner neither stops the other nor hides its diffs.
+suites() {
+    local kind=$1 log=$2 diffs=$3 status
+    shift 3
+    make -s installcheck "$@" > "$log" 2>&1
+    status=$?
+    cat "$log"
+    tools/count-results.sh "$kind" $status "$log" >> "$tally"
+    [ $status -eq 0 ] || { [ -f "$diffs" ] && cat "$diffs"; }
+}
+suites pg_regress build/installcheck-regress.log regression.diffs ISOLATION=
+suites isolation build/installcheck-isolation.log output_iso/regression.diffs REGRESS=
 
 for script in test/scripts/*.sh; do
     [ -e "$script" ] || continue

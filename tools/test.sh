@@ -24,4 +24,6 @@ echo "== server tests"
 PGPORT=$(free_port) pg_virtualenv -t -v 15 -o "extension_destdir=$STAGE_DIR" tools/server-tests.sh "$tally"
 [ $? -eq 0 ] || echo "server tests 0 1" >> "$tally"
 
+echo "== results (passed, failed)"
+cat "$tally"
 awk '{ passed += $(NF-1); failed += $NF } END { printf "%d passed, %d failed\n", passed, failed; exit failed > 0 }' "$tally"

@@ -12,7 +12,8 @@ int compare_keys(const CellKey &a, const CellKey &b) noexcept {
 
 }  // namespace
 
-std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t *kept) noexcept {
+std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t *kept,
+                              std::uint32_t *first) noexcept {
     static_assert(sizeof(CellKey) == 2 * kIdBytes, "CellKey must be its two ids, unpadded");
     for (std::size_t i = 0; i < n; ++i) kept[i] = static_cast<std::uint32_t>(i);
     // By key, and within a key the latest position first, so the first of each run wins.
@@ -20,10 +21,14 @@ std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t 
         const int order = compare_keys(keys[a], keys[b]);
         return order != 0 ? order < 0 : a > b;
     });
+    // Each run of a key starts with its last occurrence and ends with its first.
     std::size_t count = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        if (count == 0 || compare_keys(keys[kept[count - 1]], keys[kept[i]]) != 0)
-            kept[count++] = kept[i];
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t position = kept[i];
+        if (count == 0 || compare_keys(keys[kept[count - 1]], keys[position]) != 0)
+            kept[count++] = position;
+        if (first != nullptr) first[count - 1] = position;
+    }
     return count;
 }
 

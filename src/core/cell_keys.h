@@ -16,8 +16,11 @@ struct CellKey {
 
 // For each distinct key of keys[0..n), keeps its last occurrence: the batch's "last one wins".
 // Writes the kept positions to kept[0..result), ordered by key (the primary key's order, so
-// the writes walk the index in order), and returns how many were kept. kept must hold n
-// entries. Allocates nothing and cannot throw.
-std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t *kept) noexcept;
+// the writes walk the index in order), and returns how many were kept. When first is not
+// null, first[k] is the first occurrence of the key of kept[k]: a refusal depends on the
+// key only, so the first refused element of the batch, in input order, is the least first[k]
+// among refused keys. kept and first must hold n entries. Allocates nothing, cannot throw.
+std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t *kept,
+                              std::uint32_t *first = nullptr) noexcept;
 
 }  // namespace cellupsert::core

@@ -19,10 +19,25 @@ std::string_view string_of(const JsonbValue *value) {
 
 void read_id(const JsonbValue *value, int element, const char *key, core::IdBytes &id) {
     if (value == nullptr || value->type == jbvNull) raise_null_argument(key, element);
-    if (value->type != jbvString) raise_not_a_string(element, key, false);
+    if (value->type != jbvString) raise_not_a_string(element, key);
     if (!core::parse_id_text(string_of(value), id)) raise_malformed_id(element, string_of(value));
     const core::IdVerdict verdict = core::check_id(id);
     if (verdict != core::IdVerdict::accepted) raise_invalid_id(key, id, verdict, element);
+}
+
+// The text a val is stored as, or nullptr for NULL. As in cell_upsert, null, omitted and ""
+// are NULL. Any other JSON value is stored as its JSON text, as PostgREST passes one to
+// cell_upsert's text argument; this text is jsonb's, normalised (see the README).
+text *value_text(const JsonbValue *val) {
+    if (val == nullptr || val->type == jbvNull) return nullptr;
+    if (val->type == jbvString)
+        return val->val.string.len == 0
+                   ? nullptr
+                   : cstring_to_text_with_len(val->val.string.val, val->val.string.len);
+    if (val->type == jbvBinary)  // an object or an array
+        return cstring_to_text(JsonbToCString(nullptr, val->val.binary.data, val->val.binary.len));
+    Jsonb *scalar = JsonbValueToJsonb(const_cast<JsonbValue *>(val));  // a number or a boolean
+    return cstring_to_text(JsonbToCString(nullptr, &scalar->root, VARSIZE(scalar)));
 }
 
 [[noreturn]] void raise_first_unknown_key(JsonbContainer *object, int element) {
@@ -64,14 +79,9 @@ BatchInput read_batch_input(Jsonb *cells) {
 
         read_id(row, i, "row", input.keys[i].row);
         read_id(col, i, "col", input.keys[i].column);
-        if (val != nullptr && val->type != jbvNull && val->type != jbvString)
-            raise_not_a_string(i, "val", true);
-        // As in cell_upsert: null, omitted and "" are all stored as NULL.
-        input.value_nulls[i] = val == nullptr || val->type == jbvNull || val->val.string.len == 0;
-        input.values[i] = input.value_nulls[i]
-                              ? (Datum)0
-                              : PointerGetDatum(cstring_to_text_with_len(val->val.string.val,
-                                                                         val->val.string.len));
+        text *value = value_text(val);
+        input.value_nulls[i] = value == nullptr;
+        input.values[i] = PointerGetDatum(value);
         ++i;
     }
     return input;

@@ -2,7 +2,8 @@
 //
 // The manual edit of one company cell: checks the ids, then one prepared statement checks
 // that the column and the row belong to the list and upserts the cell, as the caller.
-// Only when that statement writes nothing does a second query find out which check failed.
+// Only when that statement writes nothing does a second query find out which check failed
+// (cell_checks.h). Returns true, or false when a trigger of the application skipped the write.
 #include "cell_checks.h"
 #include "editor.h"
 #include "errors.h"
@@ -32,18 +33,22 @@ Datum cell_upsert_body(PG_FUNCTION_ARGS) {
     char nulls[5] = {' ', ' ', ' ', null_value ? 'n' : ' ', ' '};
 
     SPI_connect();
-    // A second attempt only when the first lost a race with the creation of what it checks.
-    for (int attempt = 1;; ++attempt) {
-        SPIPlanPtr upsert = statement_plan(function_oid, Statement::cell_upsert);
-        bind_editor(values[kEditor], nulls[kEditor]);
-        const int rc = SPI_execute_plan(upsert, values, nulls, false, 0);
-        if (rc != SPI_OK_INSERT) elog(ERROR, "cell upsert returned %s", SPI_result_code_string(rc));
-        if (SPI_processed == 1) break;
+    SPIPlanPtr upsert = statement_plan(function_oid, Statement::cell_upsert);
+    bind_editor(values[kEditor], nulls[kEditor]);
+    // The write's snapshot is kept for the diagnosis of a write that processed nothing.
+    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    const int rc = execute_plan(function_oid, upsert, values, nulls, snapshot, 0);
+    if (rc != SPI_OK_INSERT) elog(ERROR, "cell upsert returned %s", SPI_result_code_string(rc));
+    const bool written = SPI_processed == 1;
+    if (!written) {
         raise_failed_check(function_oid, values[kList], values[kRow], values[kCol], kNoElement);
-        if (attempt == 2) raise_concurrent_change(DatumGetUUIDP(values[kList])->data);
+        if (cell_refused_in(function_oid, values[kList], values[kRow], values[kCol], snapshot))
+            raise_concurrent_change(DatumGetUUIDP(values[kList])->data);
+        // Every check passes, in both snapshots: a trigger of the application skipped the write.
     }
+    UnregisterSnapshot(snapshot);
     SPI_finish();
-    PG_RETURN_BOOL(true);
+    PG_RETURN_BOOL(written);
 }
 
 }  // namespace cellupsert::pg

@@ -5,7 +5,7 @@
 #define ID_PATTERN_HINT                                                                    \
     "Ids are UUIDs with a version digit from 1 to 8 and a variant digit of 8, 9, a or b, " \
     "or the nil or max UUID."
-#define BATCH_KEYS_HINT "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <string or null>}."
+#define BATCH_KEYS_HINT "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <any JSON value>}."
 #define LIST_TABLES_DETAIL "cellupsert works on the list tables of the schema it is installed in."
 #define LIST_TABLES_HINT                                                                \
     "See what is missing with SELECT * FROM \"%s\".cellupsert_check(); "                \
@@ -76,10 +76,9 @@ void raise_unknown_key(int element, std::string_view key) {
                     errhint(BATCH_KEYS_HINT)));
 }
 
-void raise_not_a_string(int element, const char *key, bool null_allowed) {
+void raise_not_a_string(int element, const char *key) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("%s\"%s\" must be a JSON string%s", where(element), key,
-                           null_allowed ? " or null" : "")));
+                    errmsg("%s\"%s\" must be a JSON string", where(element), key)));
 }
 
 void raise_malformed_id(int element, std::string_view text) {
@@ -129,6 +128,14 @@ void raise_concurrent_change(const IdBytes &list) {
                     errhint("Retry the call.")));
 }
 
+void raise_tables_changed(const char *schema) {
+    ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                    errmsg("the list tables of schema \"%s\" changed during the call", schema),
+                    errdetail("A schema or table was renamed or replaced while the call ran; "
+                              "nothing was written."),
+                    errhint("Retry the call.")));
+}
+
 void raise_missing_table(const char *schema, const char *table) {
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                     errmsg("relation \"%s.%s\" does not exist", schema, table),
@@ -140,6 +147,24 @@ void raise_missing_column(const char *schema, const char *table, const char *col
                     errmsg("column \"%s\" of relation \"%s.%s\" does not exist", column, schema,
                            table),
                     errdetail(LIST_TABLES_DETAIL), errhint(LIST_TABLES_HINT, schema)));
+}
+
+void raise_column_type(const char *schema, const char *table, const char *column, const char *type,
+                       const char *problem) {
+    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                    errmsg("column \"%s\" of relation \"%s.%s\" has type %s", column, schema, table, type),
+                    errdetail("For cellupsert, %s.", problem),
+                    errhint("SELECT * FROM %s.cellupsert_check() lists what the functions need.",
+                            quote_identifier(schema))));
+}
+
+void raise_no_conflict_key(const char *schema, const char *index_ddl) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+                    errmsg("relation \"%s.list_company_cells\" has no unique key for its cells", schema),
+                    errdetail("cellupsert upserts the cell of a (column, row) pair with ON CONFLICT on a "
+                              "unique index: unique, immediate, not partial, on plain columns, found "
+                              "through a simple view."),
+                    errhint("%s", index_ddl)));
 }
 
 }  // namespace cellupsert::pg

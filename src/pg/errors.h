@@ -25,7 +25,7 @@ constexpr int kNoElement = -1;
 [[noreturn]] void raise_not_an_array();
 [[noreturn]] void raise_not_an_object(int element);
 [[noreturn]] void raise_unknown_key(int element, std::string_view key);
-[[noreturn]] void raise_not_a_string(int element, const char *key, bool null_allowed);
+[[noreturn]] void raise_not_a_string(int element, const char *key);
 [[noreturn]] void raise_malformed_id(int element, std::string_view text);
 
 // Lookups. The messages are the same whether an id does not exist or is hidden from the
@@ -35,9 +35,13 @@ constexpr int kNoElement = -1;
 [[noreturn]] void raise_not_company_column(const IdBytes &column, const char *subject, int element);
 [[noreturn]] void raise_row_not_found(const IdBytes &list, const IdBytes &row, int element);
 [[noreturn]] void raise_concurrent_change(const IdBytes &list);
+[[noreturn]] void raise_tables_changed(const char *schema);
 
 // The application's list tables, checked before planning.
 [[noreturn]] void raise_missing_table(const char *schema, const char *table);
 [[noreturn]] void raise_missing_column(const char *schema, const char *table, const char *column);
+[[noreturn]] void raise_column_type(const char *schema, const char *table, const char *column,
+                                    const char *type, const char *problem);
+[[noreturn]] void raise_no_conflict_key(const char *schema, const char *index_ddl);
 
 }  // namespace cellupsert::pg

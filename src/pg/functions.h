@@ -7,5 +7,6 @@ namespace cellupsert::pg {
 
 Datum cell_upsert_body(PG_FUNCTION_ARGS);
 Datum cell_upsert_many_body(PG_FUNCTION_ARGS);
+Datum cellupsert_check_body(PG_FUNCTION_ARGS);
 
 }  // namespace cellupsert::pg

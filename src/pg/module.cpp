@@ -16,4 +16,9 @@ Datum cell_upsert_many(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cell_upsert_many", cellupsert::pg::cell_upsert_many_body, fcinfo);
 }
 
+PG_FUNCTION_INFO_V1(cellupsert_check);
+Datum cellupsert_check(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cellupsert_check", cellupsert::pg::cellupsert_check_body, fcinfo);
+}
+
 }  // extern "C"

@@ -15,5 +15,7 @@ extern "C" {
 #include "utils/jsonb.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/uuid.h"
 }

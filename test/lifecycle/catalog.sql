@@ -27,6 +27,14 @@ JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.de
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'cellupsert'
 ORDER BY p.oid::regprocedure::text;
 
+-- The privileges the scripts set on members: pg_dump writes only what differs from them.
+SELECT 'init_privs', pg_describe_object(i.classoid, i.objoid, i.objsubid) AS member, i.privtype,
+       i.initprivs
+FROM pg_init_privs i
+JOIN pg_depend d ON d.classid = i.classoid AND d.objid = i.objoid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'cellupsert'
+ORDER BY member;
+
 SELECT 'schema', n.nspname, n.nspowner::regrole, n.nspacl, obj_description(n.oid, 'pg_namespace')
 FROM pg_namespace n WHERE n.nspname = :'schema';
 

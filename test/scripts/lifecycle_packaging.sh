@@ -80,7 +80,7 @@ if env -i PATH=/usr/bin:/bin HOME="$tmp" PGHOST=localhost PGPORT="$port" PGUSER=
     fi
 else
     cat "$tmp/installcheck.log"
-    cat "$tmp/tree/regression.diffs" 2>/dev/null
+    cat "$tmp/tree/regression.diffs" "$tmp/tree/output_iso/regression.diffs" 2>/dev/null
     echo "FAIL: make installcheck with only PGHOST, PGPORT and PGUSER set" >&2
     status=1
 fi

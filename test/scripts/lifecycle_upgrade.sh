@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Upgrades: a database installed at the oldest version, with that version's list tables and
-# data, then upgraded as docs/operations.md says (the list-table migrations in order, then
-# ALTER EXTENSION cellupsert UPDATE, in one transaction), must equal a fresh install of the
-# newest version with the current DDL: same extension members and function definitions, same
-# table shape; its data kept, and cell_upsert working before and after. Also each version's
-# install script must equal the upgrade chain that leads to it.
+# Upgrades: a database installed at each earlier version, with that version's list tables
+# and data, then upgraded as the README's Operations section says (the list-table migrations
+# in order, then ALTER EXTENSION cellupsert UPDATE, in one transaction), must equal a fresh
+# install of the newest version with the current DDL: same extension members and function
+# definitions, same table shape; its data kept, and cell_upsert working before and after.
+# Also each version's install script must equal the upgrade chain that leads to it, whether
+# a superuser or a database owner (the extension is trusted) runs them.
 cd "$(dirname "$0")/../.."
 . test/lifecycle/lib.sh
 
@@ -14,35 +15,69 @@ oldest=${installs[0]}
 newest=$(default_version)
 base_ddl=$(base_ddl_file "$oldest")
 [ -f "$base_ddl" ] || fail "no $base_ddl (see test/scripts/lifecycle_versions.sh)"
-echo "upgrading $oldest -> $newest"
 
 work=$(mktemp -d)
 at_exit "rm -rf '$work'"
 status=0
+owner=regress_lifecycle_owner
+new_roles $owner
 
-# 1. Each install script after the oldest equals the chain of upgrade scripts up to it.
-[ ${#installs[@]} -gt 1 ] && new_db lifecycle_upgrade_install && new_db lifecycle_upgrade_chain
-for v in "${installs[@]:1}"; do
-    for db in lifecycle_upgrade_install lifecycle_upgrade_chain; do
-        sql -d $db -c 'SET client_min_messages = warning' -c 'DROP SCHEMA IF EXISTS app CASCADE' -c 'CREATE SCHEMA app'
+# migrations FROM TO: "-f file" for each list-table migration from version FROM to TO.
+migrations() {
+    local i a b
+    for ((i = 0; i < ${#versions[@]} - 1; i++)); do
+        a=${versions[i]} b=${versions[i + 1]}
+        [ "$(printf '%s\n' "$a" "$1" | sort -V | head -1)" = "$1" ] || continue
+        [ "$(printf '%s\n' "$b" "$2" | sort -V | tail -1)" = "$2" ] || continue
+        [ -f "sql/cellupsert_list_tables--$a--$b.sql" ] && echo "-f sql/cellupsert_list_tables--$a--$b.sql"
     done
-    sql -d lifecycle_upgrade_install -c "CREATE EXTENSION cellupsert SCHEMA app VERSION '$v'"
-    sql -d lifecycle_upgrade_chain -c "CREATE EXTENSION cellupsert SCHEMA app VERSION '$oldest'" \
-        -c "ALTER EXTENSION cellupsert UPDATE TO '$v'"
-    catalog lifecycle_upgrade_install app > "$work/install.$v"
-    catalog lifecycle_upgrade_chain app > "$work/chain.$v"
-    same "install script of $v = $oldest upgraded to $v" "$work/install.$v" "$work/chain.$v" || status=1
+    return 0
+}
+
+# 1. Each install script after the oldest equals the chain of upgrade scripts up to it, run
+# by a superuser, then by a database owner (who owns the schema and the functions).
+for installer in "" $owner; do
+    role=()
+    [ -n "$installer" ] && role=(-c "SET ROLE $installer")
+    for db in lifecycle_upgrade_install lifecycle_upgrade_chain; do
+        new_db $db
+        [ -n "$installer" ] && sql -d $db -c "ALTER DATABASE $db OWNER TO $installer"
+    done
+    for v in "${installs[@]:1}"; do
+        for db in lifecycle_upgrade_install lifecycle_upgrade_chain; do
+            sql -d $db "${role[@]}" -c 'SET client_min_messages = warning' -c 'DROP SCHEMA IF EXISTS app CASCADE' -c 'CREATE SCHEMA app'
+        done
+        sql -d lifecycle_upgrade_install "${role[@]}" -c "CREATE EXTENSION cellupsert SCHEMA app VERSION '$v'"
+        sql -d lifecycle_upgrade_chain "${role[@]}" -c "CREATE EXTENSION cellupsert SCHEMA app VERSION '$oldest'" \
+            -c "ALTER EXTENSION cellupsert UPDATE TO '$v'"
+        catalog lifecycle_upgrade_install app > "$work/install.$v"
+        catalog lifecycle_upgrade_chain app > "$work/chain.$v"
+        same "install script of $v = $oldest upgraded to $v, by ${installer:-a superuser}" \
+            "$work/install.$v" "$work/chain.$v" || status=1
+    done
 done
 
-# 2. The oldest version with its own list tables and data, written with the installed
-# library: it must still serve the oldest version's functions until the update.
-up=lifecycle_upgrade_upgraded
-new_db $up
-sql -d $up -v oldest="$oldest" <<SQL
-CREATE SCHEMA app;
-CREATE EXTENSION cellupsert SCHEMA app VERSION :'oldest';
+# 2. The newest version, freshly installed with the current DDL: what every upgrade must equal.
+fresh=lifecycle_upgrade_fresh
+new_db $fresh
+sql -d $fresh -c 'CREATE SCHEMA app' -c 'CREATE EXTENSION cellupsert SCHEMA app' \
+    -c 'SET search_path = app' -f sql/cellupsert_list_tables.sql
+catalog $fresh app > "$work/catalog.fresh"
+grep -q "^extension|cellupsert|$newest|app|" "$work/catalog.fresh" ||
+    fail "a fresh install is not at default_version $newest: $(head -1 "$work/catalog.fresh")"
+
+# 3. upgrade_from V: version V with the list tables as they were at V (the oldest DDL and
+# the migrations up to V) and data written with the installed library, which must still
+# serve V's functions until the update; then the migrations from V on, in version order,
+# and one ALTER EXTENSION UPDATE, which follows the chain, all in one transaction.
+upgrade_from() {
+    local start=$1 up=lifecycle_upgrade_from_${1//./_}
+    echo "upgrading $start -> $newest"
+    new_db "$up"
+    # shellcheck disable=SC2046
+    sql -d "$up" -c 'CREATE SCHEMA app' -c "CREATE EXTENSION cellupsert SCHEMA app VERSION '$start'" \
+        -c 'SET search_path = app' -f "$base_ddl" $(migrations "$oldest" "$start") -f - <<'SQL'
 SET search_path = app;
-\i $base_ddl
 INSERT INTO lists (id, name) VALUES
     ('10000000-0000-4000-8000-000000000001', 'list one'),
     ('10000000-0000-4000-8000-000000000002', 'list two');
@@ -63,39 +98,22 @@ SELECT app.cell_upsert('10000000-0000-4000-8000-000000000001', '30000000-0000-40
 SELECT app.cell_upsert('10000000-0000-4000-8000-000000000002', '30000000-0000-4000-8000-000000000021',
                        '20000000-0000-4000-8000-000000000021', 'initech.example');
 \o
--- What the upgrade must keep, in the columns the oldest version has.
+-- What the upgrade must keep, in the columns the start version has.
 CREATE SCHEMA lifecycle_before;
 SELECT format('CREATE TABLE lifecycle_before.%I AS TABLE app.%I', c.relname, c.relname)
 FROM pg_class c WHERE c.relnamespace = 'app'::regnamespace AND c.relkind = 'r' \gexec
 SQL
 
-# 3. The upgrade: each migration from the oldest version on, in version order, then one
-# ALTER EXTENSION UPDATE, which follows the chain; all in one transaction.
-steps=()
-for ((i = 0; i < ${#versions[@]} - 1; i++)); do
-    a=${versions[i]} b=${versions[i + 1]}
-    [ "$(printf '%s\n' "$a" "$oldest" | sort -V | head -1)" = "$oldest" ] || continue
-    migration=sql/cellupsert_list_tables--$a--$b.sql
-    [ -f "$migration" ] && steps+=(-f "$migration") && echo "migration: $migration"
-done
-sql -d $up --single-transaction -c 'SET search_path = app' "${steps[@]}" \
-    -c 'ALTER EXTENSION cellupsert UPDATE'
+    # shellcheck disable=SC2046
+    sql -d "$up" --single-transaction -c 'SET search_path = app' $(migrations "$start" "$newest") \
+        -c 'ALTER EXTENSION cellupsert UPDATE'
 
-# 4. The newest version, freshly installed with the current DDL.
-fresh=lifecycle_upgrade_fresh
-new_db $fresh
-sql -d $fresh -c 'CREATE SCHEMA app' -c 'CREATE EXTENSION cellupsert SCHEMA app' \
-    -c 'SET search_path = app' -f sql/cellupsert_list_tables.sql
+    catalog "$up" app > "$work/catalog.$start"
+    same "$start upgraded to $newest = $newest installed (extension and list tables)" \
+        "$work/catalog.fresh" "$work/catalog.$start" || status=1
 
-catalog $up app > "$work/catalog.upgraded"
-catalog $fresh app > "$work/catalog.fresh"
-grep -q "^extension|cellupsert|$newest|app|" "$work/catalog.fresh" ||
-    fail "a fresh install is not at default_version $newest: $(head -1 "$work/catalog.fresh")"
-same "$oldest upgraded to $newest = $newest installed (extension and list tables)" \
-    "$work/catalog.fresh" "$work/catalog.upgraded" || status=1
-
-# Every row kept, in the columns it had; then cell_upsert works on the upgraded tables.
-sql -At -d $up > "$work/kept" <<'SQL'
+    # Every row kept, in the columns it had; then cell_upsert works on the upgraded tables.
+    sql -At -d "$up" > "$work/kept.$start" <<'SQL'
 SELECT format('SELECT %L, (SELECT count(*) FROM lifecycle_before.%I),
                  (SELECT count(*) FROM (SELECT %s FROM app.%I EXCEPT ALL TABLE lifecycle_before.%I) added),
                  (SELECT count(*) FROM (TABLE lifecycle_before.%I EXCEPT ALL SELECT %s FROM app.%I) lost)',
@@ -106,20 +124,26 @@ FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND N
 WHERE c.relnamespace = 'lifecycle_before'::regnamespace
 GROUP BY c.relname ORDER BY c.relname \gexec
 SQL
+    same "data kept by the upgrade from $start (table|rows before|rows added|rows lost)" \
+        "$work/kept.expected" "$work/kept.$start" || status=1
+
+    sql -At -d "$up" > "$work/after.$start" <<'SQL'
+SELECT app.cell_upsert('10000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000012',
+                       '20000000-0000-4000-8000-000000000011', 'after upgrade');
+SELECT value, status, reasoning, error FROM app.list_company_cells
+WHERE company_row_id = '30000000-0000-4000-8000-000000000012';
+SQL
+    same "cell_upsert after the upgrade from $start" "$work/after.expected" "$work/after.$start" || status=1
+}
+
 cat > "$work/kept.expected" <<'EOF'
 list_columns|3|0|0
 list_companies|3|0|0
 list_company_cells|3|0|0
 lists|2|0|0
 EOF
-same "data kept by the upgrade (table|rows before|rows added|rows lost)" "$work/kept.expected" "$work/kept" || status=1
-
-sql -At -d $up > "$work/after" <<'SQL'
-SELECT app.cell_upsert('10000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000012',
-                       '20000000-0000-4000-8000-000000000011', 'after upgrade');
-SELECT value, status, reasoning, error FROM app.list_company_cells
-WHERE company_row_id = '30000000-0000-4000-8000-000000000012';
-SQL
 printf 't\nafter upgrade|complete|no source|timeout\n' > "$work/after.expected"
-same "cell_upsert after the upgrade" "$work/after.expected" "$work/after" || status=1
+for v in "${installs[@]}"; do
+    [ "$v" = "$newest" ] || upgrade_from "$v"
+done
 exit $status

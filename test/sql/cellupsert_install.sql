@@ -12,7 +12,7 @@ SELECT pg_describe_object(classid, objid, objsubid) AS member
 FROM pg_depend
 WHERE refclassid = 'pg_extension'::regclass
   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'cellupsert')
-ORDER BY 1;
+ORDER BY pg_describe_object(classid, objid, objsubid) COLLATE "C";
 
 SELECT e.extversion, n.nspname AS schema, e.extrelocatable
 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
@@ -35,7 +35,7 @@ SET search_path = app;
 \set ECHO none
 \i sql/cellupsert_list_tables.sql
 \set ECHO all
-ALTER TABLE list_company_cells DROP COLUMN updated_at;
+ALTER TABLE list_company_cells DROP COLUMN value;
 SELECT app.cell_upsert(:list1, :row1, :col1, 'x');
 \echo :SQLSTATE
 ALTER TABLE list_company_cells DROP COLUMN status;
@@ -44,7 +44,7 @@ SELECT app.cell_upsert(:list1, :row1, :col1, 'x');
 
 -- Once the shape is right, the same session works: a failed check cached nothing.
 ALTER TABLE list_company_cells ADD COLUMN status text NOT NULL DEFAULT 'pending',
-                               ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+                               ADD COLUMN value text;
 INSERT INTO lists (id) VALUES (:list1);
 INSERT INTO list_columns (list_id, id, subject) VALUES (:list1, :col1, 'company');
 INSERT INTO list_companies (list_id, id) VALUES (:list1, :row1);

@@ -36,6 +36,27 @@ SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object(
     'row', upper(:r102), 'col', upper(:col1), 'val', E' it''s\n"multi"\\line 日本 ')));
 SELECT value FROM list_company_cells WHERE company_row_id = :r102;
 
+-- A val that is not a string is stored as its JSON text, as PostgREST passes such a val to
+-- cell_upsert: numbers, booleans, objects, arrays. The text is jsonb's: keys in jsonb's
+-- order (shorter first), the last of a repeated key, one space after ":" and ","; numbers
+-- without exponent (1e2 is 100, -0 is 0) and with their scale (1.0 stays 1.0); escapes in
+-- strings only where JSON needs them. A JSON string of the same text stores the same.
+INSERT INTO list_companies (list_id, id)
+SELECT :list1, format('30000000-0000-4000-8000-%s', lpad(n::text, 12, '0'))::uuid
+FROM generate_series(110, 121) n;
+CREATE TEMP TABLE sent (n integer, val text);
+INSERT INTO sent VALUES (110, '250'), (111, '1.0'), (112, '1e2'), (113, '-0'), (114, '0.10'),
+    (115, 'true'), (116, 'false'), (117, '{"b":1,  "a" : [1,2],"b":{}}'), (118, '[]'),
+    (119, '{"s": "\u00e9\/\"q\"\n"}'), (120, '"250"'), (121, '"{\"a\": 1}"');
+SELECT cell_upsert_many(:list1, (
+    SELECT jsonb_agg(format('{"row": "30000000-0000-4000-8000-%s", "col": %s, "val": %s}',
+                            lpad(n::text, 12, '0'), to_json(:col1::text), val)::jsonb ORDER BY n)
+    FROM sent));
+SELECT s.val AS sent, c.value AS stored, c.status
+FROM sent s
+JOIN list_company_cells c ON c.company_row_id = format('30000000-0000-4000-8000-%s', lpad(s.n::text, 12, '0'))::uuid
+ORDER BY s.n;
+
 -- An empty array writes nothing and returns 0.
 SELECT cell_upsert_many(:list1, '[]');
 
@@ -70,11 +91,9 @@ SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', 42, 
 \echo :SQLSTATE
 SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :r100, 'col', jsonb_build_object())));
 \echo :SQLSTATE
-SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :r100, 'col', :col1, 'val', 42)));
+SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :r100, 'col', true)));
 \echo :SQLSTATE
-SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :r100, 'col', :col1, 'val', true)));
-\echo :SQLSTATE
-SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :r100, 'col', :col1, 'val', '[1]'::jsonb)));
+SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', '[1]'::jsonb, 'col', :col1, 'val', 'ok')));
 \echo :SQLSTATE
 SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('col', :col1, 'val', 'x')));
 \echo :SQLSTATE
@@ -146,3 +165,23 @@ SELECT cell_upsert_many(:list1, (
     WHERE r.id::text LIKE '31000000-%' AND c.id::text LIKE '21000000-%'));
 SELECT count(*) AS cells, count(*) FILTER (WHERE value = company_row_id::text || column_id::text) AS right_value
 FROM list_company_cells WHERE company_row_id::text LIKE '31000000-%';
+
+-- The error names the first refused element in input order, even when a refused pair
+-- comes again later (the repeats are reduced to their last occurrence before writing).
+-- A column of list2 on a row of list1 at cells[0] and again at cells[2]: cells[0].
+SELECT cell_upsert_many(:list1, jsonb_build_array(
+    jsonb_build_object('row', :row1, 'col', :col2, 'val', 'a'),
+    jsonb_build_object('row', :row1b, 'col', :col1, 'val', 'b'),
+    jsonb_build_object('row', :row1, 'col', :col2, 'val', 'c')));
+-- Two refused pairs, the first repeated after the second: cells[0], not cells[1].
+SELECT cell_upsert_many(:list1, jsonb_build_array(
+    jsonb_build_object('row', :missing, 'col', :col1, 'val', 'a'),
+    jsonb_build_object('row', :row1, 'col', :missing, 'val', 'b'),
+    jsonb_build_object('row', :missing, 'col', :col1, 'val', 'c')));
+-- A person column at cells[1], repeated at cells[3], and a foreign column at cells[2]:
+-- cells[1], with the person column's own error.
+SELECT cell_upsert_many(:list1, jsonb_build_array(
+    jsonb_build_object('row', :row1, 'col', :col1, 'val', 'a'),
+    jsonb_build_object('row', :row1, 'col', :person1, 'val', 'b'),
+    jsonb_build_object('row', :row1b, 'col', :col2, 'val', 'c'),
+    jsonb_build_object('row', :row1, 'col', :person1, 'val', 'd')));

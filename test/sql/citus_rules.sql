@@ -69,12 +69,12 @@ FROM statements ORDER BY 1, 2;
 -- The check itself can fail: a SET with now() is not plain.
 SELECT set_clause_is_plain('INSERT ... DO UPDATE SET value = EXCLUDED.value, updated_at = now()') AS plain_set;
 
--- distribute() without Citus: refused clearly, after checking its argument.
-SELECT distribute();
+-- cellupsert_distribute() without Citus: refused clearly, after checking its argument.
+SELECT cellupsert_distribute();
 \echo :SQLSTATE
-SELECT distribute(16);
+SELECT cellupsert_distribute(16);
 \echo :SQLSTATE
-SELECT distribute(0);
+SELECT cellupsert_distribute(0);
 \echo :SQLSTATE
 SELECT p.oid::regprocedure, pg_get_function_result(p.oid) AS result, p.prosecdef
-FROM pg_proc p WHERE p.proname = 'distribute' AND p.pronamespace = 'app'::regnamespace;
+FROM pg_proc p WHERE p.proname = 'cellupsert_distribute' AND p.pronamespace = 'app'::regnamespace;

@@ -59,3 +59,15 @@ TEST(KeepLastPerKey, ManyRepeats) {
     ASSERT_EQ(kept.size(), 10u);
     for (std::size_t i = 0; i < kept.size(); ++i) EXPECT_EQ(kept[i], 990 + i);
 }
+
+// The first occurrence of each kept key, for naming the first refused element of a batch.
+TEST(KeepLastPerKey, FirstOccurrenceOfEachKeptKey) {
+    const std::vector<CellKey> keys = {key(9, 1), key(1, 2), key(9, 1), key(1, 2), key(5, 5)};
+    std::vector<std::uint32_t> kept(keys.size()), first(keys.size());
+    const std::size_t count = keep_last_per_key(keys.data(), keys.size(), kept.data(), first.data());
+    ASSERT_EQ(count, 3u);
+    kept.resize(count);
+    first.resize(count);
+    EXPECT_EQ(kept, (std::vector<std::uint32_t>{3, 4, 2}));
+    EXPECT_EQ(first, (std::vector<std::uint32_t>{1, 4, 0}));
+}

@@ -1,0 +1,139 @@
+-- cellupsert 1.2: functions only. The list tables are the application's: create them
+-- from cellupsert_list_tables.sql in the schema this extension is installed in.
+--
+-- Trusted: a role with CREATE on the database may install it, and this script then runs as
+-- a superuser. So every object is created in @extschema@, every name is qualified (types
+-- too), and each function is handed to the installing role (@extowner@), which can then
+-- grant and revoke EXECUTE on it. One block per function: a new function is a new block.
+\echo Use "CREATE EXTENSION cellupsert" to load this file. \quit
+
+CREATE FUNCTION @extschema@.cell_upsert(list pg_catalog.uuid, "row" pg_catalog.uuid, col pg_catalog.uuid,
+                                        val pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'cell_upsert'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_upsert(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid, pg_catalog.text)
+    OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_upsert(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid, pg_catalog.text) IS
+'Manual edit of one company cell: checks that col and row belong to list, then sets value (NULL for '''' or NULL) and status complete; reasoning and error are kept.';
+
+CREATE FUNCTION @extschema@.cell_upsert_many(list pg_catalog.uuid, cells pg_catalog.jsonb)
+RETURNS pg_catalog.int4
+AS 'MODULE_PATHNAME', 'cell_upsert_many'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_upsert_many(pg_catalog.uuid, pg_catalog.jsonb) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_upsert_many(pg_catalog.uuid, pg_catalog.jsonb) IS
+'Manual edit of many company cells of one list, all or nothing: cells is a JSON array of {"row", "col", "val"}; returns the number of cells written.';
+
+-- Citus: distributes the list tables of this schema by list, co-located, and the functions
+-- by their list argument, so that a call runs whole on the worker holding its list.
+-- Idempotent: says, for each object, whether it distributed it or found it distributed.
+-- An admin function: named after the extension, and not executable by PUBLIC.
+CREATE FUNCTION @extschema@.cellupsert_distribute(shard_count pg_catalog.int4 DEFAULT NULL)
+RETURNS TABLE (object pg_catalog.text, action pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $function$
+DECLARE
+    schema_name text;
+    tables constant text[] := ARRAY['lists', 'list_columns', 'list_companies', 'list_company_cells'];
+    functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text)', 'cell_upsert_many(uuid,jsonb)'];
+    item text;
+    relation regclass;
+    routine regprocedure;
+BEGIN
+    IF shard_count IS NOT NULL AND shard_count < 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('shard_count must be at least 1, not %s', shard_count);
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = 'cellupsert_distribute() needs Citus, which is not installed in this database',
+            HINT = 'Install Citus on every node, run CREATE EXTENSION citus on the coordinator, then call cellupsert_distribute() there.';
+    END IF;
+    IF NOT citus_is_coordinator() THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = 'cellupsert_distribute() runs on the Citus coordinator';
+    END IF;
+
+    SELECT n.nspname INTO schema_name
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'cellupsert';
+
+    -- lists by id, then the others by list_id, co-located with lists: every key and foreign
+    -- key of the canonical DDL includes the list.
+    FOREACH item IN ARRAY tables LOOP
+        relation := format('%I.%I', schema_name, item)::regclass;
+        object := relation::text;
+        IF EXISTS (SELECT FROM pg_dist_partition p WHERE p.logicalrelid = relation) THEN
+            action := 'already distributed';
+        ELSIF item = 'lists' THEN
+            PERFORM create_distributed_table(relation, 'id', shard_count := shard_count);
+            action := 'distributed by id';
+        ELSE
+            PERFORM create_distributed_table(relation, 'list_id',
+                                             colocate_with := format('%I.lists', schema_name));
+            action := 'distributed by list_id';
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+
+    FOREACH item IN ARRAY functions LOOP
+        routine := format('%I.%s', schema_name, item)::regprocedure;
+        object := routine::text;
+        IF EXISTS (SELECT FROM pg_dist_object d
+                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = routine
+                     AND d.distribution_argument_index IS NOT NULL) THEN
+            action := 'already distributed';
+        ELSE
+            PERFORM create_distributed_function(routine::text, 'list',
+                                                colocate_with := format('%I.list_company_cells', schema_name));
+            action := 'distributed by list';
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$function$;
+
+-- The owner first: the REVOKE then records the privileges as they stay (pg_init_privs), and
+-- pg_dump writes none of them.
+ALTER FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) OWNER TO @extowner@;
+REVOKE EXECUTE ON FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) FROM PUBLIC;
+
+COMMENT ON FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) IS
+'Citus: distributes the list tables by list and the functions by their list argument; idempotent.';
+
+-- What the functions rely on in the list tables, one row each: ok is false exactly for what
+-- stops them, detail says what to do. An admin function, like cellupsert_distribute().
+CREATE FUNCTION @extschema@.cellupsert_check()
+RETURNS TABLE (item pg_catalog.text, ok pg_catalog.bool, detail pg_catalog.text)
+AS 'MODULE_PATHNAME', 'cellupsert_check'
+LANGUAGE C STABLE SECURITY INVOKER PARALLEL UNSAFE;
+ALTER FUNCTION @extschema@.cellupsert_check() OWNER TO @extowner@;
+REVOKE EXECUTE ON FUNCTION @extschema@.cellupsert_check() FROM PUBLIC;
+
+COMMENT ON FUNCTION @extschema@.cellupsert_check() IS
+'What cell_upsert and cell_upsert_many rely on in the list tables, one row each; ok is false for what stops them.';
+
+-- Installed over list tables that are already there: say what would stop the functions.
+-- A WARNING, not a NOTICE: PostgreSQL runs extension scripts with client_min_messages at
+-- warning or above, so a NOTICE would never reach the installing role.
+DO $notice$
+DECLARE
+    finding record;
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c
+               WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+                 AND c.relname OPERATOR(pg_catalog.=) ANY
+                     ('{lists,list_columns,list_companies,list_company_cells}'::pg_catalog.name[])) THEN
+        FOR finding IN SELECT * FROM @extschema@.cellupsert_check() f WHERE NOT f.ok LOOP
+            RAISE WARNING 'cellupsert: %: %', finding.item, finding.detail
+                USING HINT = 'SELECT * FROM @extschema@.cellupsert_check() lists what the functions rely on.';
+        END LOOP;
+    END IF;
+END
+$notice$;

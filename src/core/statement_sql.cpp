@@ -1,0 +1,104 @@
+#include "statement_sql.h"
+
+namespace cellupsert::core {
+namespace {
+
+constexpr char kEq[] = " OPERATOR(pg_catalog.=) ";
+constexpr char kIsCompany[] = "c.subject::pg_catalog.text OPERATOR(pg_catalog.=) 'company'::pg_catalog.text";
+
+// Appends pieces to a string, so that the texts read as SQL.
+struct Sql {
+    std::string text;
+    std::string_view schema;
+    Sql &operator()(std::string_view piece) {
+        text += piece;
+        return *this;
+    }
+    Sql &table(std::string_view name) {
+        text += schema;
+        text += '.';
+        text += name;
+        return *this;
+    }
+};
+
+// INSERT INTO cells (columns) SELECT values, for a source where l, c, r are the list, column
+// and row, val the value and $5 the editor.
+void insert_head(Sql &sql, const TablesShape &shape, std::string_view value) {
+    sql("INSERT INTO ").table("list_company_cells")(" (");
+    if (shape.cells_have_list_id) sql("list_id, ");
+    sql("column_id, company_row_id, value, status");
+    if (shape.has_created_at) sql(", created_at");
+    if (shape.has_updated_at) sql(", updated_at");
+    if (shape.has_provenance) sql(", source, edited_by, edited_at");
+    sql(") SELECT ");
+    if (shape.cells_have_list_id) sql("l.id, ");
+    sql("c.id, r.id, ")(value)(", 'complete'");
+    if (shape.has_created_at) sql(", pg_catalog.now()");
+    if (shape.has_updated_at) sql(", pg_catalog.now()");
+    if (shape.has_provenance) sql(", 'manual', $5, pg_catalog.now()");
+}
+
+// Citus refuses non-immutable expressions in the SET list: the new values come through EXCLUDED.
+void on_conflict(Sql &sql, const TablesShape &shape) {
+    sql(" ON CONFLICT (");
+    if (shape.conflict_key_has_list_id) sql("list_id, ");
+    sql("column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value, status = EXCLUDED.status");
+    if (shape.has_updated_at) sql(", updated_at = EXCLUDED.updated_at");
+    if (shape.has_provenance)
+        sql(", source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at");
+}
+
+// The batch's elements as u (row_id, col_id[, val], position).
+void batch_elements(Sql &sql, bool with_values, bool with_ordinality) {
+    sql(" FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))");
+    if (with_ordinality) sql(" WITH ORDINALITY");
+    sql(with_values ? " AS u (row_id, col_id, val, position)" : " AS u (row_id, col_id, position)");
+}
+
+}  // namespace
+
+std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema) {
+    Sql sql{std::string(), quoted_schema};
+    sql.text.reserve(1024);
+    switch (kind) {
+        case StatementKind::cell_upsert:
+            insert_head(sql, shape, "$4");
+            sql(" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
+               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
+               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ")(kIsCompany)(" AND r.id")(kEq)("$2");
+            on_conflict(sql, shape);
+            break;
+        case StatementKind::cell_diagnose:
+            sql("SELECT EXISTS (SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)("$1),")
+               (" (SELECT c.subject::pg_catalog.text FROM ").table("list_columns")(" c")
+               (" WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("$3),")
+               (" EXISTS (SELECT FROM ").table("list_companies")(" r")
+               (" WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("$2)");
+            break;
+        case StatementKind::batch_upsert:
+            insert_head(sql, shape, "u.val");
+            batch_elements(sql, true, true);
+            sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
+               (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ")(kIsCompany)
+               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id")
+               // The arrays come in primary-key order; writing in that order, whatever join
+               // order the planner picks, makes overlapping batches lock their cells in the
+               // same order: no deadlock.
+               (" ORDER BY u.position");
+            on_conflict(sql, shape);
+            break;
+        case StatementKind::batch_find_failure:
+            sql("SELECT u.position, u.row_id, u.col_id");
+            batch_elements(sql, false, false);
+            sql(" WHERE NOT EXISTS (SELECT FROM ").table("lists")(" l")
+               (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
+               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
+               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("u.col_id AND ")(kIsCompany)(" AND r.id")(kEq)("u.row_id)")
+               (" ORDER BY u.position LIMIT 1");
+            break;
+    }
+    return std::move(sql.text);
+}
+
+}  // namespace cellupsert::core

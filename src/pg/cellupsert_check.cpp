@@ -1,0 +1,187 @@
+// cellupsert_check() RETURNS TABLE (item text, ok boolean, detail text)
+//
+// One row for each thing the functions rely on in the list tables of the extension's
+// schema, read with discovery.h as the functions read it: ok is false exactly for what
+// stops them from working, and detail says what to do. Runs as the caller: the counts of
+// ids outside the UUID pattern cover the rows the caller can see.
+#include "discovery.h"
+#include "functions.h"
+
+extern "C" {
+#include "catalog/pg_class.h"
+#include "funcapi.h"
+#include "utils/tuplestore.h"
+}
+
+namespace cellupsert::pg {
+namespace {
+
+// The id pattern of the endpoint, as a PostgreSQL regular expression on the lower-case text.
+constexpr char kIdPattern[] =
+    "^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+    "|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$";
+// Tables of more rows than this (by their statistics) are sampled for ids outside the
+// pattern, about kSampleRows of them.
+constexpr double kSampleAbove = 1000000;
+constexpr double kSampleRows = 100000;
+
+struct Report {
+    ReturnSetInfo *rsinfo;
+    const char *schema;  // quoted
+    void row(const char *item, bool ok, const char *detail) const {
+        Datum values[3] = {CStringGetTextDatum(item), BoolGetDatum(ok), CStringGetTextDatum(detail)};
+        bool nulls[3] = {false, false, false};
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+};
+
+// The type of a missing column in the canonical DDL.
+const char *suggested_type(const char *column) {
+    if (strcmp(column, "value") == 0) return "text";
+    if (strcmp(column, "status") == 0) return "text NOT NULL DEFAULT 'pending'";
+    if (strcmp(column, "subject") == 0) return "text NOT NULL";
+    return "uuid NOT NULL";
+}
+
+void check_column(const Report &report, Oid relid, const char *table, const char *column, bool required) {
+    const char *item = psprintf("column %s.%s", table, column);
+    const AttrNumber attno = get_attnum(relid, column);
+    if (attno == InvalidAttrNumber) {
+        if (required)
+            report.row(item, false, psprintf("missing: ALTER TABLE %s.%s ADD COLUMN %s %s;", report.schema, table,
+                                             column, suggested_type(column)));
+        return;
+    }
+    const Oid type = get_atttype(relid, attno);
+    const char *problem = column_type_problem(column, type);
+    report.row(item, problem == nullptr,
+               problem == nullptr ? psprintf("type %s", format_type_be(type))
+                                  : psprintf("type %s: %s", format_type_be(type), problem));
+}
+
+const char *relation_detail(Oid relid, Oid base) {
+    const char kind = get_rel_relkind(relid);
+    if (kind != RELKIND_VIEW) return kind == RELKIND_PARTITIONED_TABLE ? "partitioned table" : "table";
+    if (!OidIsValid(base)) return "view, not a simple one: the functions cannot see the table under it";
+    return psprintf("view over %s", quote_qualified_identifier(get_namespace_name(get_rel_namespace(base)),
+                                                                get_rel_name(base)));
+}
+
+void check_row_level_security(const Report &report, const char *table, Oid base) {
+    if (!OidIsValid(base)) return;
+    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(base));
+    if (!HeapTupleIsValid(tuple)) return;
+    const bool enabled = ((Form_pg_class)GETSTRUCT(tuple))->relrowsecurity;
+    ReleaseSysCache(tuple);
+    const char *item = psprintf("row-level security %s", table);
+    if (!enabled) {
+        report.row(item, true, "disabled: every role with SELECT sees every row");
+        return;
+    }
+    Datum arg = ObjectIdGetDatum(base);
+    Oid argtype = OIDOID;
+    SPI_execute_with_args("SELECT pg_catalog.count(*) FROM pg_catalog.pg_policy WHERE polrelid OPERATOR(pg_catalog.=) $1",
+                          1, &argtype, &arg, nullptr, true, 1);
+    bool is_null;
+    const int64 policies = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+    report.row(item, true,
+               policies == 0 ? "enabled, no policy: only the owner and roles with BYPASSRLS see rows; create policies"
+                             : psprintf("enabled, %lld policies", static_cast<long long>(policies)));
+}
+
+// Ids of one relation outside the pattern, counted (or sampled on a large table).
+void check_ids(const Report &report, Oid relid, const char *table) {
+    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(base_relation(relid, nullptr)));
+    double tuples = 0;
+    if (HeapTupleIsValid(tuple)) {
+        tuples = ((Form_pg_class)GETSTRUCT(tuple))->reltuples;
+        ReleaseSysCache(tuple);
+    }
+    const bool sampled = tuples > kSampleAbove && get_rel_relkind(relid) != RELKIND_VIEW;
+    const char *sql = psprintf(
+        "SELECT pg_catalog.count(*) FROM %s.%s t%s WHERE t.id IS NOT NULL AND NOT "
+        "(pg_catalog.lower(t.id::pg_catalog.text) OPERATOR(pg_catalog.~) '%s')",
+        report.schema, table,
+        sampled ? psprintf(" TABLESAMPLE SYSTEM (%f)", 100.0 * kSampleRows / tuples) : "", kIdPattern);
+    if (SPI_execute(sql, true, 0) != SPI_OK_SELECT) elog(ERROR, "id count failed");
+    bool is_null;
+    const int64 bad = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+    report.row(psprintf("ids of %s", table), bad == 0,
+               bad == 0 ? (sampled ? "all in the UUID pattern (sampled)" : "all in the UUID pattern")
+                        : psprintf("%s%lld outside the UUID pattern: the functions refuse them (version digit 1 to 8, "
+                                   "variant digit 8, 9, a or b, or the nil or max UUID)",
+                                   sampled ? "about " : "", static_cast<long long>(sampled ? bad * tuples / kSampleRows : bad)));
+}
+
+}  // namespace
+
+Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
+    InitMaterializedSRF(fcinfo, 0);
+    const Oid schema_oid = get_func_namespace(fcinfo->flinfo->fn_oid);
+    const char *schema_name = get_namespace_name(schema_oid);
+    const Report report{reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo), quote_identifier(schema_name)};
+    SPI_connect();
+
+    Oid relids[kListTableCount], bases[kListTableCount];
+    bool all_found = true;
+    for (int t = 0; t < kListTableCount; ++t) {
+        const char *table = kListTableNames[t];
+        relids[t] = get_relname_relid(table, schema_oid);
+        bases[t] = OidIsValid(relids[t]) ? base_relation(relids[t], nullptr) : InvalidOid;
+        const char *item = psprintf("relation %s", table);
+        if (!OidIsValid(relids[t])) {
+            all_found = false;
+            report.row(item, false,
+                       psprintf("missing: create %s.%s (cellupsert_list_tables.sql on an empty schema), or a view "
+                                "named so over the application's table (docs/adoption.md)", report.schema, table));
+            continue;
+        }
+        const char kind = get_rel_relkind(relids[t]);
+        const bool usable = kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE || kind == RELKIND_VIEW;
+        report.row(item, usable, usable ? relation_detail(relids[t], bases[t])
+                                        : "must be a table or a view");
+        for (const char *const *column = kRequiredColumns[t]; *column; ++column)
+            check_column(report, relids[t], table, *column, true);
+    }
+
+    const Oid cells = relids[kListCompanyCells];
+    if (OidIsValid(cells)) {
+        const bool list_id = get_attnum(cells, "list_id") != InvalidAttrNumber;
+        if (list_id) check_column(report, cells, "list_company_cells", "list_id", false);
+        report.row("shape", true,
+                   list_id ? "canonical: the cells carry list_id"
+                           : "original API: the cells have no list_id; the database cannot keep another writer from "
+                             "pairing a column and a row of different lists (docs/adoption.md)");
+        for (const char *column : {"created_at", "updated_at"}) check_column(report, cells, "list_company_cells", column, false);
+
+        static const char *const with_list_id[] = {"list_id", "column_id", "company_row_id"};
+        const bool key3 = list_id && has_unique_key(cells, with_list_id, 3);
+        const bool key2 = has_unique_key(cells, with_list_id + 1, 2);
+        report.row("conflict key", key3 || key2,
+                   key3 || key2 ? psprintf("unique index on (%s)", key3 ? "list_id, column_id, company_row_id"
+                                                                             : "column_id, company_row_id")
+                                : psprintf("missing: %s", unique_index_ddl(cells, list_id)));
+
+        int provenance = 0;
+        for (const char *column : {"source", "edited_by", "edited_at"})
+            provenance += get_attnum(cells, column) != InvalidAttrNumber;
+        report.row("provenance", provenance == 0 || provenance == 3,
+                   provenance == 3   ? "source, edited_by, edited_at: manual edits are marked"
+                   : provenance == 0 ? "no provenance columns: manual edits are not marked "
+                                       "(cellupsert_list_tables--1.0--1.1.sql adds them)"
+                                     : "some of source, edited_by, edited_at are missing: add all three or none");
+        for (const char *column : {"source", "edited_by", "edited_at"})
+            check_column(report, cells, "list_company_cells", column, false);
+    }
+
+    for (int t = 0; t < kListTableCount; ++t)
+        if (OidIsValid(relids[t])) check_row_level_security(report, kListTableNames[t], bases[t]);
+    if (all_found)
+        for (int t = 0; t < kListCompanyCells; ++t)
+            if (get_attnum(relids[t], "id") != InvalidAttrNumber) check_ids(report, relids[t], kListTableNames[t]);
+
+    SPI_finish();
+    return (Datum)0;
+}
+
+}  // namespace cellupsert::pg

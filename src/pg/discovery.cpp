@@ -1,0 +1,186 @@
+#include "discovery.h"
+
+#include "errors.h"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "catalog/pg_index.h"
+#include "nodes/parsenodes.h"
+#include "parser/parsetree.h"
+#include "rewrite/rewriteHandler.h"
+#include "utils/rel.h"
+}
+
+namespace cellupsert::pg {
+
+const char *const kListTableNames[kListTableCount] = {"lists", "list_columns", "list_companies",
+                                                      "list_company_cells"};
+
+namespace {
+
+const char *const kListsColumns[] = {"id", nullptr};
+const char *const kListColumnsColumns[] = {"list_id", "id", "subject", nullptr};
+const char *const kListCompaniesColumns[] = {"list_id", "id", nullptr};
+const char *const kCellsColumns[] = {"column_id", "company_row_id", "status", "value", nullptr};
+const char *const kProvenanceColumns[] = {"source", "edited_by", "edited_at"};
+const char *const kKeyWithListId[] = {"list_id", "column_id", "company_row_id"};
+const char *const kKeyWithoutListId[] = {"column_id", "company_row_id"};
+
+bool has_column(Oid relid, const char *column) { return get_attnum(relid, column) != InvalidAttrNumber; }
+
+// Raises 42804 when a column the statements use has a type they cannot write or compare.
+void check_column_type(const char *schema, Oid relid, const char *table, const char *column) {
+    const AttrNumber attno = get_attnum(relid, column);
+    if (attno == InvalidAttrNumber) return;
+    const Oid type = get_atttype(relid, attno);
+    const char *problem = column_type_problem(column, type);
+    if (problem != nullptr) raise_column_type(schema, table, column, format_type_be(type), problem);
+}
+
+// The relation and column a simple view's column stands for, one level down; false if the
+// view is not simple.
+bool view_column_source(Oid view_relid, AttrNumber *attno, Oid *relid) {
+    Relation view = relation_open(view_relid, AccessShareLock);
+    const Query *query = get_view_query(view);
+    bool simple = list_length(query->jointree->fromlist) == 1 &&
+                  IsA(linitial(query->jointree->fromlist), RangeTblRef);
+    if (simple) {
+        const RangeTblEntry *rte =
+            rt_fetch(castNode(RangeTblRef, linitial(query->jointree->fromlist))->rtindex, query->rtable);
+        simple = rte->rtekind == RTE_RELATION;
+        if (simple) *relid = rte->relid;
+        if (simple && attno != nullptr && *attno != InvalidAttrNumber) {
+            const TargetEntry *entry = get_tle_by_resno(query->targetList, *attno);
+            const bool plain = entry != nullptr && IsA(entry->expr, Var);
+            *attno = plain ? castNode(Var, entry->expr)->varattno : InvalidAttrNumber;
+        }
+    }
+    relation_close(view, AccessShareLock);
+    return simple;
+}
+
+bool is_string_type(Oid type) {
+    const Oid base = getBaseType(type);
+    return base == TEXTOID || base == VARCHAROID;
+}
+
+bool enum_has_label(Oid type, const char *label) {
+    return SearchSysCacheExists2(ENUMTYPOIDNAME, ObjectIdGetDatum(type), CStringGetDatum(label));
+}
+
+}  // namespace
+
+const char *column_type_problem(const char *column, Oid type) {
+    if (strcmp(column, "subject") == 0 || strcmp(column, "status") == 0 || strcmp(column, "source") == 0) {
+        const char *label = column[1] == 'u' ? "company" : column[1] == 't' ? "complete" : "manual";
+        if (is_string_type(type)) return nullptr;
+        if (type_is_enum(type))
+            return enum_has_label(type, label) ? nullptr : psprintf("its enum has no label '%s'", label);
+        return "it must be text, varchar, a domain over them, or an enum";
+    }
+    if (strcmp(column, "value") == 0 || strcmp(column, "edited_by") == 0)
+        return is_string_type(type) ? nullptr : "it must be text or varchar";
+    if (strstr(column, "_at") != nullptr)
+        return type == TIMESTAMPTZOID || type == TIMESTAMPOID ? nullptr : "it must be timestamptz";
+    return type == UUIDOID ? nullptr : "it must be uuid";
+}
+
+const char *const *const kRequiredColumns[kListTableCount] = {kListsColumns, kListColumnsColumns,
+                                                              kListCompaniesColumns, kCellsColumns};
+
+Oid base_relation(Oid relid, AttrNumber *attno) {
+    // A view over itself cannot exist; the bound only guards against the unexpected.
+    for (int depth = 0; depth < 32; ++depth) {
+        if (get_rel_relkind(relid) != RELKIND_VIEW) return relid;
+        if (!view_column_source(relid, attno, &relid)) return InvalidOid;
+    }
+    return InvalidOid;
+}
+
+bool has_unique_key(Oid relid, const char *const *columns, int count) {
+    AttrNumber attnos[INDEX_MAX_KEYS];
+    Oid table = InvalidOid;
+    for (int i = 0; i < count; ++i) {
+        attnos[i] = get_attnum(relid, columns[i]);
+        const Oid base = base_relation(relid, &attnos[i]);
+        if (base == InvalidOid || attnos[i] <= 0 || (i > 0 && base != table)) return false;
+        table = base;
+    }
+    Relation relation = relation_open(table, AccessShareLock);
+    List *indexes = RelationGetIndexList(relation);
+    relation_close(relation, AccessShareLock);
+    bool found = false;
+    ListCell *cell;
+    foreach (cell, indexes) {
+        HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(cell)));
+        if (!HeapTupleIsValid(tuple)) continue;
+        const Form_pg_index index = (Form_pg_index)GETSTRUCT(tuple);
+        bool usable = index->indisunique && index->indimmediate && index->indisvalid &&
+                      index->indnkeyatts == count && heap_attisnull(tuple, Anum_pg_index_indpred, nullptr) &&
+                      heap_attisnull(tuple, Anum_pg_index_indexprs, nullptr);
+        for (int k = 0; usable && k < count; ++k) {
+            bool listed = false;
+            for (int i = 0; i < count; ++i) listed |= index->indkey.values[k] == attnos[i];
+            usable = listed;
+        }
+        ReleaseSysCache(tuple);
+        if ((found = usable)) break;
+    }
+    list_free(indexes);
+    return found;
+}
+
+const char *unique_index_ddl(Oid cells_relid, bool with_list_id) {
+    const char *const *columns = with_list_id ? kKeyWithListId : kKeyWithoutListId;
+    const int count = with_list_id ? 3 : 2;
+    Oid table = cells_relid;
+    StringInfoData names;
+    initStringInfo(&names);
+    for (int i = 0; i < count; ++i) {
+        AttrNumber attno = get_attnum(cells_relid, columns[i]);
+        const Oid base = base_relation(cells_relid, &attno);
+        const bool mapped = OidIsValid(base) && attno > 0;
+        if (mapped) table = base;
+        appendStringInfo(&names, "%s%s", i == 0 ? "" : ", ",
+                         quote_identifier(mapped ? get_attname(base, attno, false) : columns[i]));
+    }
+    return psprintf("CREATE UNIQUE INDEX CONCURRENTLY ON %s (%s);",
+                    quote_qualified_identifier(get_namespace_name(get_rel_namespace(table)), get_rel_name(table)),
+                    names.data);
+}
+
+ListTables discover_list_tables(Oid schema_oid, const char *schema) {
+    ListTables tables;
+    for (int t = 0; t < kListTableCount; ++t) {
+        tables.relids[t] = get_relname_relid(kListTableNames[t], schema_oid);
+        if (!OidIsValid(tables.relids[t])) raise_missing_table(schema, kListTableNames[t]);
+        for (const char *const *column = kRequiredColumns[t]; *column; ++column) {
+            if (!has_column(tables.relids[t], *column))
+                raise_missing_column(schema, kListTableNames[t], *column);
+            check_column_type(schema, tables.relids[t], kListTableNames[t], *column);
+        }
+        tables.base_relids[t] = base_relation(tables.relids[t], nullptr);
+    }
+    const Oid cells = tables.relids[kListCompanyCells];
+    core::TablesShape &shape = tables.shape;
+    shape.cells_have_list_id = has_column(cells, "list_id");
+    shape.has_created_at = has_column(cells, "created_at");
+    shape.has_updated_at = has_column(cells, "updated_at");
+
+    int provenance_columns = 0;
+    for (const char *column : kProvenanceColumns) provenance_columns += has_column(cells, column);
+    if (provenance_columns != 0 && provenance_columns != 3)
+        for (const char *column : kProvenanceColumns)
+            if (!has_column(cells, column)) raise_missing_column(schema, "list_company_cells", column);
+    shape.has_provenance = provenance_columns == 3;
+    for (const char *column : {"list_id", "created_at", "updated_at", "source", "edited_by", "edited_at"})
+        check_column_type(schema, cells, "list_company_cells", column);
+
+    shape.conflict_key_has_list_id = shape.cells_have_list_id && has_unique_key(cells, kKeyWithListId, 3);
+    if (!shape.conflict_key_has_list_id && !has_unique_key(cells, kKeyWithoutListId, 2))
+        raise_no_conflict_key(schema, unique_index_ddl(cells, shape.cells_have_list_id));
+    return tables;
+}
+
+}  // namespace cellupsert::pg

@@ -1,0 +1,51 @@
+// Discovery: what the list tables of a schema look like, read from the catalogs.
+//
+// The four relations may be tables, or simple views (one relation in FROM, plain columns)
+// over the application's own tables with other names. The cells may carry list_id (the
+// canonical shape) or not (the original API's shape); their unique key, the ON CONFLICT
+// target, is found through views on the table underneath.
+#pragma once
+
+#include "../core/statement_sql.h"
+#include "pg_headers.h"
+
+namespace cellupsert::pg {
+
+enum ListTable { kLists, kListColumns, kListCompanies, kListCompanyCells, kListTableCount };
+extern const char *const kListTableNames[kListTableCount];
+
+// The columns every shape needs, nullptr-terminated, per relation.
+extern const char *const *const kRequiredColumns[kListTableCount];
+
+// The list tables of a schema as the statements need them.
+struct ListTables {
+    Oid relids[kListTableCount];
+    Oid base_relids[kListTableCount];  // the table underneath a view (the relation itself for a table)
+    core::TablesShape shape;
+};
+
+// Finds the list tables of the schema and their shape. Raises 42P01 / 42703 naming the first
+// missing relation or column, 42703 for provenance columns present in part, 42P10 when the
+// cells have no usable unique key.
+ListTables discover_list_tables(Oid schema_oid, const char *schema);
+
+// Why a column of the list tables cannot have this type for the functions, or nullptr: ids
+// are uuid; value and edited_by text or varchar; status, subject and source text, varchar, a
+// domain over them, or an enum with the label the functions write or compare ('complete',
+// 'company', 'manual'); timestamps timestamptz or timestamp.
+const char *column_type_problem(const char *column, Oid type);
+
+// The table a simple view stands for, following views over views (relid itself for a
+// table); InvalidOid when the view is not simple. When attno is not null, *attno (a column
+// of relid) becomes the column of that table, or InvalidAttrNumber if it is not a plain one.
+Oid base_relation(Oid relid, AttrNumber *attno);
+
+// Whether relid (a table, or a simple view over one) has a unique index that ON CONFLICT
+// can use for exactly these columns: unique, immediate, valid, not partial, no expressions.
+bool has_unique_key(Oid relid, const char *const *columns, int count);
+
+// The CREATE UNIQUE INDEX statement that gives the cells (or the table under their view) the
+// conflict key of their shape.
+const char *unique_index_ddl(Oid cells_relid, bool with_list_id);
+
+}  // namespace cellupsert::pg
