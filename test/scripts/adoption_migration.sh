@@ -10,6 +10,7 @@
 # every policy kept, list_id filled and matching the column's list, every constraint and
 # index valid, the composite foreign keys refusing a cell of another list, the old writer
 # still working, cellupsert_check() content, and cell_upsert and cell_upsert_many working.
+# Last, the guide's "Later" (once the old writer is gone): cell_upsert still works.
 # Runs where the other scripts run (PGHOST, PGPORT, PGUSER: a superuser, the extension
 # installable); CELLUPSERT_MIGRATION_LISTS changes the size (10,000 cells a list).
 cd "$(dirname "$0")/../.."
@@ -242,4 +243,23 @@ sed -i 's/^psql:[^ ]*: //' "$work/upsert"
     echo 0
 } > "$work/upsert.expected"
 same "cell_upsert and cell_upsert_many on the migrated tables" "$work/upsert.expected" "$work/upsert" || status=1
+
+# 6. The guide's "Later", once the old writer is gone: cellupsert keeps working on what is left,
+# and the old writer's ON CONFLICT (column_id, company_row_id) has lost its key.
+mkdir "$work/later"
+awk -v section='(c)' -v heading='^Later' -v out="$work/later" -f test/fixtures/doc_steps.awk \
+    docs/adoption.md > /dev/null
+[ -s "$work/later/01.sql" ] || fail "docs/adoption.md (c): no SQL under Later"
+sql -f "$work/later/01.sql"
+[ "$(sql -At -c 'SELECT count(*) FROM app.cellupsert_check() WHERE NOT ok')" = 0 ] ||
+    { sql -c 'SELECT * FROM app.cellupsert_check()'; echo "FAIL: cellupsert_check() after Later" >&2; status=1; }
+probe=$(upsert_probe 3 2>&1) || true
+[ "$probe" = t ] || { echo "FAIL: cell_upsert after Later: $probe" >&2; status=1; }
+if pgbench "${writer_args[@]}" -t 1 > "$work/writer-later.log" 2>&1 ||
+    ! grep -q 'there is no unique or exclusion constraint matching the ON CONFLICT specification' "$work/writer-later.log"; then
+    cat "$work/writer-later.log"
+    echo "FAIL: the old writer after Later: not the 42P10 of a missing conflict key" >&2
+    status=1
+fi
+[ $status -eq 0 ] && echo "ok: after Later, cell_upsert works and the old writer's key is gone"
 exit $status
