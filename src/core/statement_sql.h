@@ -3,8 +3,8 @@
 //
 // Every relation, function and operator in the texts is schema-qualified, so that a
 // caller's search_path cannot redirect any of it. Literals for status, subject and source
-// are left untyped where they are written, so that PostgreSQL coerces them to the column's
-// own type (text, varchar, a domain, an enum); comparisons read the column as text.
+// are left untyped, so that PostgreSQL coerces them to the column's own type (text,
+// varchar, a domain, an enum), where they are written and where subject is compared.
 #pragma once
 
 #include <string>
