@@ -158,6 +158,14 @@ void raise_column_type(const char *schema, const char *table, const char *column
                             quote_identifier(schema))));
 }
 
+void raise_view_not_security_invoker(const char *schema, const char *table, const char *view) {
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("view %s, for relation \"%s.%s\", is not security_invoker", view, schema, table),
+                    errdetail("Through it, the checks and writes of cellupsert would run with the view "
+                              "owner's privileges and row-level security, not the caller's."),
+                    errhint("ALTER VIEW %s SET (security_invoker = true);", view)));
+}
+
 void raise_no_conflict_key(const char *schema, const char *index_ddl) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
                     errmsg("relation \"%s.list_company_cells\" has no unique key for its cells", schema),

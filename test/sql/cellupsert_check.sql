@@ -30,6 +30,11 @@ ALTER TABLE list_company_cells DROP COLUMN edited_by;
 SELECT * FROM cellupsert_check() WHERE NOT ok;
 ROLLBACK;
 BEGIN;
+ALTER TABLE list_company_cells ADD COLUMN tenant text NOT NULL, ADD COLUMN note text NOT NULL DEFAULT '',
+    ADD COLUMN n int GENERATED ALWAYS AS IDENTITY;
+SELECT * FROM cellupsert_check() WHERE NOT ok;
+ROLLBACK;
+BEGIN;
 ALTER TABLE list_company_cells DROP CONSTRAINT list_company_cells_pkey;
 SELECT * FROM cellupsert_check() WHERE NOT ok;
 ROLLBACK;
