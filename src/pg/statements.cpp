@@ -52,7 +52,13 @@ void on_relcache_invalidation(Datum, Oid relation_oid) {
 }
 
 // Any change of a schema (a rename above all) makes the next call check the schema's name.
-void on_namespace_invalidation(Datum, int, uint32) { cache.shape_may_have_changed = true; }
+// PostgreSQL 19 passes the cache's id as its enum SysCacheIdentifier, older majors as an int.
+#if PG_VERSION_NUM >= 190000
+using SyscacheId = SysCacheIdentifier;
+#else
+using SyscacheId = int;
+#endif
+void on_namespace_invalidation(Datum, SyscacheId, uint32) { cache.shape_may_have_changed = true; }
 
 bool same_tables(const ListTables &a, const ListTables &b) {
     const core::TablesShape &x = a.shape, &y = b.shape;

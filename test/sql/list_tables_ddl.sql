@@ -38,7 +38,8 @@ LANGUAGE sql SET search_path = pg_catalog AS $$
         UNION ALL
         SELECT format('constraint %s %s %s valid=%s', co.conrelid::regclass, co.conname,
                       pg_get_constraintdef(co.oid), co.convalidated)
-        FROM pg_constraint co WHERE co.connamespace = schema_name::regnamespace
+        -- NOT NULL constraints, which PostgreSQL catalogs here from 18 on, are notnull= above.
+        FROM pg_constraint co WHERE co.connamespace = schema_name::regnamespace AND co.contype <> 'n'
         UNION ALL
         SELECT format('index %s', pg_get_indexdef(i.indexrelid))
         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
