@@ -62,6 +62,29 @@ constexpr char kBatchFindFailureSql[] =
     "  AND r.id OPERATOR(pg_catalog.=) u.row_id)"
     " ORDER BY u.position LIMIT 1";
 
+// Before a batch writes (batch_locks.h): which of its list, columns and rows the caller
+// sees, then, as each table's owner, key-share locks on those, in id order.
+constexpr char kBatchVisibleKeysSql[] =
+    "SELECT EXISTS (SELECT FROM %1$s.lists l WHERE l.id OPERATOR(pg_catalog.=) $1),"
+    " ARRAY(SELECT c.id FROM %1$s.list_columns c"
+    "  WHERE c.list_id OPERATOR(pg_catalog.=) $1 AND c.id OPERATOR(pg_catalog.=) ANY ($2)),"
+    " ARRAY(SELECT r.id FROM %1$s.list_companies r"
+    "  WHERE r.list_id OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.=) ANY ($3))";
+
+constexpr char kLockListSql[] =
+    "SELECT FROM %1$s.lists x WHERE x.id OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x";
+
+// Rows are locked as the plan returns them: sorted, whatever the scan.
+constexpr char kLockColumnsSql[] =
+    "SELECT FROM %1$s.list_columns x"
+    " WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND x.id OPERATOR(pg_catalog.=) ANY ($2)"
+    " ORDER BY x.id FOR KEY SHARE OF x";
+
+constexpr char kLockRowsSql[] =
+    "SELECT FROM %1$s.list_companies x"
+    " WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND x.id OPERATOR(pg_catalog.=) ANY ($2)"
+    " ORDER BY x.id FOR KEY SHARE OF x";
+
 // Provenance: who made a manual edit ($5, bound by bind_editor) and when, on tables that have
 // the three columns.
 constexpr char kProvenanceColumns[] = ", source, edited_by, edited_at";
@@ -80,6 +103,10 @@ constexpr StatementText kStatements[] = {
     {kCellDiagnoseSql, 3, {UUIDOID, UUIDOID, UUIDOID}},
     {kBatchUpsertSql, 5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
     {kBatchFindFailureSql, 4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, INT4ARRAYOID}},
+    {kBatchVisibleKeysSql, 3, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID}},
+    {kLockListSql, 1, {UUIDOID}},
+    {kLockColumnsSql, 2, {UUIDOID, UUIDARRAYOID}},
+    {kLockRowsSql, 2, {UUIDOID, UUIDARRAYOID}},
 };
 constexpr int kStatementCount = sizeof kStatements / sizeof kStatements[0];
 
@@ -98,6 +125,9 @@ constexpr TableUse kTablesUsed[] = {
 };
 constexpr int kTableCount = sizeof kTablesUsed / sizeof kTablesUsed[0];
 constexpr int kCellsTable = kTableCount - 1;
+// ListTable (statements.h) names the entries of kTablesUsed.
+static_assert(static_cast<int>(ListTable::list_company_cells) == kCellsTable &&
+              static_cast<int>(ListTable::lists) == 0);
 
 // The shape of the list tables: their oids, and whether the cells have provenance columns.
 struct TablesShape {
@@ -220,6 +250,8 @@ SPIPlanPtr prepare(Statement statement) {
 }  // namespace
 
 bool statements_record_provenance() { return cache.shape.with_provenance; }
+
+Oid list_table_oid(ListTable table) { return cache.shape.table_oids[static_cast<int>(table)]; }
 
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement) {
     // A rename committed since this transaction last looked must be seen now, not when the
