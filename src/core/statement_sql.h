@@ -38,8 +38,20 @@ enum class StatementKind {
     // $1 list, $2 rows uuid[], $3 cols uuid[], $4 positions int4[]: the refused element of
     // least position, as (position int4, row uuid, col uuid); no row if none.
     batch_find_failure,
+    // The statements of src/pg/batch_locks.h, run before batch_upsert.
+    // $1 list, $2 cols uuid[], $3 rows uuid[]: one row (list_visible bool, cols uuid[],
+    // rows uuid[]): whether the caller sees the list, and which of the given columns and
+    // rows it sees in the list. Run as the caller.
+    batch_visible_keys,
+    // $1 list: locks the list's row FOR KEY SHARE. Run as the table's owner.
+    lock_list,
+    // $1 list, $2 ids uuid[]: locks the list's columns with these ids FOR KEY SHARE, in id
+    // order. Run as the table's owner.
+    lock_columns,
+    // $1 list, $2 ids uuid[]: the same for the list's company rows.
+    lock_rows,
 };
-constexpr int kStatementKinds = 4;
+constexpr int kStatementKinds = 8;
 
 // The text of statement kind on the tables of quoted_schema (an SQL identifier, quoted as
 // needed). May throw std::bad_alloc.

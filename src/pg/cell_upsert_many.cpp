@@ -1,12 +1,14 @@
 // cell_upsert_many(list uuid, cells jsonb) RETURNS integer
 //
 // cell_upsert for a batch, all or nothing: every element is read and checked, repeated
-// (col, row) pairs are reduced to their last element, then one prepared statement checks
+// (col, row) pairs are reduced to their last element, the batch's list, columns and rows are
+// locked against a concurrent DELETE (batch_locks.h), then one prepared statement checks
 // and writes them all. When it writes fewer cells than it was given, a second query finds
 // the first refused element (in input order) and the error names it; the error undoes the
 // partial write. Returns the number of cells written: fewer than the distinct pairs given
 // only when a trigger of the application skipped some.
 #include "batch_input.h"
+#include "batch_locks.h"
 #include "cell_checks.h"
 #include "editor.h"
 #include "errors.h"
@@ -113,12 +115,18 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
     const BatchArrays arrays = to_arrays(input, kept, first, count);
 
     SPI_connect();
+    // The write's own errors first (missing tables or columns, a schema the caller cannot use).
+    statement_plan(function_oid, Statement::batch_upsert);
+    // The write's snapshot is kept for the diagnosis of a write that processed too little.
+    // The locks are taken on what it sees: a row that a DELETE removed while the batch
+    // waited for its lock is then refused by the write's foreign key check.
+    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    lock_batch_keys(function_oid, list, input, kept, count, snapshot);
     Datum args[] = {list, arrays.rows, arrays.cols, arrays.values, (Datum)0};
     char nulls[] = {' ', ' ', ' ', ' ', ' '};
+    // Again: the plan of the first call may have been dropped since, by a change of the tables.
     SPIPlanPtr upsert = statement_plan(function_oid, Statement::batch_upsert);
     bind_editor(args[4], nulls[4]);
-    // The write's snapshot is kept for the diagnosis of a write that processed too little.
-    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
     const int rc = execute_plan(function_oid, upsert, args, nulls, snapshot, 0);
     if (rc != SPI_OK_INSERT) elog(ERROR, "batch upsert returned %s", SPI_result_code_string(rc));
     const int written = static_cast<int>(SPI_processed);

@@ -18,6 +18,10 @@ constexpr StatementParams kParams[core::kStatementKinds] = {
     {3, {UUIDOID, UUIDOID, UUIDOID}},
     {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
     {4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, INT4ARRAYOID}},
+    {3, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID}},
+    {1, {UUIDOID}},
+    {2, {UUIDOID, UUIDARRAYOID}},
+    {2, {UUIDOID, UUIDARRAYOID}},
 };
 constexpr int kStatementCount = core::kStatementKinds;
 
@@ -128,6 +132,8 @@ SPIPlanPtr prepare(Statement statement) {
 }  // namespace
 
 bool statements_record_provenance() { return cache.tables.shape.has_provenance; }
+
+Oid list_table_oid(ListTable table) { return cache.tables.relids[table]; }
 
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement) {
     // A rename committed since this transaction last looked must be seen now, not when the

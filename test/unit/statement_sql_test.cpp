@@ -12,8 +12,10 @@ using cellupsert::core::TablesShape;
 
 namespace {
 
-constexpr StatementKind kAllKinds[] = {StatementKind::cell_upsert, StatementKind::cell_diagnose,
-                                       StatementKind::batch_upsert, StatementKind::batch_find_failure};
+constexpr StatementKind kAllKinds[] = {StatementKind::cell_upsert,        StatementKind::cell_diagnose,
+                                       StatementKind::batch_upsert,       StatementKind::batch_find_failure,
+                                       StatementKind::batch_visible_keys, StatementKind::lock_list,
+                                       StatementKind::lock_columns,       StatementKind::lock_rows};
 static_assert(sizeof kAllKinds / sizeof kAllKinds[0] == kStatementKinds);
 
 // Every combination of the shape's flags.
@@ -104,7 +106,8 @@ TEST(StatementSql, LiteralsTakeTheColumnsTypes) {
         const std::string sql = statement_sql(kind, shape, "app");
         EXPECT_FALSE(contains(sql, "'complete'::")) << sql;
         EXPECT_FALSE(contains(sql, "'manual'::")) << sql;
-        if (kind != StatementKind::cell_diagnose) {
+        if (kind == StatementKind::cell_upsert || kind == StatementKind::batch_upsert ||
+            kind == StatementKind::batch_find_failure) {
             EXPECT_TRUE(contains(sql, "c.subject OPERATOR(pg_catalog.=) 'company'")) << sql;
             EXPECT_FALSE(contains(sql, "'company'::")) << sql;
         }
@@ -127,7 +130,7 @@ TEST(StatementSql, EverythingIsQualifiedInEveryShape) {
             for (auto m = std::sregex_iterator(sql.begin(), sql.end(), call); m != std::sregex_iterator(); ++m) {
                 const std::string name = (*m)[1];
                 const bool keyword = name == "EXISTS" || name == "FROM" || name == "CONFLICT" || name == "u" ||
-                                     name == "INTO" || name == "SELECT" || name == "OPERATOR";
+                                     name == "INTO" || name == "SELECT" || name == "OPERATOR" || name == "ARRAY";
                 EXPECT_TRUE(keyword || name.rfind("pg_catalog.", 0) == 0 || name.rfind("app.", 0) == 0)
                     << name << " in " << sql;
             }
@@ -144,4 +147,15 @@ TEST(StatementSql, TheSchemaIsUsedAsQuoted) {
     EXPECT_TRUE(contains(sql, "FROM \"A\"\"b\".lists l"));
     EXPECT_TRUE(contains(sql, "FROM \"A\"\"b\".list_columns c"));
     EXPECT_TRUE(contains(sql, "FROM \"A\"\"b\".list_companies r"));
+}
+
+// The batch's locks: key-share, in id order, each table filtered by the list.
+TEST(StatementSql, BatchLocksInIdOrder) {
+    EXPECT_EQ(statement_sql(StatementKind::lock_list, TablesShape{}, "app"),
+              "SELECT FROM app.lists x WHERE x.id OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x");
+    EXPECT_EQ(statement_sql(StatementKind::lock_rows, TablesShape{}, "app"),
+              "SELECT FROM app.list_companies x WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND x.id "
+              "OPERATOR(pg_catalog.=) ANY ($2) ORDER BY x.id FOR KEY SHARE OF x");
+    EXPECT_TRUE(contains(statement_sql(StatementKind::lock_columns, TablesShape{}, "app"),
+                         "FROM app.list_columns x WHERE x.list_id"));
 }
