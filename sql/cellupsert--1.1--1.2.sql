@@ -124,3 +124,15 @@ REVOKE EXECUTE ON FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) FR
 
 COMMENT ON FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) IS
 'Citus: distributes the list tables by list, co-located, and the functions by their list argument with force_delegation; idempotent.';
+
+-- What the functions rely on in the list tables, one row each: ok is false exactly for what
+-- stops them, detail says what to do. An admin function, like cellupsert_distribute().
+CREATE FUNCTION @extschema@.cellupsert_check()
+RETURNS TABLE (item pg_catalog.text, ok pg_catalog.bool, detail pg_catalog.text)
+AS 'MODULE_PATHNAME', 'cellupsert_check'
+LANGUAGE C STABLE SECURITY INVOKER PARALLEL UNSAFE;
+ALTER FUNCTION @extschema@.cellupsert_check() OWNER TO @extowner@;
+REVOKE EXECUTE ON FUNCTION @extschema@.cellupsert_check() FROM PUBLIC;
+
+COMMENT ON FUNCTION @extschema@.cellupsert_check() IS
+'What cell_upsert and cell_upsert_many rely on in the list tables, one row each; ok is false for what stops them.';

@@ -140,3 +140,34 @@ REVOKE EXECUTE ON FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) FR
 
 COMMENT ON FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) IS
 'Citus: distributes the list tables by list, co-located, and the functions by their list argument with force_delegation; idempotent.';
+
+-- What the functions rely on in the list tables, one row each: ok is false exactly for what
+-- stops them, detail says what to do. An admin function, like cellupsert_distribute().
+CREATE FUNCTION @extschema@.cellupsert_check()
+RETURNS TABLE (item pg_catalog.text, ok pg_catalog.bool, detail pg_catalog.text)
+AS 'MODULE_PATHNAME', 'cellupsert_check'
+LANGUAGE C STABLE SECURITY INVOKER PARALLEL UNSAFE;
+ALTER FUNCTION @extschema@.cellupsert_check() OWNER TO @extowner@;
+REVOKE EXECUTE ON FUNCTION @extschema@.cellupsert_check() FROM PUBLIC;
+
+COMMENT ON FUNCTION @extschema@.cellupsert_check() IS
+'What cell_upsert and cell_upsert_many rely on in the list tables, one row each; ok is false for what stops them.';
+
+-- Installed over list tables that are already there: say what would stop the functions.
+-- A WARNING, not a NOTICE: PostgreSQL runs extension scripts with client_min_messages at
+-- warning or above, so a NOTICE would never reach the installing role.
+DO $notice$
+DECLARE
+    finding record;
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c
+               WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+                 AND c.relname OPERATOR(pg_catalog.=) ANY
+                     ('{lists,list_columns,list_companies,list_company_cells}'::pg_catalog.name[])) THEN
+        FOR finding IN SELECT * FROM @extschema@.cellupsert_check() f WHERE NOT f.ok LOOP
+            RAISE WARNING 'cellupsert: %: %', finding.item, finding.detail
+                USING HINT = 'SELECT * FROM @extschema@.cellupsert_check() lists what the functions rely on.';
+        END LOOP;
+    END IF;
+END
+$notice$;

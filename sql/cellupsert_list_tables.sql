@@ -4,6 +4,33 @@
 -- installed in. Every key includes list_id, so the same schema can be distributed by
 -- list_id (Citus) without change. Row-level security is enabled on every table and no
 -- policy is created: access is the application's to grant.
+--
+-- One DO block, so that the file applies whole or not at all however it is run: psql -f
+-- without ON_ERROR_STOP (which goes on after an error), psql -1, or a migration tool sending
+-- the file as one string. In a schema that already has one of the four tables it creates
+-- nothing, enables nothing, and says so in a WARNING: enabling row-level security on an
+-- application's existing tables that have no policies would hide every row.
+
+DO $ddl$
+DECLARE
+    existing text;
+BEGIN
+-- current_schema() is where the unqualified CREATEs below create: the first schema of
+-- search_path that exists.
+SELECT string_agg(c.relname, ', ' ORDER BY c.relname) INTO existing
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = pg_catalog.current_schema()
+  AND c.relname IN ('lists', 'list_columns', 'list_companies', 'list_company_cells');
+IF existing IS NOT NULL THEN
+    RAISE WARNING 'cellupsert_list_tables.sql created nothing: schema % already has %',
+                  pg_catalog.quote_ident(pg_catalog.current_schema()), existing
+        USING DETAIL = 'The file creates the four list tables only in a schema that has none of them;'
+                       ' it created no table and enabled row-level security on none.',
+              HINT = pg_catalog.format('To use cellupsert on the existing tables, see what they lack'
+                                       ' with SELECT * FROM %I.cellupsert_check() and read docs/adoption.md.',
+                                       pg_catalog.current_schema());
+    RETURN;
+END IF;
 
 CREATE TABLE lists (
     id   uuid PRIMARY KEY,
@@ -56,3 +83,5 @@ ALTER TABLE lists ENABLE ROW LEVEL SECURITY;
 ALTER TABLE list_columns ENABLE ROW LEVEL SECURITY;
 ALTER TABLE list_companies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE list_company_cells ENABLE ROW LEVEL SECURITY;
+END
+$ddl$;

@@ -5,7 +5,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION cellupsert;               -- into public, next to the application's tables
 \i sql/cellupsert_list_tables.sql
 
--- Two tenants; a list is visible to its members (the README's example policy set).
+-- Two tenants; a list is visible to its members (the example policy set of docs/adoption.md).
 CREATE ROLE alice; CREATE ROLE bob;
 CREATE TABLE list_members (list_id uuid REFERENCES lists ON DELETE CASCADE, member name,
                            PRIMARY KEY (list_id, member));

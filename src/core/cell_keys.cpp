@@ -32,4 +32,15 @@ std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t 
     return count;
 }
 
+std::size_t sort_unique_ids(Id *ids, std::size_t n) noexcept {
+    static_assert(sizeof(Id) == kIdBytes, "Id must be its bytes, unpadded");
+    std::sort(ids, ids + n, [](const Id &a, const Id &b) {
+        return std::memcmp(a.bytes, b.bytes, kIdBytes) < 0;
+    });
+    return static_cast<std::size_t>(
+        std::unique(ids, ids + n, [](const Id &a, const Id &b) {
+            return std::memcmp(a.bytes, b.bytes, kIdBytes) == 0;
+        }) - ids);
+}
+
 }  // namespace cellupsert::core

@@ -23,4 +23,13 @@ struct CellKey {
 std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t *kept,
                               std::uint32_t *first = nullptr) noexcept;
 
+// One id as a value (IdBytes is an array, which std::sort cannot move).
+struct Id {
+    IdBytes bytes;
+};
+
+// Sorts ids[0..n) in byte order, which is PostgreSQL's order of uuid, and drops repeats.
+// Returns how many distinct ids remain, in ids[0..result). Allocates nothing, cannot throw.
+std::size_t sort_unique_ids(Id *ids, std::size_t n) noexcept;
+
 }  // namespace cellupsert::core

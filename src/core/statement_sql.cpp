@@ -4,7 +4,9 @@ namespace cellupsert::core {
 namespace {
 
 constexpr char kEq[] = " OPERATOR(pg_catalog.=) ";
-constexpr char kIsCompany[] = "c.subject::pg_catalog.text OPERATOR(pg_catalog.=) 'company'::pg_catalog.text";
+// Untyped, so that the literal takes the column's type: an enum column keeps its statistics
+// (a cast to text would hide them from the planner, which then picks a worse join for batches).
+constexpr char kIsCompany[] = "c.subject OPERATOR(pg_catalog.=) 'company'";
 
 // Appends pieces to a string, so that the texts read as SQL.
 struct Sql {
@@ -102,6 +104,22 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
                (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("u.col_id AND ")(kIsCompany)(" AND r.id")(kEq)("u.row_id)")
                (" ORDER BY u.position LIMIT 1");
+            break;
+        case StatementKind::batch_visible_keys:
+            sql("SELECT EXISTS (SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)("$1),")
+               (" ARRAY(SELECT c.id FROM ").table("list_columns")(" c")
+               (" WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("ANY ($2)),")
+               (" ARRAY(SELECT r.id FROM ").table("list_companies")(" r")
+               (" WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("ANY ($3))");
+            break;
+        case StatementKind::lock_list:
+            sql("SELECT FROM ").table("lists")(" x WHERE x.id")(kEq)("$1 FOR KEY SHARE OF x");
+            break;
+        case StatementKind::lock_columns:
+        case StatementKind::lock_rows:
+            // Rows are locked as the plan returns them: sorted, whatever the scan.
+            sql("SELECT FROM ").table(kind == StatementKind::lock_columns ? "list_columns" : "list_companies")
+               (" x WHERE x.list_id")(kEq)("$1 AND x.id")(kEq)("ANY ($2) ORDER BY x.id FOR KEY SHARE OF x");
             break;
 
         // The Citus set: one table per statement, its list_id (the lists' id) equal to $1.

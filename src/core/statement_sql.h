@@ -3,8 +3,8 @@
 //
 // Every relation, function and operator in the texts is schema-qualified, so that a
 // caller's search_path cannot redirect any of it. Literals for status, subject and source
-// are left untyped where they are written, so that PostgreSQL coerces them to the column's
-// own type (text, varchar, a domain, an enum); comparisons read the column as text.
+// are left untyped, so that PostgreSQL coerces them to the column's own type (text,
+// varchar, a domain, an enum), where they are written and where subject is compared.
 #pragma once
 
 #include <string>
@@ -51,6 +51,19 @@ enum class StatementKind {
     // $1 list, $2 rows uuid[], $3 cols uuid[], $4 positions int4[]: the refused element of
     // least position, as (position int4, row uuid, col uuid); no row if none.
     batch_find_failure,
+    // The statements of src/pg/batch_locks.h, run before batch_upsert (the lock_* ones before
+    // batch_write too: each reads one table, filtered by the list first).
+    // $1 list, $2 cols uuid[], $3 rows uuid[]: one row (list_visible bool, cols uuid[],
+    // rows uuid[]): whether the caller sees the list, and which of the given columns and
+    // rows it sees in the list. Run as the caller.
+    batch_visible_keys,
+    // $1 list: locks the list's row FOR KEY SHARE. Run as the table's owner.
+    lock_list,
+    // $1 list, $2 ids uuid[]: locks the list's columns with these ids FOR KEY SHARE, in id
+    // order. Run as the table's owner.
+    lock_columns,
+    // $1 list, $2 ids uuid[]: the same for the list's company rows.
+    lock_rows,
 
     // The Citus set.
     // $1 list: one row when the caller sees the list.
@@ -79,7 +92,7 @@ enum class StatementKind {
     // $1 list, $2 cells jsonb: one row (integer), cell_upsert_many's result.
     batch_call,
 };
-constexpr int kStatementKinds = 13;
+constexpr int kStatementKinds = 17;
 
 // The text of statement kind on the tables of quoted_schema (an SQL identifier, quoted as
 // needed). May throw std::bad_alloc.

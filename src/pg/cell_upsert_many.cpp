@@ -1,12 +1,14 @@
 // cell_upsert_many(list uuid, cells jsonb) RETURNS integer
 //
 // cell_upsert for a batch, all or nothing: every element is read and checked, repeated
-// (col, row) pairs are reduced to their last element, then one prepared statement checks
+// (col, row) pairs are reduced to their last element, the batch's list, columns and rows are
+// locked against a concurrent DELETE (batch_locks.h), then one prepared statement checks
 // and writes them all. When it writes fewer cells than it was given, a second query finds
 // the first refused element (in input order) and the error names it; the error undoes the
 // partial write. Returns the number of cells written: fewer than the distinct pairs given
 // only when a trigger of the application skipped some.
 #include "batch_input.h"
+#include "batch_locks.h"
 #include "cell_checks.h"
 #include "delegation.h"
 #include "editor.h"
@@ -99,29 +101,13 @@ void explain_short_write(Oid function_oid, Datum list, const BatchArrays &arrays
         raise_concurrent_change(DatumGetUUIDP(list)->data);
 }
 
-// The ids (uuid, column 1) of the last SPI result, copied and sorted for find_id.
+// Ids (uuid), sorted for in_set.
 struct IdSet {
     int count;
     pg_uuid_t *ids;
 };
 
 int compare_ids(const void *a, const void *b) { return memcmp(a, b, UUID_LEN); }
-
-// The distinct ids of the kept elements' columns (or rows), as a uuid[].
-Datum distinct_ids(const BatchInput &input, const uint32 *kept, int count, bool columns) {
-    pg_uuid_t *ids = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t) * count));
-    for (int k = 0; k < count; ++k) {
-        const core::CellKey &key = input.keys[kept[k]];
-        memcpy(ids[k].data, columns ? key.column : key.row, UUID_LEN);
-    }
-    qsort(ids, count, sizeof(pg_uuid_t), compare_ids);
-    int distinct = 0;
-    for (int k = 0; k < count; ++k)
-        if (distinct == 0 || compare_ids(&ids[distinct - 1], &ids[k]) != 0) ids[distinct++] = ids[k];
-    Datum *datums = static_cast<Datum *>(palloc(sizeof(Datum) * count));
-    for (int k = 0; k < distinct; ++k) datums[k] = UUIDPGetDatum(&ids[k]);
-    return PointerGetDatum(construct_array(datums, distinct, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
-}
 
 // The ids among candidates (uuid[]) that statement finds in the list.
 IdSet ids_found_by(Oid function_oid, Statement statement, Datum list, Datum candidates) {
@@ -145,16 +131,14 @@ bool in_set(const IdSet &set, const void *id) {
 }
 
 // On distributed tables: the checks of every element before the write, with one statement per
-// table (the list; the batch's columns; its rows). Raises the error of the first refused
-// element in input order, as cell_upsert would for it.
+// table (the batch's distinct columns; its distinct rows), after the list's. Raises the error
+// of the first refused element in input order, as cell_upsert would for it.
 void check_distributed_batch(Oid function_oid, Datum list, const BatchInput &input, const uint32 *kept,
-                             const uint32 *first, const BatchArrays &arrays) {
-    const IdSet columns = ids_found_by(function_oid, Statement::batch_company_columns, list,
-                                       distinct_ids(input, kept, arrays.count, true));
-    const IdSet rows = ids_found_by(function_oid, Statement::batch_visible_rows, list,
-                                    distinct_ids(input, kept, arrays.count, false));
+                             const uint32 *first, int count, Datum batch_columns, Datum batch_rows) {
+    const IdSet columns = ids_found_by(function_oid, Statement::batch_company_columns, list, batch_columns);
+    const IdSet rows = ids_found_by(function_oid, Statement::batch_visible_rows, list, batch_rows);
     int refused = -1;
-    for (int k = 0; k < arrays.count; ++k) {
+    for (int k = 0; k < count; ++k) {
         const core::CellKey &key = input.keys[kept[k]];
         if ((refused < 0 || first[k] < first[refused]) && (!in_set(columns, key.column) || !in_set(rows, key.row)))
             refused = k;
@@ -195,13 +179,16 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
     const BatchArrays arrays = to_arrays(input, kept, first, count);
 
     SPI_connect();
-    Datum args[] = {list, arrays.rows, arrays.cols, arrays.values, (Datum)0};
-    char nulls[] = {' ', ' ', ' ', ' ', ' '};
     if (statements_distributed(function_oid)) {
         // Citus: the checks (the list's first, so that an unknown list is its own error),
-        // then the write of the cells alone.
+        // the locks of batch_locks.h on what they accepted, then the write of the cells alone.
+        const Datum columns = batch_distinct_ids(input, kept, count, true);
+        const Datum rows = batch_distinct_ids(input, kept, count, false);
         raise_list_check(function_oid, list);
-        check_distributed_batch(function_oid, list, input, kept, first, arrays);
+        check_distributed_batch(function_oid, list, input, kept, first, count, columns, rows);
+        lock_batch_ids(function_oid, list, columns, rows);
+        Datum args[] = {list, arrays.rows, arrays.cols, arrays.values, (Datum)0};
+        char nulls[] = {' ', ' ', ' ', ' ', ' '};
         SPIPlanPtr write = statement_plan(function_oid, Statement::batch_write);
         bind_editor(args[4], nulls[4]);
         const int rc = execute_plan(function_oid, write, args, nulls, InvalidSnapshot, 1);
@@ -213,10 +200,18 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
         SPI_finish();
         PG_RETURN_INT32(written);
     }
+    // The write's own errors first (missing tables or columns, a schema the caller cannot use).
+    statement_plan(function_oid, Statement::batch_upsert);
+    // The write's snapshot is kept for the diagnosis of a write that processed too little.
+    // The locks are taken on what it sees: a row that a DELETE removed while the batch
+    // waited for its lock is then refused by the write's foreign key check.
+    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    lock_batch_keys(function_oid, list, input, kept, count, snapshot);
+    Datum args[] = {list, arrays.rows, arrays.cols, arrays.values, (Datum)0};
+    char nulls[] = {' ', ' ', ' ', ' ', ' '};
+    // Again: the plan of the first call may have been dropped since, by a change of the tables.
     SPIPlanPtr upsert = statement_plan(function_oid, Statement::batch_upsert);
     bind_editor(args[4], nulls[4]);
-    // The write's snapshot is kept for the diagnosis of a write that processed too little.
-    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
     const int rc = execute_plan(function_oid, upsert, args, nulls, snapshot, 0);
     if (rc != SPI_OK_INSERT) elog(ERROR, "batch upsert returned %s", SPI_result_code_string(rc));
     const int written = static_cast<int>(SPI_processed);

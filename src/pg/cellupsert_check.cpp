@@ -8,7 +8,10 @@
 #include "functions.h"
 
 extern "C" {
+#include "access/relation.h"
+#include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
+#include "utils/rel.h"
 #include "funcapi.h"
 #include "utils/tuplestore.h"
 }
@@ -35,12 +38,21 @@ struct Report {
     }
 };
 
+// The type of a missing column in the canonical DDL.
+const char *suggested_type(const char *column) {
+    if (strcmp(column, "value") == 0) return "text";
+    if (strcmp(column, "status") == 0) return "text NOT NULL DEFAULT 'pending'";
+    if (strcmp(column, "subject") == 0) return "text NOT NULL";
+    return "uuid NOT NULL";
+}
+
 void check_column(const Report &report, Oid relid, const char *table, const char *column, bool required) {
     const char *item = psprintf("column %s.%s", table, column);
     const AttrNumber attno = get_attnum(relid, column);
     if (attno == InvalidAttrNumber) {
         if (required)
-            report.row(item, false, psprintf("missing: ALTER TABLE %s.%s ADD COLUMN %s ...;", report.schema, table, column));
+            report.row(item, false, psprintf("missing: ALTER TABLE %s.%s ADD COLUMN %s %s;", report.schema, table,
+                                             column, suggested_type(column)));
         return;
     }
     const Oid type = get_atttype(relid, attno);
@@ -48,6 +60,58 @@ void check_column(const Report &report, Oid relid, const char *table, const char
     report.row(item, problem == nullptr,
                problem == nullptr ? psprintf("type %s", format_type_be(type))
                                   : psprintf("type %s: %s", format_type_be(type), problem));
+}
+
+// The columns of the cells the functions write, where they exist.
+bool written_by_the_functions(const char *column) {
+    static const char *const kWritten[] = {"list_id", "column_id", "company_row_id", "value", "status",
+                                           "created_at", "updated_at", "source", "edited_by", "edited_at"};
+    for (const char *name : kWritten)
+        if (strcmp(name, column) == 0) return true;
+    return false;
+}
+
+bool attribute_has_default(Oid relid, AttrNumber attno) {
+    HeapTuple tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attno));
+    if (!HeapTupleIsValid(tuple)) return false;
+    const bool has_default = ((Form_pg_attribute)GETSTRUCT(tuple))->atthasdef;
+    ReleaseSysCache(tuple);
+    return has_default;
+}
+
+// Every other column of the table under the cells must fill itself on insert (a default, an
+// identity, a generated column, a default of the view), or every insert fails with 23502.
+void check_unwritten_columns(const Report &report, Oid cells) {
+    const Oid table = base_relation(cells, nullptr);
+    if (!OidIsValid(table)) return;
+    int view_columns = 0;  // the columns of the view, for a view
+    if (get_rel_relkind(cells) == RELKIND_VIEW) {
+        Relation view = relation_open(cells, AccessShareLock);
+        view_columns = RelationGetNumberOfAttributes(view);
+        relation_close(view, AccessShareLock);
+    }
+    Relation relation = relation_open(table, AccessShareLock);
+    const TupleDesc desc = RelationGetDescr(relation);
+    for (int i = 0; i < desc->natts; ++i) {
+        const Form_pg_attribute column = TupleDescAttr(desc, i);
+        if (column->attisdropped || !column->attnotnull || column->atthasdef || column->attidentity ||
+            column->attgenerated)
+            continue;
+        // The view's column for it, if any: written by the functions, or with a default there.
+        bool filled = false;
+        for (AttrNumber v = 1; v <= view_columns && !filled; ++v) {
+            AttrNumber mapped = v;
+            if (base_relation(cells, &mapped) != table || mapped != column->attnum) continue;
+            const char *name = get_attname(cells, v, true);
+            filled = name != nullptr && (written_by_the_functions(name) || attribute_has_default(cells, v));
+        }
+        if (view_columns == 0) filled = written_by_the_functions(NameStr(column->attname));
+        if (!filled)
+            report.row(psprintf("column %s.%s", qualified_name(table), quote_identifier(NameStr(column->attname))),
+                       false, "NOT NULL without a default, and not written by the functions: every insert of a cell "
+                              "fails (23502); give it a default (on the view, for a view)");
+    }
+    relation_close(relation, AccessShareLock);
 }
 
 const char *relation_detail(Oid relid, Oid base) {
@@ -77,7 +141,8 @@ void check_row_level_security(const Report &report, const char *table, Oid base)
     const int64 policies = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
     report.row(item, true,
                policies == 0 ? "enabled, no policy: only the owner and roles with BYPASSRLS see rows; create policies"
-                             : psprintf("enabled, %lld policies", static_cast<long long>(policies)));
+                             : psprintf("enabled, %lld %s", static_cast<long long>(policies),
+                                        policies == 1 ? "policy" : "policies"));
 }
 
 // Ids of one relation outside the pattern, counted (or sampled on a large table).
@@ -123,14 +188,23 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
         if (!OidIsValid(relids[t])) {
             all_found = false;
             report.row(item, false,
-                       psprintf("missing: create %s.%s (cellupsert_list_tables.sql on an empty schema), or a view "
-                                "named so over the application's table (docs/adoption.md)", report.schema, table));
+                       psprintf("missing: create %s.%s as cellupsert_list_tables.sql does, or a view of that name "
+                                "over the application's table (docs/adoption.md)", report.schema, table));
             continue;
         }
         const char kind = get_rel_relkind(relids[t]);
-        const bool usable = kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE || kind == RELKIND_VIEW;
-        report.row(item, usable, usable ? relation_detail(relids[t], bases[t])
-                                        : "must be a table or a view");
+        const Oid definer_view = view_without_security_invoker(relids[t]);
+        const bool simple = kind != RELKIND_VIEW || OidIsValid(bases[t]);
+        if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE && kind != RELKIND_VIEW)
+            report.row(item, false, "must be a table or a view");
+        else if (OidIsValid(definer_view))
+            report.row(item, false,
+                       psprintf("view %s is not security_invoker: through it the functions would read and write "
+                                "with its owner's rights; ALTER VIEW %s SET (security_invoker = true);",
+                                qualified_name(definer_view), qualified_name(definer_view)));
+        else
+            // Only the cells need the table under their view, for the unique key.
+            report.row(item, simple || t != kListCompanyCells, relation_detail(relids[t], bases[t]));
         for (const char *const *column = kRequiredColumns[t]; *column; ++column)
             check_column(report, relids[t], table, *column, true);
     }
@@ -151,7 +225,9 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
         report.row("conflict key", key3 || key2,
                    key3 || key2 ? psprintf("unique index on (%s)", key3 ? "list_id, column_id, company_row_id"
                                                                              : "column_id, company_row_id")
-                                : psprintf("missing: %s", unique_index_ddl(cells, list_id)));
+                                : psprintf("none usable (unique, not deferrable, not partial, on plain columns): %s",
+                                           conflict_key_fix(cells, list_id)));
+        check_unwritten_columns(report, cells);
 
         int provenance = 0;
         for (const char *column : {"source", "edited_by", "edited_at"})
@@ -159,7 +235,8 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
         report.row("provenance", provenance == 0 || provenance == 3,
                    provenance == 3   ? "source, edited_by, edited_at: manual edits are marked"
                    : provenance == 0 ? "no provenance columns: manual edits are not marked "
-                                       "(cellupsert_list_tables--1.0--1.1.sql adds them)"
+                                       "(cellupsert_list_tables--1.0--1.1.sql adds them to a table; under a view, "
+                                       "add them to the table and to the view)"
                                      : "some of source, edited_by, edited_at are missing: add all three or none");
         for (const char *column : {"source", "edited_by", "edited_at"})
             check_column(report, cells, "list_company_cells", column, false);

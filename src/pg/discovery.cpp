@@ -113,6 +113,19 @@ const char *column_type_problem(const char *column, Oid type) {
 const char *const *const kRequiredColumns[kListTableCount] = {kListsColumns, kListColumnsColumns,
                                                               kListCompaniesColumns, kCellsColumns};
 
+Oid view_without_security_invoker(Oid relid) {
+    for (int depth = 0; depth < 32 && OidIsValid(relid) && get_rel_relkind(relid) == RELKIND_VIEW; ++depth) {
+        Relation view = relation_open(relid, AccessShareLock);
+        const bool invoker = RelationHasSecurityInvoker(view);
+        relation_close(view, AccessShareLock);
+        if (!invoker) return relid;
+        Oid next = InvalidOid;
+        if (!view_column_source(relid, nullptr, &next)) break;
+        relid = next;
+    }
+    return InvalidOid;
+}
+
 Oid base_relation(Oid relid, AttrNumber *attno) {
     // A view over itself cannot exist; the bound only guards against the unexpected.
     for (int depth = 0; depth < 32; ++depth) {
@@ -155,9 +168,16 @@ bool has_unique_key(Oid relid, const char *const *columns, int count) {
     return found;
 }
 
-const char *unique_index_ddl(Oid cells_relid, bool with_list_id) {
+const char *qualified_name(Oid relid) {
+    return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
+}
+
+const char *conflict_key_fix(Oid cells_relid, bool with_list_id) {
     const char *const *columns = with_list_id ? kKeyWithListId : kKeyWithoutListId;
     const int count = with_list_id ? 3 : 2;
+    if (!OidIsValid(base_relation(cells_relid, nullptr)))
+        return psprintf("Make %s a simple view (one relation in FROM, plain columns) over the table of the "
+                        "cells, which has the unique index.", qualified_name(cells_relid));
     Oid table = cells_relid;
     StringInfoData names;
     initStringInfo(&names);
@@ -169,9 +189,7 @@ const char *unique_index_ddl(Oid cells_relid, bool with_list_id) {
         appendStringInfo(&names, "%s%s", i == 0 ? "" : ", ",
                          quote_identifier(mapped ? get_attname(base, attno, false) : columns[i]));
     }
-    return psprintf("CREATE UNIQUE INDEX CONCURRENTLY ON %s (%s);",
-                    quote_qualified_identifier(get_namespace_name(get_rel_namespace(table)), get_rel_name(table)),
-                    names.data);
+    return psprintf("CREATE UNIQUE INDEX CONCURRENTLY ON %s (%s);", qualified_name(table), names.data);
 }
 
 ListTables discover_list_tables(Oid schema_oid, const char *schema) {
@@ -185,6 +203,9 @@ ListTables discover_list_tables(Oid schema_oid, const char *schema) {
             check_column_type(schema, tables.relids[t], kListTableNames[t], *column);
         }
         tables.base_relids[t] = base_relation(tables.relids[t], nullptr);
+        const Oid definer_view = view_without_security_invoker(tables.relids[t]);
+        if (OidIsValid(definer_view))
+            raise_view_not_security_invoker(schema, kListTableNames[t], qualified_name(definer_view));
     }
     const Oid cells = tables.relids[kListCompanyCells];
     core::TablesShape &shape = tables.shape;
@@ -203,7 +224,7 @@ ListTables discover_list_tables(Oid schema_oid, const char *schema) {
 
     shape.conflict_key_has_list_id = shape.cells_have_list_id && has_unique_key(cells, kKeyWithListId, 3);
     if (!shape.conflict_key_has_list_id && !has_unique_key(cells, kKeyWithoutListId, 2))
-        raise_no_conflict_key(schema, unique_index_ddl(cells, shape.cells_have_list_id));
+        raise_no_conflict_key(schema, conflict_key_fix(cells, shape.cells_have_list_id));
     // The Citus set writes list_id and needs it in the conflict key (as Citus does).
     shape.distributed = shape.conflict_key_has_list_id && is_citus_table(tables.base_relids[kListCompanyCells]);
     return tables;

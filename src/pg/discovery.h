@@ -49,8 +49,16 @@ Oid base_relation(Oid relid, AttrNumber *attno);
 // can use for exactly these columns: unique, immediate, valid, not partial, no expressions.
 bool has_unique_key(Oid relid, const char *const *columns, int count);
 
-// The CREATE UNIQUE INDEX statement that gives the cells (or the table under their view) the
-// conflict key of their shape.
-const char *unique_index_ddl(Oid cells_relid, bool with_list_id);
+// What gives the cells the conflict key of their shape: the CREATE UNIQUE INDEX on them (or
+// on the table under their view), or, for a view that is not simple, to make it simple.
+const char *conflict_key_fix(Oid cells_relid, bool with_list_id);
+
+// The first view, from relid down through simple views, that is not security_invoker (its
+// reads would run with its owner's privileges and row-level security, not the caller's);
+// InvalidOid if none.
+Oid view_without_security_invoker(Oid relid);
+
+// The relation's name, schema-qualified and quoted.
+const char *qualified_name(Oid relid);
 
 }  // namespace cellupsert::pg

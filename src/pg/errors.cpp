@@ -7,9 +7,10 @@
     "or the nil or max UUID."
 #define BATCH_KEYS_HINT "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <any JSON value>}."
 #define LIST_TABLES_DETAIL "cellupsert works on the list tables of the schema it is installed in."
-#define LIST_TABLES_HINT                                                        \
-    "Run cellupsert_list_tables.sql, installed in the extension directory of " \
-    "\"pg_config --sharedir\", with search_path set to \"%s\"."
+#define LIST_TABLES_HINT                                                                \
+    "See what is missing with SELECT * FROM \"%s\".cellupsert_check(); "                \
+    "docs/adoption.md says how to create the list tables (cellupsert_list_tables.sql) " \
+    "or adapt existing ones."
 
 namespace cellupsert::pg {
 namespace {
@@ -155,6 +156,14 @@ void raise_column_type(const char *schema, const char *table, const char *column
                     errdetail("For cellupsert, %s.", problem),
                     errhint("SELECT * FROM %s.cellupsert_check() lists what the functions need.",
                             quote_identifier(schema))));
+}
+
+void raise_view_not_security_invoker(const char *schema, const char *table, const char *view) {
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("view %s, for relation \"%s.%s\", is not security_invoker", view, schema, table),
+                    errdetail("Through it, the checks and writes of cellupsert would run with the view "
+                              "owner's privileges and row-level security, not the caller's."),
+                    errhint("ALTER VIEW %s SET (security_invoker = true);", view)));
 }
 
 void raise_no_conflict_key(const char *schema, const char *index_ddl) {

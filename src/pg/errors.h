@@ -42,6 +42,7 @@ constexpr int kNoElement = -1;
 [[noreturn]] void raise_missing_column(const char *schema, const char *table, const char *column);
 [[noreturn]] void raise_column_type(const char *schema, const char *table, const char *column,
                                     const char *type, const char *problem);
+[[noreturn]] void raise_view_not_security_invoker(const char *schema, const char *table, const char *view);
 [[noreturn]] void raise_no_conflict_key(const char *schema, const char *index_ddl);
 
 }  // namespace cellupsert::pg

@@ -8,35 +8,30 @@
 namespace cellupsert::pg {
 namespace {
 
-// The parameters of each statement (statement_sql.h says what they are), and the options of
-// its plan.
-//
-// The Citus set is planned anew for every execution (a custom plan): Citus 13.2.2 re-plans a
-// kept (generic) plan's shard query on each execution, and keeps every such plan until the
-// backend ends, a memory growth without bound in the workers' long-lived backends (a Citus
-// bug: citusdata/citus#8783, #8824). A custom plan's values are constants: Citus prunes to
-// the list's shard when planning, and keeps nothing.
+// The parameters of each statement (statement_sql.h says what they are).
 struct StatementParams {
     int nargs;
     Oid argtypes[5];
-    int cursor_options;
 };
-constexpr int kCustom = CURSOR_OPT_CUSTOM_PLAN;
 constexpr StatementParams kParams[core::kStatementKinds] = {
-    {5, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, TEXTOID}, 0},
-    {3, {UUIDOID, UUIDOID, UUIDOID}, 0},
-    {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}, 0},
-    {4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, INT4ARRAYOID}, 0},
+    {5, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, TEXTOID}},
+    {3, {UUIDOID, UUIDOID, UUIDOID}},
+    {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
+    {4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, INT4ARRAYOID}},
+    {3, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID}},
+    {1, {UUIDOID}},
+    {2, {UUIDOID, UUIDARRAYOID}},
+    {2, {UUIDOID, UUIDARRAYOID}},
     // The Citus set.
-    {1, {UUIDOID}, kCustom},
-    {2, {UUIDOID, UUIDOID}, kCustom},
-    {2, {UUIDOID, UUIDOID}, kCustom},
-    {5, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, TEXTOID}, kCustom},
-    {2, {UUIDOID, UUIDARRAYOID}, kCustom},
-    {2, {UUIDOID, UUIDARRAYOID}, kCustom},
-    {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}, kCustom},
-    {4, {UUIDOID, UUIDOID, UUIDOID, TEXTOID}, kCustom},
-    {2, {UUIDOID, JSONBOID}, kCustom},
+    {1, {UUIDOID}},
+    {2, {UUIDOID, UUIDOID}},
+    {2, {UUIDOID, UUIDOID}},
+    {5, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, TEXTOID}},
+    {2, {UUIDOID, UUIDARRAYOID}},
+    {2, {UUIDOID, UUIDARRAYOID}},
+    {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
+    {4, {UUIDOID, UUIDOID, UUIDOID, TEXTOID}},
+    {2, {UUIDOID, JSONBOID}},
 };
 constexpr int kStatementCount = core::kStatementKinds;
 static_assert(kParams[kStatementCount - 1].nargs != 0, "every statement kind has its parameters");
@@ -72,7 +67,13 @@ void on_relcache_invalidation(Datum, Oid relation_oid) {
 }
 
 // Any change of a schema (a rename above all) makes the next call check the schema's name.
-void on_namespace_invalidation(Datum, int, uint32) { cache.shape_may_have_changed = true; }
+// PostgreSQL 19 passes the cache's id as its enum SysCacheIdentifier, older majors as an int.
+#if PG_VERSION_NUM >= 190000
+using SyscacheId = SysCacheIdentifier;
+#else
+using SyscacheId = int;
+#endif
+void on_namespace_invalidation(Datum, SyscacheId, uint32) { cache.shape_may_have_changed = true; }
 
 bool same_tables(const ListTables &a, const ListTables &b) {
     const core::TablesShape &x = a.shape, &y = b.shape;
@@ -132,8 +133,14 @@ SPIPlanPtr prepare(Statement statement) {
         if (sql != nullptr) memcpy(sql, built.c_str(), built.size() + 1);
     }
     if (sql == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+    // On distributed tables every statement is planned anew for each execution (a custom
+    // plan, whose values are constants: Citus prunes to the list's shard when planning, and
+    // keeps nothing). Citus 13.2.2 re-plans the shard query of a kept (generic) fast-path
+    // plan at each execution anyway, and keeps every such plan until the backend ends: a
+    // growth without bound in the workers' long-lived backends (citusdata/citus#8783, #8824).
+    const int options = cache.tables.shape.distributed ? CURSOR_OPT_CUSTOM_PLAN : 0;
     SPIPlanPtr plan = SPI_prepare_cursor(sql, kParams[kind].nargs, const_cast<Oid *>(kParams[kind].argtypes),
-                                         kParams[kind].cursor_options);
+                                         options);
     if (plan == nullptr)
         elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
     if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
@@ -149,6 +156,8 @@ bool statements_distributed(Oid function_oid) {
     if (!is_known_function(function_oid) || cache.shape_may_have_changed) refresh_cache(function_oid);
     return cache.tables.shape.distributed;
 }
+
+Oid list_table_oid(ListTable table) { return cache.tables.relids[table]; }
 
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement) {
     // A rename committed since this transaction last looked must be seen now, not when the

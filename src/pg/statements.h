@@ -2,6 +2,7 @@
 #pragma once
 
 #include "../core/statement_sql.h"
+#include "discovery.h"
 #include "pg_headers.h"
 
 namespace cellupsert::pg {
@@ -29,6 +30,9 @@ int execute_plan(Oid function_oid, SPIPlanPtr plan, Datum *values, const char *n
 // statement_plan, then execute_plan.
 int execute_statement(Oid function_oid, Statement statement, Datum *values, const char *nulls,
                       Snapshot snapshot, long tcount);
+
+// The oid of a list table (discovery.h), as the plans last returned by statement_plan use it.
+Oid list_table_oid(ListTable table);
 
 // Whether the write statements last returned by statement_plan record provenance (and so
 // use their editor parameter).

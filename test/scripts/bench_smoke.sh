@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark harness runs end to end on the test server with tiny sizes: the reference
-# check passes (B answers every case as cell_upsert) and the report has every line. Not
-# timed, and no ratio is asserted: timings belong to bench/run.sh, not to the tests.
+# check passes (B answers every case as cell_upsert) and the report has every line; so does
+# bench/shapes.sh's (the two table shapes side by side). Not timed, and no ratio is
+# asserted: timings belong to bench/run.sh and bench/shapes.sh, not to the tests.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,4 +28,23 @@ expect "$(ls "$results"/raw-*.csv)" '^100,in-server,refused,1,A,median us/call,[
 [ "$(grep -c ',in-server,' "$results"/raw-*.csv)" -eq 48 ] || { echo "in-server rows: $(grep -c ',in-server,' "$results"/raw-*.csv), not 48"; failed=1; }
 if grep -qiE ',(nan)?$' "$results"/raw-*.csv; then echo "an empty or NaN figure"; failed=1; fi
 [ $failed -eq 0 ] || { cat "$results/out.txt"; exit 1; }
+
+# bench/shapes.sh, the canonical shape against the original API's: every line of its table,
+# every figure in its raw file.
+BENCH_SHAPES_ROWS=100 BENCH_SHAPES_ROUNDS=1 BENCH_SHAPES_CALLS=50 BENCH_SHAPES_BLOCK=25 \
+BENCH_SHAPES_BATCH=200 BENCH_SHAPES_BATCH_RUNS=1 BENCH_RESULTS_DIR="$results" \
+BENCH_SHAPES_DATABASE=cellupsert_shapes_smoke \
+    bash bench/shapes.sh > "$results/shapes.txt" 2>&1 || { cat "$results/shapes.txt"; exit 1; }
+for shape in canonical original; do
+    for line in "^$shape +single +insert +1 " "^$shape +single +overwrite +1 " "^$shape +batch +200 cells half existing +1 "; do
+        expect "$(ls "$results"/shapes-summary-*.txt)" "$line"
+    done
+done
+for line in '^single +insert +[0-9.]+ ' '^single +overwrite +[0-9.]+ ' '^batch +200 cells half existing +[0-9.]+ '; do
+    expect "$results/shapes.txt" "$line"
+done
+shapes_raw=$(ls "$results"/shapes-2*.csv)
+[ "$(grep -c . "$shapes_raw")" -eq 29 ] || { echo "shapes raw lines: $(grep -c . "$shapes_raw"), not 29"; failed=1; }
+if grep -qiE ',(nan)?$' "$shapes_raw"; then echo "shapes: an empty or NaN figure"; failed=1; fi
+[ $failed -eq 0 ] || { cat "$results/shapes.txt"; exit 1; }
 echo "bench smoke: ok"

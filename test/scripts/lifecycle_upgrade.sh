@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Upgrades: a database installed at each earlier version, with that version's list tables
-# and data, then upgraded as the README's Operations section says (the list-table migrations
+# and data, then upgraded as docs/operations.md says (the list-table migrations
 # in order, then ALTER EXTENSION cellupsert UPDATE, in one transaction), must equal a fresh
 # install of the newest version with the current DDL: same extension members and function
 # definitions, same table shape; its data kept, and cell_upsert working before and after.

@@ -56,6 +56,29 @@ SELECT id = 'ckorm0001' AS orm_id, length(id) AS id_length, "companyRowId" = :ro
        "updatedAt" > '2000-01-01' AS updated
 FROM crm."ListCompanyCell" ORDER BY row1 DESC;
 
+-- cellupsert_check() sees the tables under the views.
+\pset format unaligned
+SELECT * FROM app.cellupsert_check() WHERE NOT ok OR item LIKE 'relation %' OR item = 'conflict key';
+\pset format aligned
+
+-- Without the view's default for the id the ORM makes on the client, every insert fails
+-- with PostgreSQL's own 23502; cellupsert_check() names the column.
+ALTER VIEW app.list_company_cells ALTER COLUMN id DROP DEFAULT;
+\set VERBOSITY terse
+SELECT app.cell_upsert(:list1, :row1b, :col1, 'x');
+\set VERBOSITY default
+\echo :SQLSTATE
+SELECT * FROM app.cellupsert_check() WHERE NOT ok;
+ALTER VIEW app.list_company_cells ALTER COLUMN id SET DEFAULT gen_random_uuid()::text;
+
+-- A view that is not security_invoker would read with its owner's rights and row-level
+-- security: refused (55000), and cellupsert_check() says which view.
+ALTER VIEW app.list_columns SET (security_invoker = false);
+SELECT app.cell_upsert(:list1, :row1, :col1, 'x');
+\echo :SQLSTATE
+SELECT * FROM app.cellupsert_check() WHERE NOT ok;
+ALTER VIEW app.list_columns SET (security_invoker = true);
+
 -- The checks and their errors are the same through the views.
 SELECT app.cell_upsert(:list1, :row1, :col2, 'x');
 SELECT app.cell_upsert(:list1, :row2, :col1, 'x');
@@ -84,6 +107,7 @@ CREATE VIEW app.list_company_cells WITH (security_invoker) AS
     FROM crm."ListCompanyCell" UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE false;
 SELECT app.cell_upsert(:list1, :row1, :col1, 'x');
 \echo :SQLSTATE
+SELECT * FROM app.cellupsert_check() WHERE NOT ok;
 
 DROP EXTENSION cellupsert;
 DROP SCHEMA app, crm CASCADE;

@@ -78,8 +78,11 @@ SELECT cell_upsert(:list1, NULL, '20000000-0000-0000-8000-000000000011', 'x');
 SELECT cell_upsert(:list1, :row1, NULL::uuid, NULL::text);
 \echo :SQLSTATE
 -- An omitted id matches no function: PostgreSQL's 42883, before the function runs.
+-- (Terse: the hint of a failed function lookup is worded differently from PostgreSQL 19 on.)
+\set VERBOSITY terse
 SELECT cell_upsert(list => :list1, "row" => :row1, val => 'x');
 \echo :SQLSTATE
+\set VERBOSITY default
 -- A NUL character cannot be a text value: PostgreSQL refuses it before the call.
 SELECT cell_upsert(:list1, :row1, :col1, convert_from('\x6100'::bytea, 'UTF8'));
 \echo :SQLSTATE

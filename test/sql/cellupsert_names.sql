@@ -53,8 +53,11 @@ CREATE EXTENSION cellupsert SCHEMA app VERSION '1.1';
 \echo :SQLSTATE
 DROP FUNCTION app.distribute(integer);
 CREATE EXTENSION cellupsert SCHEMA app VERSION '1.1';
+-- (Terse: the detail and hint of an ambiguous call are worded differently from PostgreSQL 19 on.)
+\set VERBOSITY terse
 SELECT app.distribute();
 \echo :SQLSTATE
+\set VERBOSITY default
 ALTER EXTENSION cellupsert UPDATE TO '1.2';
 SELECT app.distribute();
 SELECT p.oid::regprocedure AS function,

@@ -14,7 +14,7 @@ CREATE ROLE regress_cellupsert_b;
 CREATE ROLE regress_cellupsert_reader;
 CREATE ROLE regress_cellupsert_inserter;
 
--- The README's example policy set: a list is visible to its members, and so is everything in it.
+-- The example policy set of docs/adoption.md: a list is visible to its members, and so is everything in it.
 CREATE TABLE list_members (
     list_id uuid NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
     member  name NOT NULL,

@@ -12,7 +12,7 @@ RESET client_min_messages;
 CREATE ROLE regress_cellupsert_tenant_a;
 CREATE ROLE regress_cellupsert_tenant_b;
 
--- The README's example policy set: A is a member of list1, B of list2.
+-- The example policy set of docs/adoption.md: A is a member of list1, B of list2.
 CREATE TABLE list_members (
     list_id uuid NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
     member  name NOT NULL,

@@ -92,8 +92,11 @@ SELECT member AS left_behind FROM members
 WHERE pg_describe_object(classid, objid, objsubid) IS NOT NULL;
 SELECT p.oid::regprocedure AS function_left FROM pg_proc p
 WHERE p.pronamespace = 'app'::regnamespace OR p.proname LIKE 'cell\_upsert%';
+-- (Terse: the hint of a failed function lookup is worded differently from PostgreSQL 19 on.)
+\set VERBOSITY terse
 SELECT app.cell_upsert(:list1, :row1, :col1, 'after drop');
 \echo :SQLSTATE
+\set VERBOSITY default
 
 -- The application's objects and rows are exactly as before: no difference either way.
 (TABLE state_before EXCEPT TABLE app_state) UNION ALL (TABLE app_state EXCEPT TABLE state_before);

@@ -71,3 +71,46 @@ TEST(KeepLastPerKey, FirstOccurrenceOfEachKeptKey) {
     EXPECT_EQ(kept, (std::vector<std::uint32_t>{3, 4, 2}));
     EXPECT_EQ(first, (std::vector<std::uint32_t>{1, 4, 0}));
 }
+
+// The distinct ids of a batch, in the order a batch locks them (uuid order: bytes, unsigned).
+namespace {
+
+using cellupsert::core::Id;
+using cellupsert::core::sort_unique_ids;
+
+Id id(unsigned char first, unsigned char last = 0) {
+    Id i;
+    std::memset(i.bytes, 0, sizeof i.bytes);
+    i.bytes[0] = first;
+    i.bytes[15] = last;
+    return i;
+}
+
+std::vector<int> sorted_unique(std::vector<Id> ids) {
+    ids.resize(sort_unique_ids(ids.data(), ids.size()));
+    std::vector<int> out;
+    for (const Id &i : ids) out.push_back(i.bytes[0] * 256 + i.bytes[15]);
+    return out;
+}
+
+}  // namespace
+
+TEST(SortUniqueIds, Empty) { EXPECT_EQ(sort_unique_ids(nullptr, 0), 0u); }
+
+TEST(SortUniqueIds, SortsInByteOrderAndDropsRepeats) {
+    EXPECT_EQ(sorted_unique({id(3), id(1), id(3), id(2), id(1), id(1)}),
+              (std::vector<int>{1 * 256, 2 * 256, 3 * 256}));
+}
+
+TEST(SortUniqueIds, BytesCompareUnsignedFirstByteFirst) {
+    EXPECT_EQ(sorted_unique({id(0x80), id(0x7f, 0xff), id(0x7f, 1), id(0xff), id(0x00, 0xff)}),
+              (std::vector<int>{0x00ff, 0x7f01, 0x7fff, 0x8000, 0xff00}));
+}
+
+TEST(SortUniqueIds, ManyRepeatsOfFewIds) {
+    std::vector<Id> ids;
+    for (int i = 0; i < 1000; ++i) ids.push_back(id(static_cast<unsigned char>(9 - i % 10)));
+    EXPECT_EQ(sorted_unique(ids).size(), 10u);
+    EXPECT_EQ(sorted_unique(ids).front(), 0);
+    EXPECT_EQ(sorted_unique(ids).back(), 9 * 256);
+}

@@ -12,18 +12,22 @@ using cellupsert::core::TablesShape;
 
 namespace {
 
-constexpr StatementKind kSingleNodeKinds[] = {StatementKind::cell_upsert, StatementKind::cell_diagnose,
-                                              StatementKind::batch_upsert, StatementKind::batch_find_failure};
+constexpr StatementKind kSingleNodeKinds[] = {StatementKind::cell_upsert,        StatementKind::cell_diagnose,
+                                              StatementKind::batch_upsert,       StatementKind::batch_find_failure,
+                                              StatementKind::batch_visible_keys, StatementKind::lock_list,
+                                              StatementKind::lock_columns,       StatementKind::lock_rows};
 constexpr StatementKind kCitusKinds[] = {StatementKind::list_check, StatementKind::column_check,
                                          StatementKind::row_check, StatementKind::cell_write,
                                          StatementKind::batch_company_columns, StatementKind::batch_visible_rows,
                                          StatementKind::batch_write};
-constexpr StatementKind kAllKinds[] = {StatementKind::cell_upsert, StatementKind::cell_diagnose,
-                                       StatementKind::batch_upsert, StatementKind::batch_find_failure,
-                                       StatementKind::list_check, StatementKind::column_check,
-                                       StatementKind::row_check, StatementKind::cell_write,
+constexpr StatementKind kAllKinds[] = {StatementKind::cell_upsert,        StatementKind::cell_diagnose,
+                                       StatementKind::batch_upsert,       StatementKind::batch_find_failure,
+                                       StatementKind::batch_visible_keys, StatementKind::lock_list,
+                                       StatementKind::lock_columns,       StatementKind::lock_rows,
+                                       StatementKind::list_check,         StatementKind::column_check,
+                                       StatementKind::row_check,          StatementKind::cell_write,
                                        StatementKind::batch_company_columns, StatementKind::batch_visible_rows,
-                                       StatementKind::batch_write, StatementKind::cell_upsert_call,
+                                       StatementKind::batch_write,        StatementKind::cell_upsert_call,
                                        StatementKind::batch_call};
 static_assert(sizeof kAllKinds / sizeof kAllKinds[0] == kStatementKinds);
 static_assert(sizeof kSingleNodeKinds / sizeof kSingleNodeKinds[0] + sizeof kCitusKinds / sizeof kCitusKinds[0] + 2 ==
@@ -126,8 +130,8 @@ TEST(StatementSql, TimestampsOnlyWhenTheTableHasThem) {
     EXPECT_TRUE(contains(upsert(shape), "status, updated_at) SELECT"));
 }
 
-// Literals written to status and source are untyped, so that PostgreSQL coerces them to the
-// column's type (an enum, a domain); subject is compared as text, whatever its type.
+// Literals written to status and source, and compared with subject, are untyped, so that
+// PostgreSQL coerces them to the column's type (an enum, a domain).
 TEST(StatementSql, LiteralsTakeTheColumnsTypes) {
     TablesShape shape;
     shape.has_provenance = true;
@@ -138,7 +142,8 @@ TEST(StatementSql, LiteralsTakeTheColumnsTypes) {
         // The statements that compare the subject (column_check returns it to the caller).
         if (kind == StatementKind::cell_upsert || kind == StatementKind::batch_upsert ||
             kind == StatementKind::batch_find_failure || kind == StatementKind::batch_company_columns) {
-            EXPECT_TRUE(contains(sql, "c.subject::pg_catalog.text OPERATOR(pg_catalog.=) 'company'::pg_catalog.text")) << sql;
+            EXPECT_TRUE(contains(sql, "c.subject OPERATOR(pg_catalog.=) 'company'")) << sql;
+            EXPECT_FALSE(contains(sql, "'company'::")) << sql;
         }
     }
 }
@@ -160,7 +165,7 @@ TEST(StatementSql, EverythingIsQualifiedInEveryShape) {
             for (auto m = std::sregex_iterator(sql.begin(), sql.end(), call); m != std::sregex_iterator(); ++m) {
                 const std::string name = (*m)[1];
                 const bool keyword = name == "EXISTS" || name == "FROM" || name == "CONFLICT" || name == "u" ||
-                                     name == "INTO" || name == "SELECT" || name == "OPERATOR";
+                                     name == "INTO" || name == "SELECT" || name == "OPERATOR" || name == "ARRAY";
                 EXPECT_TRUE(keyword || name.rfind("pg_catalog.", 0) == 0 || name.rfind("app.", 0) == 0)
                     << name << " in " << sql;
             }
@@ -230,7 +235,7 @@ TEST(CitusStatementSql, TheChecks) {
     EXPECT_EQ(statement_sql(StatementKind::batch_company_columns, shape, "app"),
               "SELECT c.id FROM app.list_columns c WHERE c.list_id OPERATOR(pg_catalog.=) $1"
               " AND c.id OPERATOR(pg_catalog.=) ANY ($2)"
-              " AND c.subject::pg_catalog.text OPERATOR(pg_catalog.=) 'company'::pg_catalog.text");
+              " AND c.subject OPERATOR(pg_catalog.=) 'company'");
     EXPECT_EQ(statement_sql(StatementKind::batch_visible_rows, shape, "app"),
               "SELECT r.id FROM app.list_companies r WHERE r.list_id OPERATOR(pg_catalog.=) $1"
               " AND r.id OPERATOR(pg_catalog.=) ANY ($2)");
@@ -296,4 +301,28 @@ TEST(CitusStatementSql, TheCallsHandedOver) {
     EXPECT_EQ(statement_sql(StatementKind::cell_upsert_call, shape, "\"my app\""),
               "SELECT r FROM \"my app\".cell_upsert($1, $2, $3, $4) AS r");
     EXPECT_EQ(statement_sql(StatementKind::batch_call, shape, "app"), "SELECT n FROM app.cell_upsert_many($1, $2) AS n");
+}
+
+// The batch's locks: key-share, in id order, each table filtered by the list.
+TEST(StatementSql, BatchLocksInIdOrder) {
+    EXPECT_EQ(statement_sql(StatementKind::lock_list, TablesShape{}, "app"),
+              "SELECT FROM app.lists x WHERE x.id OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x");
+    EXPECT_EQ(statement_sql(StatementKind::lock_rows, TablesShape{}, "app"),
+              "SELECT FROM app.list_companies x WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND x.id "
+              "OPERATOR(pg_catalog.=) ANY ($2) ORDER BY x.id FOR KEY SHARE OF x");
+    EXPECT_TRUE(contains(statement_sql(StatementKind::lock_columns, TablesShape{}, "app"),
+                         "FROM app.list_columns x WHERE x.list_id"));
+}
+
+// The batch's locks serve the Citus set too: one table each, filtered first by the list.
+TEST(CitusStatementSql, TheLocksReadOneTableFilteredByTheList) {
+    for (const TablesShape &shape : distributed_shapes())
+        for (StatementKind kind : {StatementKind::lock_list, StatementKind::lock_columns, StatementKind::lock_rows}) {
+            const std::string sql = statement_sql(kind, shape, "app");
+            EXPECT_EQ(count_of(sql, " FROM "), 1) << sql;
+            EXPECT_FALSE(contains(sql, " JOIN ")) << sql;
+            EXPECT_TRUE(contains(sql, kind == StatementKind::lock_list ? " WHERE x.id OPERATOR(pg_catalog.=) $1"
+                                                                       : " WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND "))
+                << sql;
+        }
 }

@@ -1,0 +1,47 @@
+// The locks a batch takes before it writes, so that it cannot deadlock with a DELETE of its
+// list, of one of its columns or of one of its rows.
+//
+// The write locks every existing cell it overwrites as it goes, and takes the key-share
+// locks of its foreign keys (on the column and row of each new cell) only in the checks at
+// the end of its statement. A DELETE locks the row (column, list) it deletes first, then
+// its cascade waits for the cells the batch holds, while the batch's check waits for the
+// DELETE: 40P01. The same happens with existing cells only, when the cascade deletes a
+// row's cells in another order than the batch writes them.
+//
+// So before it writes, the batch takes the key-share locks itself: on its list, then its
+// distinct columns by id, then its distinct rows by id, and holds them until it commits.
+// A DELETE of one of them either finds it locked and waits for the batch, or holds it
+// first and the batch waits for the DELETE at that lock, holding no cell: no cycle.
+#pragma once
+
+#include "batch_input.h"
+#include "pg_headers.h"
+
+namespace cellupsert::pg {
+
+// Locks the list, columns and rows of the cells input.keys[kept[0..count)] that the caller
+// sees in snapshot (the write's: what is locked is what the write will read). Only what the
+// caller sees is locked: as the caller, one query finds which of them it sees (nothing
+// when it cannot see the list, or lacks the SELECT privilege that query needs: then the
+// write fails anyway and there is nothing to protect); then, as each table's owner, as
+// PostgreSQL's own foreign key checks do, a SELECT ... FOR KEY SHARE locks them in id order
+// (a caller needs UPDATE for FOR KEY SHARE; it has SELECT only). These are the locks the
+// write's foreign key checks would take, on rows the caller may reference.
+//
+// Call it between SPI_connect and SPI_finish, before the write. It may wait for a
+// concurrent DELETE; what such a DELETE removed is skipped, and the write's own checks
+// (or its foreign keys) then refuse the batch.
+void lock_batch_keys(Oid function_oid, Datum list, const BatchInput &input, const uint32 *kept,
+                     int count, Snapshot snapshot);
+
+// The distinct ids of the columns (or rows) of the cells input.keys[kept[0..count)], as a
+// uuid[] in uuid order.
+Datum batch_distinct_ids(const BatchInput &input, const uint32 *kept, int count, bool columns);
+
+// The locks of lock_batch_keys, on ids the caller was found to see (uuid[] in uuid order):
+// the list, then these columns, then these rows, each as its table's owner. Nothing in a
+// read-only transaction. On distributed tables (Citus) each lock statement reads one table,
+// filtered by the list.
+void lock_batch_ids(Oid function_oid, Datum list, Datum columns, Datum rows);
+
+}  // namespace cellupsert::pg
