@@ -145,6 +145,25 @@ ORDER BY p.proname;
 SELECT app.cell_upsert(:list1, :row1, :col1, 'after the upgrade');
 DROP EXTENSION cellupsert;
 
+-- The install script runs as a superuser and looks at the list tables (cellupsert_check(),
+-- for its warnings): it must run none of the role's code. Here lists is a view whose column
+-- calls the role's function, which would make the role a superuser if a superuser ran it.
+ALTER TABLE app.lists RENAME TO lists_table;
+CREATE FUNCTION app.escalate(id pg_catalog.uuid) RETURNS pg_catalog.uuid LANGUAGE plpgsql AS $$
+BEGIN
+    IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+        EXECUTE 'ALTER ROLE regress_db_owner SUPERUSER';
+    END IF;
+    RETURN id;
+END $$;
+CREATE VIEW app.lists WITH (security_invoker) AS SELECT app.escalate(id) AS id, name FROM app.lists_table;
+CREATE EXTENSION cellupsert SCHEMA app;
+SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = 'regress_db_owner';
+-- The role's own call counts the ids, as the role.
+SELECT item, ok FROM app.cellupsert_check() WHERE item LIKE 'ids of %' OR item = 'relation lists';
+SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = 'regress_db_owner';
+DROP EXTENSION cellupsert;
+
 RESET ROLE;
 \c :regress_db
 DROP DATABASE contrib_regression_trusted;
