@@ -147,23 +147,27 @@ SPIPlanPtr prepare(Statement statement) {
     return plan;
 }
 
+// The cache for the schema of this function, checked again after any invalidation. A rename
+// committed since this transaction last looked must be seen now, not when a plan is
+// revalidated with the old names.
+void make_cache_current(Oid function_oid) {
+    AcceptInvalidationMessages();
+    if (!is_known_function(function_oid) || cache.shape_may_have_changed) refresh_cache(function_oid);
+}
+
 }  // namespace
 
 bool statements_record_provenance() { return cache.tables.shape.has_provenance; }
 
 bool statements_distributed(Oid function_oid) {
-    AcceptInvalidationMessages();
-    if (!is_known_function(function_oid) || cache.shape_may_have_changed) refresh_cache(function_oid);
+    make_cache_current(function_oid);
     return cache.tables.shape.distributed;
 }
 
 Oid list_table_oid(ListTable table) { return cache.tables.relids[table]; }
 
 SPIPlanPtr statement_plan(Oid function_oid, Statement statement) {
-    // A rename committed since this transaction last looked must be seen now, not when the
-    // plan is revalidated with the old names.
-    AcceptInvalidationMessages();
-    if (!is_known_function(function_oid) || cache.shape_may_have_changed) refresh_cache(function_oid);
+    make_cache_current(function_oid);
     SPIPlanPtr &plan = cache.plans[static_cast<int>(statement)];
     if (plan == nullptr) plan = prepare(statement);
     return plan;
