@@ -36,3 +36,7 @@ installcheck: output_iso/expected
 
 output_iso/expected:
 	mkdir -p output_iso && ln -s ../expected $@
+
+# PGXS tracks no header dependencies: a change of any header rebuilds every object (and its
+# bitcode), so that no object keeps an old layout of a shared declaration.
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/core/*.h src/pg/*.h)
