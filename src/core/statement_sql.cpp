@@ -12,6 +12,7 @@ constexpr char kIsCompany[] = "c.subject OPERATOR(pg_catalog.=) 'company'";
 struct Sql {
     std::string text;
     std::string_view schema;
+    std::string_view list;  // the list's id in the reads of the Citus set: $1, or a literal
     Sql &operator()(std::string_view piece) {
         text += piece;
         return *this;
@@ -66,8 +67,9 @@ void batch_elements(Sql &sql, bool with_values, bool with_ordinality) {
 
 }  // namespace
 
-std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema) {
-    Sql sql{std::string(), quoted_schema};
+std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema,
+                          std::string_view list) {
+    Sql sql{std::string(), quoted_schema, list};
     sql.text.reserve(1024);
     switch (kind) {
         case StatementKind::cell_upsert:
@@ -124,25 +126,25 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
 
         // The Citus set: one table per statement, its list_id (the lists' id) equal to $1.
         case StatementKind::list_check:
-            sql("SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)("$1");
+            sql("SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)(sql.list);
             break;
         case StatementKind::column_check:
             sql("SELECT c.subject::pg_catalog.text FROM ").table("list_columns")(" c")
-               (" WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("$2");
+               (" WHERE c.list_id")(kEq)(sql.list)(" AND c.id")(kEq)("$2");
             break;
         case StatementKind::row_check:
-            sql("SELECT FROM ").table("list_companies")(" r WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("$2");
+            sql("SELECT FROM ").table("list_companies")(" r WHERE r.list_id")(kEq)(sql.list)(" AND r.id")(kEq)("$2");
             break;
         case StatementKind::cell_write:
             insert_head(sql, shape, true, {"$1", "$3", "$2", "$4", true});
             on_conflict(sql, shape);
             break;
         case StatementKind::batch_company_columns:
-            sql("SELECT c.id FROM ").table("list_columns")(" c WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("ANY ($2)")
+            sql("SELECT c.id FROM ").table("list_columns")(" c WHERE c.list_id")(kEq)(sql.list)(" AND c.id")(kEq)("ANY ($2)")
                (" AND ")(kIsCompany);
             break;
         case StatementKind::batch_visible_rows:
-            sql("SELECT r.id FROM ").table("list_companies")(" r WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("ANY ($2)");
+            sql("SELECT r.id FROM ").table("list_companies")(" r WHERE r.list_id")(kEq)(sql.list)(" AND r.id")(kEq)("ANY ($2)");
             break;
         case StatementKind::batch_write:
             // Citus counts the rows an INSERT ... SELECT sends to the shards, those a trigger
@@ -164,6 +166,17 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             break;
     }
     return std::move(sql.text);
+}
+
+std::string id_literal(const IdBytes &id) {
+    char text[kIdTextLength + 1];
+    format_id(id, text);
+    std::string literal;
+    literal.reserve(kIdTextLength + 20);
+    literal += '\'';
+    literal += text;
+    literal += "'::pg_catalog.uuid";
+    return literal;
 }
 
 }  // namespace cellupsert::core

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "id_rules.h"
+
 namespace cellupsert::core {
 
 // What the statements depend on in the list tables (found by src/pg/discovery.cpp).
@@ -95,7 +97,16 @@ enum class StatementKind {
 constexpr int kStatementKinds = 17;
 
 // The text of statement kind on the tables of quoted_schema (an SQL identifier, quoted as
-// needed). May throw std::bad_alloc.
-std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema);
+// needed). In the reads of the Citus set (list_check, column_check, row_check,
+// batch_company_columns, batch_visible_rows), list takes the place of $1: an id_literal, so
+// that Citus, seeing a constant, prunes to the list's shard while planning and plans the
+// query on a local shard directly; a parameter leaves pruning to execution, where the shard
+// query is deparsed, parsed and planned again (Citus 13.2.2). Their $1 is then unused.
+// May throw std::bad_alloc.
+std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema,
+                          std::string_view list = "$1");
+
+// An id as an SQL constant: '<canonical text>'::pg_catalog.uuid. May throw std::bad_alloc.
+std::string id_literal(const IdBytes &id);
 
 }  // namespace cellupsert::core

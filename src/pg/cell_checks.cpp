@@ -31,7 +31,7 @@ void raise_first_failure(const Findings &f, Datum list, Datum row, Datum col, in
 // Runs a check of the Citus set; returns whether it found its row, left in SPI_tuptable.
 bool found_by(Oid function_oid, Statement statement, Datum list, Datum id) {
     Datum values[] = {list, id};
-    const int rc = execute_statement(function_oid, statement, values, nullptr, InvalidSnapshot, 1);
+    const int rc = execute_citus_read(function_oid, statement, values, 1);
     if (rc != SPI_OK_SELECT) elog(ERROR, "cell check returned %s", SPI_result_code_string(rc));
     return SPI_processed == 1;
 }

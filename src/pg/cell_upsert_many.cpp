@@ -112,7 +112,7 @@ int compare_ids(const void *a, const void *b) { return memcmp(a, b, UUID_LEN); }
 // The ids among candidates (uuid[]) that statement finds in the list.
 IdSet ids_found_by(Oid function_oid, Statement statement, Datum list, Datum candidates) {
     Datum args[] = {list, candidates};
-    const int rc = execute_statement(function_oid, statement, args, nullptr, InvalidSnapshot, 0);
+    const int rc = execute_citus_read(function_oid, statement, args, 0);
     if (rc != SPI_OK_SELECT) elog(ERROR, "batch check returned %s", SPI_result_code_string(rc));
     IdSet set;
     set.count = static_cast<int>(SPI_processed);

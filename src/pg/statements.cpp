@@ -4,6 +4,7 @@
 
 #include "discovery.h"
 #include "errors.h"
+#include "list_plans.h"
 
 namespace cellupsert::pg {
 namespace {
@@ -90,6 +91,7 @@ void forget_plans() {
         if (plan) SPI_freeplan(plan);
         plan = nullptr;
     }
+    forget_list_plans();
 }
 
 // Makes the cache describe the schema of this function and the current shape of its tables.
@@ -122,28 +124,43 @@ void refresh_cache(Oid function_oid) {
     cache.shape_may_have_changed = false;
 }
 
-SPIPlanPtr prepare(Statement statement) {
-    const int kind = static_cast<int>(statement);
+// The text of statement on the cached schema and shape, in the current memory context;
+// list (a literal) in place of $1 in the Citus reads when given (statement_sql.h).
+char *statement_text(Statement statement, const pg_uuid_t *list = nullptr) {
     const char *schema = quote_identifier(NameStr(cache.schema_name));
     char *sql;
     {
-        // The std::string lives only here: its copy is allocated without raising.
-        const std::string built = core::statement_sql(statement, cache.tables.shape, schema);
+        // The std::strings live only here: the copy is allocated without raising.
+        const std::string built =
+            list == nullptr ? core::statement_sql(statement, cache.tables.shape, schema)
+                            : core::statement_sql(statement, cache.tables.shape, schema, core::id_literal(list->data));
         sql = static_cast<char *>(palloc_extended(built.size() + 1, MCXT_ALLOC_NO_OOM));
         if (sql != nullptr) memcpy(sql, built.c_str(), built.size() + 1);
     }
     if (sql == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-    // On distributed tables every statement is planned anew for each execution (a custom
-    // plan, whose values are constants: Citus prunes to the list's shard when planning, and
-    // keeps nothing). Citus 13.2.2 re-plans the shard query of a kept (generic) fast-path
-    // plan at each execution anyway, and keeps every such plan until the backend ends: a
-    // growth without bound in the workers' long-lived backends (citusdata/citus#8783, #8824).
-    const int options = cache.tables.shape.distributed ? CURSOR_OPT_CUSTOM_PLAN : 0;
+    return sql;
+}
+
+// Prepares and keeps the plan of statement; for a Citus read, of the read for list, with
+// list as a constant (list_plans.h).
+SPIPlanPtr prepare(Statement statement, const pg_uuid_t *list = nullptr) {
+    const int kind = static_cast<int>(statement);
+    char *sql = statement_text(statement, list);
+    // A Citus read for one list has one plan, generic: Citus plans it on the list's shard.
+    // Any other statement on distributed tables is planned anew for each execution (a custom
+    // plan, whose values are constants): Citus 13.2.2 re-plans the shard query of a kept
+    // fast-path plan with the list as a parameter at each execution anyway, and keeps each
+    // such plan until the backend ends, a growth without bound in the workers' long-lived
+    // backends (citusdata/citus#8783, #8824).
+    const int options = list != nullptr                  ? CURSOR_OPT_GENERIC_PLAN
+                        : cache.tables.shape.distributed ? CURSOR_OPT_CUSTOM_PLAN
+                                                         : 0;
     SPIPlanPtr plan = SPI_prepare_cursor(sql, kParams[kind].nargs, const_cast<Oid *>(kParams[kind].argtypes),
                                          options);
     if (plan == nullptr)
         elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
     if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
+    pfree(sql);
     return plan;
 }
 
@@ -153,6 +170,20 @@ SPIPlanPtr prepare(Statement statement) {
 void make_cache_current(Oid function_oid) {
     AcceptInvalidationMessages();
     if (!is_known_function(function_oid) || cache.shape_may_have_changed) refresh_cache(function_oid);
+}
+
+// After a statement: when an invalidation arrived while it took its locks (its text may then
+// have been analysed against other tables) and the schema's name or the tables changed,
+// raises 40001; the error undoes its writes.
+void raise_if_names_changed(Oid function_oid) {
+    if (!cache.shape_may_have_changed) return;
+    const Oid schema_oid = cache.schema_oid;
+    const NameData schema_name = cache.schema_name;
+    const ListTables tables = cache.tables;
+    refresh_cache(function_oid);
+    if (schema_oid != cache.schema_oid || strcmp(NameStr(schema_name), NameStr(cache.schema_name)) != 0 ||
+        !same_tables(tables, cache.tables))
+        raise_tables_changed(NameStr(cache.schema_name));
 }
 
 }  // namespace
@@ -179,18 +210,19 @@ int execute_plan(Oid function_oid, SPIPlanPtr plan, Datum *values, const char *n
                        ? SPI_execute_plan(plan, values, nulls, false, tcount)
                        : SPI_execute_snapshot(plan, values, nulls, snapshot, InvalidSnapshot,
                                               false, true, tcount);
-    // Set when the plan's revalidation took locks and so read new invalidations.
-    if (cache.shape_may_have_changed) {
-        const Oid schema_oid = cache.schema_oid;
-        const NameData schema_name = cache.schema_name;
-        const ListTables tables = cache.tables;
-        refresh_cache(function_oid);
-        if (schema_oid != cache.schema_oid ||
-            strcmp(NameStr(schema_name), NameStr(cache.schema_name)) != 0 ||
-            !same_tables(tables, cache.tables))
-            raise_tables_changed(NameStr(cache.schema_name));
-    }
+    raise_if_names_changed(function_oid);
     return rc;
+}
+
+int execute_citus_read(Oid function_oid, Statement statement, Datum *values, long tcount) {
+    make_cache_current(function_oid);
+    const pg_uuid_t &list = *DatumGetUUIDP(values[0]);
+    SPIPlanPtr plan = find_list_plan(list, statement);
+    if (plan == nullptr) {
+        plan = prepare(statement, &list);
+        keep_list_plan(list, statement, plan);
+    }
+    return execute_plan(function_oid, plan, values, nullptr, InvalidSnapshot, tcount);
 }
 
 int execute_statement(Oid function_oid, Statement statement, Datum *values, const char *nulls,

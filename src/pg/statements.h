@@ -31,6 +31,12 @@ int execute_plan(Oid function_oid, SPIPlanPtr plan, Datum *values, const char *n
 int execute_statement(Oid function_oid, Statement statement, Datum *values, const char *nulls,
                       Snapshot snapshot, long tcount);
 
+// Runs a read of the Citus set (statement_sql.h) for the list values[0], its id written into
+// the text as a constant (so that Citus plans it on the list's shard at once), planned for
+// this execution alone; its other parameters as statement_plan's. Raises 40001 as
+// execute_plan does.
+int execute_citus_read(Oid function_oid, Statement statement, Datum *values, long tcount);
+
 // The oid of a list table (discovery.h), as the plans last returned by statement_plan use it.
 Oid list_table_oid(ListTable table);
 

@@ -241,6 +241,31 @@ TEST(CitusStatementSql, TheChecks) {
               " AND r.id OPERATOR(pg_catalog.=) ANY ($2)");
 }
 
+// The Citus reads take the list as a literal in place of $1, where the list filters: Citus
+// then prunes while planning. The ids' text is canonical, so the literal needs no escaping.
+TEST(CitusStatementSql, TheReadsTakeTheListAsALiteral) {
+    const unsigned char id[16] = {0x10, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 0x01};
+    const std::string list = cellupsert::core::id_literal(id);
+    EXPECT_EQ(list, "'10000000-0000-4000-8000-000000000001'::pg_catalog.uuid");
+    const TablesShape shape = distributed_shapes().front();
+    EXPECT_EQ(statement_sql(StatementKind::list_check, shape, "app", list),
+              "SELECT FROM app.lists l WHERE l.id OPERATOR(pg_catalog.=) " + list);
+    EXPECT_EQ(statement_sql(StatementKind::column_check, shape, "app", list),
+              "SELECT c.subject::pg_catalog.text FROM app.list_columns c"
+              " WHERE c.list_id OPERATOR(pg_catalog.=) " + list + " AND c.id OPERATOR(pg_catalog.=) $2");
+    for (StatementKind kind : {StatementKind::row_check, StatementKind::batch_company_columns,
+                               StatementKind::batch_visible_rows}) {
+        const std::string sql = statement_sql(kind, shape, "app", list);
+        EXPECT_TRUE(contains(sql, ".list_id OPERATOR(pg_catalog.=) " + list + " AND ")) << sql;
+        EXPECT_FALSE(contains(sql, "$1")) << sql;
+    }
+    // The writes and the single-node set keep $1.
+    EXPECT_EQ(statement_sql(StatementKind::cell_write, shape, "app", list),
+              statement_sql(StatementKind::cell_write, shape, "app"));
+    EXPECT_EQ(statement_sql(StatementKind::cell_upsert, shape, "app", list),
+              statement_sql(StatementKind::cell_upsert, shape, "app"));
+}
+
 TEST(CitusStatementSql, TheWritesOfTheCanonicalShape) {
     TablesShape shape;
     shape.has_provenance = true;
