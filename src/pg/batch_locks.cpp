@@ -66,8 +66,8 @@ Oid owner_of(ListTable table) {
 // ones: the caller's own query chose the ids). The statement runs no code of the
 // application: no policy, no trigger, operators of pg_catalog only. If it raises (a lock
 // wait cancelled, a serialization failure), the abort of the (sub)transaction restores the
-// user id, as after a failed foreign key check.
-void lock_as_owner(Oid function_oid, Statement statement, ListTable table, Datum *args) {
+// user id, as after a failed foreign key check. Returns the number of rows locked.
+uint64 lock_as_owner(Oid function_oid, Statement statement, ListTable table, Datum *args) {
     SPIPlanPtr plan = statement_plan(function_oid, statement);
     Oid saved_user;
     int saved_context;
@@ -77,11 +77,12 @@ void lock_as_owner(Oid function_oid, Statement statement, ListTable table, Datum
     const int rc = execute_plan(function_oid, plan, args, nullptr, InvalidSnapshot, 0);
     SetUserIdAndSecContext(saved_user, saved_context);
     if (rc != SPI_OK_SELECT) elog(ERROR, "batch lock returned %s", SPI_result_code_string(rc));
+    return SPI_processed;
 }
 
-bool array_is_empty(Datum array) {
+uint64 array_length(Datum array) {
     const ArrayType *a = DatumGetArrayTypeP(array);
-    return ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)) == 0;
+    return ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 }
 
 // The columns batch_visible_keys reads.
@@ -117,19 +118,22 @@ void lock_batch_keys(Oid function_oid, Datum list, const BatchInput &input, cons
     lock_batch_ids(function_oid, list, columns, rows);
 }
 
-void lock_batch_ids(Oid function_oid, Datum list, Datum columns, Datum rows) {
-    if (XactReadOnly) return;
+bool lock_batch_ids(Oid function_oid, Datum list, Datum columns, Datum rows) {
+    if (XactReadOnly) return true;
     // The order every batch locks in: list, columns by id, rows by id.
     Datum list_args[] = {list};
-    lock_as_owner(function_oid, Statement::lock_list, kLists, list_args);
-    if (!array_is_empty(columns)) {
+    bool all_locked = lock_as_owner(function_oid, Statement::lock_list, kLists, list_args) == 1;
+    const uint64 column_count = array_length(columns);
+    if (column_count > 0) {
         Datum column_args[] = {list, columns};
-        lock_as_owner(function_oid, Statement::lock_columns, kListColumns, column_args);
+        all_locked &= lock_as_owner(function_oid, Statement::lock_columns, kListColumns, column_args) == column_count;
     }
-    if (!array_is_empty(rows)) {
+    const uint64 row_count = array_length(rows);
+    if (row_count > 0) {
         Datum row_args[] = {list, rows};
-        lock_as_owner(function_oid, Statement::lock_rows, kListCompanies, row_args);
+        all_locked &= lock_as_owner(function_oid, Statement::lock_rows, kListCompanies, row_args) == row_count;
     }
+    return all_locked;
 }
 
 }  // namespace cellupsert::pg

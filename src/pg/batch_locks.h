@@ -41,7 +41,8 @@ Datum batch_distinct_ids(const BatchInput &input, const uint32 *kept, int count,
 // The locks of lock_batch_keys, on ids the caller was found to see (uuid[] in uuid order):
 // the list, then these columns, then these rows, each as its table's owner. Nothing in a
 // read-only transaction. On distributed tables (Citus) each lock statement reads one table,
-// filtered by the list.
-void lock_batch_ids(Oid function_oid, Datum list, Datum columns, Datum rows);
+// filtered by the list. Returns false when one of them was gone (a DELETE that committed
+// while the lock waited, or since the caller looked); true otherwise.
+bool lock_batch_ids(Oid function_oid, Datum list, Datum columns, Datum rows);
 
 }  // namespace cellupsert::pg

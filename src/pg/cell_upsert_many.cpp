@@ -186,7 +186,12 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
         const Datum rows = batch_distinct_ids(input, kept, count, false);
         raise_list_check(function_oid, list);
         check_distributed_batch(function_oid, list, input, kept, first, count, columns, rows);
-        lock_batch_ids(function_oid, list, columns, rows);
+        if (!lock_batch_ids(function_oid, list, columns, rows)) {
+            // Deleted since the checks: the checks again, the rest being locked now, so that
+            // the refusal is this function's error, not the foreign key's.
+            raise_list_check(function_oid, list);
+            check_distributed_batch(function_oid, list, input, kept, first, count, columns, rows);
+        }
         Datum args[] = {list, arrays.rows, arrays.cols, arrays.values, (Datum)0};
         char nulls[] = {' ', ' ', ' ', ' ', ' '};
         SPIPlanPtr write = statement_plan(function_oid, Statement::batch_write);

@@ -5,7 +5,9 @@
 # the coordinator, in autocommit and in replayed PostgREST transactions, each delegated (the
 # coordinator sends the call itself, the worker runs the statements locally); the SQLSTATEs;
 # all-or-nothing batches on every shard; tenants apart; edited_by; a trigger-skipped write;
-# 4 clients x 300 upserts of one cell; cellupsert_distribute() again and its errors.
+# a batch's row deleted while it waits; 4 clients x 300 upserts of one cell; a worker
+# backend's memory over 3,000 calls and over 200 lists; a shard move between calls and back;
+# cellupsert_distribute() again and its errors.
 #
 # Skipped (exit 77) when Citus is not installed in this PostgreSQL: building Citus is not part
 # of this project. Alone, from the repository root, as root (the servers run as postgres) or
@@ -274,6 +276,28 @@ grep -q "cells\[1\]: row $missing does not exist in list $list1" "$WORK/notices"
 same "the cells on every shard: as before" "$before" "$(cells_on_shards)"
 same "the first element's cell: unchanged" "42|complete|manual|alice" "$(cell $list1 $row1 $col1)"
 
+echo "== a batch's row deleted while the batch waits to lock it"
+# A DELETE of a row holds it when the batch has checked it (the DELETE is not committed
+# yet), so the batch's lock of its rows waits; the DELETE commits: the batch finds the row
+# gone, checks again and refuses that element with its own error (without that second
+# check, the write's foreign key raised 23503 with PostgreSQL's message).
+row_gone=30000000-0000-4000-8000-000000000013
+coordinator -c "INSERT INTO app.list_companies (list_id, id, name) VALUES ('$list1', '$row_gone', 'Soon gone')" >/dev/null
+before=$(cell $list1 $row1 $col1)
+on "$COORDINATOR" -c "BEGIN" -c "DELETE FROM app.list_companies WHERE list_id = '$list1' AND id = '$row_gone'" \
+    -c "SELECT pg_sleep(3)" -c "COMMIT" > "$WORK/deleter.log" 2>&1 &
+deleter=$!
+sleep 1
+on "$COORDINATOR" -At -v ON_ERROR_STOP=0 -v VERBOSITY=verbose -c "SELECT app.cell_upsert_many('$list1',
+    '[{\"row\": \"$row1\", \"col\": \"$col1\", \"val\": \"not written\"}, {\"row\": \"$row_gone\", \"col\": \"$col1\"}]')" \
+    > "$WORK/race.log" 2>&1
+wait $deleter
+grep -q "ERROR:  23503: cells\[1\]: row $row_gone does not exist in list $list1" "$WORK/race.log" &&
+    ok "the batch refused with its own error: 23503, cells[1]" ||
+    not_ok "the batch refused with its own error: 23503, cells[1]" "$WORK/race.log"
+same "the deleter committed; the first element's cell: unchanged" "0|$before" \
+"$(coordinator -c "SELECT count(*) FROM app.list_companies WHERE id = '$row_gone'")|$(cell $list1 $row1 $col1)"
+
 echo "== a write skipped by a trigger"
 coordinator >/dev/null <<'SQL' || not_ok "the trigger created"
 SET citus.enable_unsafe_triggers = on;
@@ -313,14 +337,16 @@ same "one row for the cell, written by a client" "1|t" \
 echo "== the memory of a worker's backend over 3,000 calls"
 # One coordinator session, so one worker backend (Citus keeps the connection): its resident
 # memory after 300 calls, then after 3,000 more. Citus 13.2.2 keeps a new plan per execution
-# of a kept plan of a fast-path query (the functions plan theirs anew each time: statements.cpp).
+# of a kept plan of a fast-path query with the list as a parameter (the functions keep none:
+# their reads have the list as a constant, their writes are planned anew: statements.cpp).
 cat > "$WORK/sample.sh" <<SH
-# Appends to $WORK/rss the resident memory (kB) of the worker backend that serves the
-# coordinator backend whose global pid is in $WORK/gpid.
+# Appends to $WORK/rss the private resident memory (kB; RssAnon: not the shared buffers it
+# touched) of the worker backend that serves the coordinator backend whose global pid is in
+# $WORK/gpid.
 . test/citus/cluster.sh
 for port in $WORKER1 $WORKER2; do
     pid=\$(on "\$port" -At -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'citus_internal gpid=\$(cat $WORK/gpid)'")
-    [ -n "\$pid" ] && ps -o rss= -p "\$pid" >> $WORK/rss
+    [ -n "\$pid" ] && awk '/^RssAnon:/ { print \$2 }' /proc/\$pid/status >> $WORK/rss
 done
 SH
 {
@@ -334,10 +360,83 @@ SH
 on "$COORDINATOR" -At -o /dev/null -f "$WORK/calls.sql" > "$WORK/calls.log" 2>&1
 if [ "$(wc -l < "$WORK/rss")" -eq 2 ]; then
     growth=$(awk 'NR == 1 { a = $1 } NR == 2 { print $1 - a }' "$WORK/rss")
-    echo "resident memory: $(head -1 "$WORK/rss") kB, then $(tail -1 "$WORK/rss") kB"
+    echo "private resident memory: $(head -1 "$WORK/rss") kB, then $(tail -1 "$WORK/rss") kB"
     if [ "$growth" -lt 5120 ]; then ok "the worker's backend grew by $growth kB (under 5 MB)"; else
         not_ok "the worker's backend grew by $growth kB over 3,000 calls (5 MB allowed)"; fi
 else not_ok "the worker's backend sampled twice" "$WORK/calls.log"; fi
+
+echo "== the plans kept per list: a worker's backend over 200 lists"
+# The reads of a call are planned once per list and kept for the last 16 lists a backend
+# used (src/pg/list_plans.h), about 90 kB a list: kept for every list, 200 lists would take
+# some 18 MB. 200 new lists on list1's worker (one column, one row each), called twice each
+# from one coordinator session after 300 calls on list1.
+list1_worker=$(coordinator -c "SELECT nodeport FROM citus_shards WHERE table_name = 'app.lists'::regclass
+                                  AND shardid = get_shard_id_for_distribution_column('app.lists', '$list1'::uuid)")
+coordinator <<SQL
+CREATE TEMP TABLE many AS
+SELECT id FROM (SELECT ('40000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid AS id FROM generate_series(1, 1000) g) ids
+WHERE (SELECT nodeport FROM citus_shards WHERE table_name = 'app.lists'::regclass
+         AND shardid = get_shard_id_for_distribution_column('app.lists', ids.id)) = $list1_worker
+LIMIT 200;
+INSERT INTO app.lists (id, name) SELECT id, 'many' FROM many;
+INSERT INTO app.list_columns (list_id, id, subject, response_type, name) SELECT id, '$col1', 'company', 'text', 'c' FROM many;
+INSERT INTO app.list_companies (list_id, id, name) SELECT id, '$row1', 'r' FROM many;
+SQL
+{
+    echo "SELECT citus_backend_gpid() \\g $WORK/gpid"
+    for i in $(seq 1 300); do echo "SELECT app.cell_upsert('$list1', '$row1', '$col1', 'warm-up $i');"; done
+    echo "\\! bash $WORK/sample.sh"
+    for round in 1 2; do
+        coordinator -c "SELECT format('SELECT app.cell_upsert(%L, %L, %L, %L);', id, '$row1', '$col1', 'round $round')
+                        FROM app.lists WHERE name = 'many' ORDER BY id"
+    done
+    echo "\\! bash $WORK/sample.sh"
+} > "$WORK/many.sql"
+: > "$WORK/rss"
+on "$COORDINATOR" -At -f "$WORK/many.sql" > "$WORK/many.log" 2>&1
+same "300 calls on list1, then 400 on 200 lists: true each" "700" "$(grep -c '^t$' "$WORK/many.log")"
+if [ "$(wc -l < "$WORK/rss")" -eq 2 ]; then
+    growth=$(awk 'NR == 1 { a = $1 } NR == 2 { print $1 - a }' "$WORK/rss")
+    echo "private resident memory: $(head -1 "$WORK/rss") kB, then $(tail -1 "$WORK/rss") kB"
+    if [ "$growth" -lt 5120 ]; then ok "the worker's backend grew by $growth kB (under 5 MB)"; else
+        not_ok "the worker's backend grew by $growth kB over 200 lists (5 MB allowed)"; fi
+else not_ok "the worker's backend sampled twice" "$WORK/many.log"; fi
+same "the 200 lists' cells: written twice, round 2 last" "200|200" \
+"$(coordinator -c "SELECT count(*), count(*) FILTER (WHERE value = 'round 2') FROM app.list_company_cells
+                   WHERE list_id IN (SELECT id FROM app.lists WHERE name = 'many')")"
+
+echo "== a shard move between calls, and back"
+# One coordinator session calls on list1, then moves list1's shards (the four tables' shards
+# move together) to the other worker, calls, moves them back, calls: the plans kept on each
+# worker for list1 are planned again after each move (Citus invalidates the tables).
+other_worker=$WORKER1
+[ "$list1_worker" = "$WORKER1" ] && other_worker=$WORKER2
+cells_shard=$(coordinator -c "SELECT get_shard_id_for_distribution_column('app.list_company_cells', '$list1'::uuid)")
+move() {  # move FROM TO
+    echo "SELECT citus_move_shard_placement($cells_shard, '127.0.0.1', $1, '127.0.0.1', $2, shard_transfer_mode => 'block_writes');"
+    echo "CALL citus_cleanup_orphaned_resources();"
+}
+{
+    echo "\\set VERBOSITY verbose"
+    echo "SELECT app.cell_upsert('$list1', '$row1', '$col1', 'before the move');"
+    move "$list1_worker" "$other_worker"
+    echo "SELECT app.cell_upsert('$list1', '$row1', '$col1', 'moved');"
+    echo "SELECT app.cell_upsert('$list1', '$row1', '$person1', 'moved');"
+    move "$other_worker" "$list1_worker"
+    echo "SELECT app.cell_upsert('$list1', '$row1', '$col1', 'moved back');"
+    echo "SELECT app.cell_upsert('$list1', '$row1', '$person1', 'moved back');"
+} > "$WORK/move.sql"
+on "$COORDINATOR" -At -v ON_ERROR_STOP=0 -f "$WORK/move.sql" > "$WORK/move.log" 2>&1
+same "calls before, between and after the moves; the person column refused each time" \
+"t
+t
+ERROR:  22023
+t
+ERROR:  22023" \
+"$(grep -oE '^(t|f)$|ERROR:  [0-9A-Z]{5}' "$WORK/move.log")"
+same "list1's shards back on their worker, the cell written there" "$list1_worker|moved back" \
+"$(coordinator -c "SELECT (SELECT nodeport FROM citus_shards WHERE shardid = $cells_shard),
+                          (SELECT value FROM app.list_company_cells WHERE list_id = '$list1' AND company_row_id = '$row1' AND column_id = '$col1')")"
 
 for port in $COORDINATOR $WORKER1 $WORKER2; do
     if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then
