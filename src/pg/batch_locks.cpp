@@ -91,15 +91,15 @@ constexpr const char *kKeyColumnsRead[] = {"list_id", "id", nullptr};
 
 }  // namespace
 
-void lock_batch_keys(Oid function_oid, Datum list, const BatchInput &input, const uint32 *kept,
+bool lock_batch_keys(Oid function_oid, Datum list, const BatchInput &input, const uint32 *kept,
                      int count, Snapshot snapshot) {
     // A read-only transaction cannot lock rows; its write fails anyway (25006), with its own message.
-    if (XactReadOnly) return;
+    if (XactReadOnly) return true;
     SPIPlanPtr visible_keys = statement_plan(function_oid, Statement::batch_visible_keys);
     if (!caller_may_read(kLists, kListColumnsRead) ||
         !caller_may_read(kListColumns, kKeyColumnsRead) ||
         !caller_may_read(kListCompanies, kKeyColumnsRead))
-        return;
+        return true;
 
     Datum args[] = {list, batch_distinct_ids(input, kept, count, true),
                     batch_distinct_ids(input, kept, count, false)};
@@ -109,13 +109,13 @@ void lock_batch_keys(Oid function_oid, Datum list, const BatchInput &input, cons
     HeapTuple tuple = SPI_tuptable->vals[0];
     TupleDesc desc = SPI_tuptable->tupdesc;
     bool is_null;
-    if (!DatumGetBool(SPI_getbinval(tuple, desc, 1, &is_null))) return;
+    if (!DatumGetBool(SPI_getbinval(tuple, desc, 1, &is_null))) return true;
     // Copies: the next query may release this tuple.
     const Datum columns = datumCopy(SPI_getbinval(tuple, desc, 2, &is_null), false, -1);
     const Datum rows = datumCopy(SPI_getbinval(tuple, desc, 3, &is_null), false, -1);
     SPI_freetuptable(SPI_tuptable);
 
-    lock_batch_ids(function_oid, list, columns, rows);
+    return lock_batch_ids(function_oid, list, columns, rows);
 }
 
 bool lock_batch_ids(Oid function_oid, Datum list, Datum columns, Datum rows) {

@@ -29,9 +29,10 @@ namespace cellupsert::pg {
 // write's foreign key checks would take, on rows the caller may reference.
 //
 // Call it between SPI_connect and SPI_finish, before the write. It may wait for a
-// concurrent DELETE; what such a DELETE removed is skipped, and the write's own checks
-// (or its foreign keys) then refuse the batch.
-void lock_batch_keys(Oid function_oid, Datum list, const BatchInput &input, const uint32 *kept,
+// concurrent DELETE; what such a DELETE removed is skipped, and it returns false: the write
+// must then look with a new snapshot, where its own checks refuse the batch (with snapshot,
+// they would pass, and the foreign keys refuse it with their own message). True otherwise.
+bool lock_batch_keys(Oid function_oid, Datum list, const BatchInput &input, const uint32 *kept,
                      int count, Snapshot snapshot);
 
 // The distinct ids of the columns (or rows) of the cells input.keys[kept[0..count)], as a

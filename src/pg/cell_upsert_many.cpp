@@ -208,10 +208,15 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
     // The write's own errors first (missing tables or columns, a schema the caller cannot use).
     statement_plan(function_oid, Statement::batch_upsert);
     // The write's snapshot is kept for the diagnosis of a write that processed too little.
-    // The locks are taken on what it sees: a row that a DELETE removed while the batch
-    // waited for its lock is then refused by the write's foreign key check.
+    // The locks are taken on what it sees; a row that a DELETE removed while the batch
+    // waited for its lock is not in the snapshot the write then takes: its own checks refuse
+    // the element, as for a row deleted before the call.
     Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
-    lock_batch_keys(function_oid, list, input, kept, count, snapshot);
+    if (!lock_batch_keys(function_oid, list, input, kept, count, snapshot)) {
+        // A DELETE committed while the batch waited for a lock: a snapshot that sees it.
+        UnregisterSnapshot(snapshot);
+        snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    }
     Datum args[] = {list, arrays.rows, arrays.cols, arrays.values, (Datum)0};
     char nulls[] = {' ', ' ', ' ', ' ', ' '};
     // Again: the plan of the first call may have been dropped since, by a change of the tables.
