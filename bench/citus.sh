@@ -22,6 +22,9 @@
 # median; then the same ratio from one run that interleaves both (pgbench draws the script of
 # each transaction, so that a burst of load on a shared machine hits both alike): the ratio
 # of their mean latencies. Reported, never asserted.
+# Also: BENCH_CITUS_ROUNDS (5), BENCH_CITUS_SECONDS per run (10), BENCH_CITUS_BATCH_CALLS per
+# client and batch run (4), BENCH_CITUS_SYNCHRONOUS_COMMIT (on). About 13 minutes with the
+# defaults; as root (it installs the packages it needs, as tools/test.sh does).
 # Skipped (exit 77) when Citus is not installed. Raw pgbench output: bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."

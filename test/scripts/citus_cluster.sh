@@ -35,7 +35,8 @@ unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE PGOPTIONS
 WORK=$(mktemp -d /tmp/cellupsert-citus-test.XXXXXX)
 # CITUS_TEST_KEEP=1 leaves the cluster running, for a look after the run (cluster_stop ends it).
 if [ -n "${CITUS_TEST_KEEP:-}" ]; then
-    trap 'echo "kept: $CLUSTER_DIR $COORDINATOR $WORKER1 $WORKER2"; rm -rf "$WORK"' EXIT
+    trap 'echo "kept: CLUSTER_DIR=$CLUSTER_DIR COORDINATOR=$COORDINATOR WORKER1=$WORKER1 WORKER2=$WORKER2" \
+               "(to stop it: set these, . test/citus/cluster.sh, cluster_stop)"; rm -rf "$WORK"' EXIT
 else
     trap 'cluster_stop; rm -rf "$WORK"' EXIT
 fi
@@ -349,6 +350,15 @@ for port in $WORKER1 $WORKER2; do
     [ -n "\$pid" ] && awk '/^RssAnon:/ { print \$2 }' /proc/\$pid/status >> $WORK/rss
 done
 SH
+# check_growth WHAT LOG: the two samples in $WORK/rss differ by less than 5 MB.
+check_growth() {
+    if [ "$(wc -l < "$WORK/rss")" -ne 2 ]; then not_ok "the worker's backend sampled twice" "$2"; return; fi
+    local growth
+    growth=$(awk 'NR == 1 { a = $1 } NR == 2 { print $1 - a }' "$WORK/rss")
+    echo "private resident memory: $(head -1 "$WORK/rss") kB, then $(tail -1 "$WORK/rss") kB"
+    if [ "$growth" -lt 5120 ]; then ok "the worker's backend grew by $growth kB (under 5 MB)"; else
+        not_ok "the worker's backend grew by $growth kB over $1 (5 MB allowed)"; fi
+}
 {
     echo "SELECT citus_backend_gpid() \\g $WORK/gpid"
     for i in $(seq 1 300); do echo "SELECT app.cell_upsert('$list1', '$row1', '$col1', 'warm-up $i');"; done
@@ -358,12 +368,7 @@ SH
 } > "$WORK/calls.sql"
 : > "$WORK/rss"
 on "$COORDINATOR" -At -o /dev/null -f "$WORK/calls.sql" > "$WORK/calls.log" 2>&1
-if [ "$(wc -l < "$WORK/rss")" -eq 2 ]; then
-    growth=$(awk 'NR == 1 { a = $1 } NR == 2 { print $1 - a }' "$WORK/rss")
-    echo "private resident memory: $(head -1 "$WORK/rss") kB, then $(tail -1 "$WORK/rss") kB"
-    if [ "$growth" -lt 5120 ]; then ok "the worker's backend grew by $growth kB (under 5 MB)"; else
-        not_ok "the worker's backend grew by $growth kB over 3,000 calls (5 MB allowed)"; fi
-else not_ok "the worker's backend sampled twice" "$WORK/calls.log"; fi
+check_growth "3,000 calls" "$WORK/calls.log"
 
 echo "== the plans kept per list: a worker's backend over 200 lists"
 # The reads of a call are planned once per list and kept for the last 16 lists a backend
@@ -395,12 +400,7 @@ SQL
 : > "$WORK/rss"
 on "$COORDINATOR" -At -f "$WORK/many.sql" > "$WORK/many.log" 2>&1
 same "300 calls on list1, then 400 on 200 lists: true each" "700" "$(grep -c '^t$' "$WORK/many.log")"
-if [ "$(wc -l < "$WORK/rss")" -eq 2 ]; then
-    growth=$(awk 'NR == 1 { a = $1 } NR == 2 { print $1 - a }' "$WORK/rss")
-    echo "private resident memory: $(head -1 "$WORK/rss") kB, then $(tail -1 "$WORK/rss") kB"
-    if [ "$growth" -lt 5120 ]; then ok "the worker's backend grew by $growth kB (under 5 MB)"; else
-        not_ok "the worker's backend grew by $growth kB over 200 lists (5 MB allowed)"; fi
-else not_ok "the worker's backend sampled twice" "$WORK/many.log"; fi
+check_growth "200 lists" "$WORK/many.log"
 same "the 200 lists' cells: written twice, round 2 last" "200|200" \
 "$(coordinator -c "SELECT count(*), count(*) FILTER (WHERE value = 'round 2') FROM app.list_company_cells
                    WHERE list_id IN (SELECT id FROM app.lists WHERE name = 'many')")"
