@@ -9,13 +9,15 @@
 // plans of its table (Citus invalidates the table's relcache), so they are planned again.
 #pragma once
 
+#include "../core/recent_ids.h"
 #include "statements.h"
 
 namespace cellupsert::pg {
 
-// How many lists' plans a backend keeps: about 30 kB per plan, 3 plans per list that
-// cell_upsert used (5 for cell_upsert_many), so about 1.5 MB at most for single calls.
-constexpr int kListPlanLists = 16;
+// How many lists' plans a backend keeps (the least recently used list makes room): about
+// 30 kB per plan, 3 plans per list that cell_upsert used (5 for cell_upsert_many), so about
+// 1.5 MB at most for single calls.
+constexpr int kListPlanLists = core::RecentIds::kSlots;
 
 // The kept plan of statement for list, or nullptr; marks the list as used last.
 SPIPlanPtr find_list_plan(const pg_uuid_t &list, Statement statement);
