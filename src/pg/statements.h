@@ -32,9 +32,9 @@ int execute_statement(Oid function_oid, Statement statement, Datum *values, cons
                       Snapshot snapshot, long tcount);
 
 // Runs a read of the Citus set (statement_sql.h) for the list values[0], its id written into
-// the text as a constant (so that Citus plans it on the list's shard at once), planned for
-// this execution alone; its other parameters as statement_plan's. Raises 40001 as
-// execute_plan does.
+// the text as a constant (so that Citus plans it on the list's shard at once), with the plan
+// kept for that list (list_plans.h); its other parameters as statement_plan's. Raises 40001
+// as execute_plan does.
 int execute_citus_read(Oid function_oid, Statement statement, Datum *values, long tcount);
 
 // The oid of a list table (discovery.h), as the plans last returned by statement_plan use it.
