@@ -14,20 +14,14 @@ rows=${BENCH_BATCH_ROWS:-5000}
 rounds=${BENCH_BATCH_ROUNDS:-3}
 e2e_rounds=${BENCH_BATCH_E2E_ROUNDS:-2}
 
-if [ -z "${PGHOST:-}" ]; then
-    . tools/lib.sh
-    . bench/server.sh
-    install_packages
-    build_and_stage
-    trap stop_server EXIT
-    start_server "$STAGE_DIR"
-fi
+. bench/server.sh
+start_server_unless_pghost
 
 mkdir -p bench/results
 stamp=$(date +%Y%m%d-%H%M%S)
 raw=bench/results/batch-$stamp.csv
 work=$(mktemp -d)
-trap 'rm -rf "$work"; declare -F stop_server >/dev/null && stop_server' EXIT
+trap 'rm -rf "$work"; stop_server' EXIT
 db=cellupsert_batch_bench
 psql -qX -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 export PGDATABASE=$db

@@ -19,14 +19,8 @@ columns=20
 rows=500
 writer=bench_migration_writer
 
-if [ -z "${PGHOST:-}" ]; then
-    . tools/lib.sh
-    . bench/server.sh
-    install_packages
-    build_and_stage
-    trap stop_server EXIT
-    start_server "$STAGE_DIR"
-fi
+. bench/server.sh
+start_server_unless_pghost
 
 mkdir -p bench/results
 report=bench/results/migration-$(date +%Y%m%d-%H%M%S).txt
@@ -35,7 +29,7 @@ writer_pid=
 cleanup() {
     [ -n "$writer_pid" ] && kill "$writer_pid" 2>/dev/null
     rm -rf "$work"
-    if declare -F stop_server >/dev/null; then stop_server; fi
+    stop_server
 }
 trap cleanup EXIT
 db=cellupsert_migration_bench

@@ -7,14 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -n "${PGHOST:-}" ]; then
-    exec bash bench/measure.sh
-fi
-
-. tools/lib.sh
 . bench/server.sh
-install_packages
-build_and_stage
-trap stop_server EXIT
-start_server "$STAGE_DIR"
+start_server_unless_pghost
 bash bench/measure.sh

@@ -1,7 +1,9 @@
-# A throwaway server of the bench's own: sourced by bench/run.sh and bench/profile.sh.
+# A throwaway server of the bench's own: sourced by the bench scripts.
 # start_server initdb's a cluster in a fresh directory under /tmp, starts it on a socket in
 # that directory only (no TCP port, so nothing to clash with) with the extension loaded from
-# the staged install, and exports PGHOST, PGPORT, PGUSER, PGDATABASE. stop_server removes it.
+# the staged install, and exports PGHOST, PGPORT, PGUSER, PGDATABASE. stop_server removes it
+# (and does nothing when none was started). start_server_unless_pghost is what a bench that
+# can also run on a server of the caller's does first.
 # Not pg_virtualenv: as root it allows one cluster per machine, and a run takes minutes.
 # shellcheck shell=bash
 
@@ -23,6 +25,18 @@ start_server() {
     "${server_user[@]}" "$server_bin/pg_ctl" -D "$server_dir/data" -l "$server_dir/server.log" -w \
         -o "$options" start >/dev/null
     export PGHOST=$server_dir PGPORT=5499 PGUSER=postgres PGDATABASE=postgres
+}
+
+# Unless PGHOST names a server already: installs the packages, builds and stages the
+# extension, starts the server and stops it on exit (a caller's own EXIT trap replaces that
+# one, and calls stop_server itself).
+start_server_unless_pghost() {
+    [ -n "${PGHOST:-}" ] && return 0
+    . tools/lib.sh
+    install_packages
+    build_and_stage
+    trap stop_server EXIT
+    start_server "$STAGE_DIR"
 }
 
 stop_server() {

@@ -35,13 +35,8 @@ if [ "$BATCH" -lt 20 ] || [ "$BATCH" -gt $((20 * ROWS)) ]; then
     exit 2
 fi
 
-if [ -z "${PGHOST:-}" ]; then
-    . tools/lib.sh
-    . bench/server.sh
-    install_packages
-    build_and_stage
-    start_server "$STAGE_DIR"
-fi
+. bench/server.sh
+start_server_unless_pghost
 
 psql_quiet() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 maintenance_db=${PGDATABASE:-postgres}
@@ -51,7 +46,7 @@ cleanup() {
             psql_quiet -d "$maintenance_db" -c "DROP DATABASE IF EXISTS ${DATABASE}_$shape" || true
         done
     fi
-    if declare -F stop_server >/dev/null; then stop_server; fi
+    stop_server
 }
 trap cleanup EXIT
 
