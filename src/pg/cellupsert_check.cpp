@@ -160,7 +160,7 @@ void check_ids(const Report &report, Oid relid, const char *table) {
         "SELECT pg_catalog.count(*) FROM %s.%s t%s WHERE t.id IS NOT NULL AND NOT "
         "(pg_catalog.lower(t.id::pg_catalog.text) OPERATOR(pg_catalog.~) '%s')",
         report.schema, table,
-        sampled ? psprintf(" TABLESAMPLE SYSTEM (%f)", 100.0 * kSampleRows / tuples) : "", kIdPattern);
+        sampled ? psprintf(" TABLESAMPLE pg_catalog.system (%f)", 100.0 * kSampleRows / tuples) : "", kIdPattern);
     if (SPI_execute(sql, true, 0) != SPI_OK_SELECT) elog(ERROR, "id count failed");
     bool is_null;
     const int64 bad = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));

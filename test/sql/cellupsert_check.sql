@@ -25,6 +25,11 @@ BEGIN;
 INSERT INTO lists (id) VALUES ('10000000-0000-0000-8000-000000000009'), ('10000000-0000-4000-c000-000000000009');
 SELECT * FROM cellupsert_check() WHERE NOT ok;
 ROLLBACK;
+-- A table the statistics call large (over 10^6 rows) is sampled (TABLESAMPLE, qualified).
+BEGIN;
+UPDATE pg_catalog.pg_class SET reltuples = 2000000 WHERE oid = 'list_companies'::regclass;
+SELECT * FROM cellupsert_check() WHERE item = 'ids of list_companies';
+ROLLBACK;
 BEGIN;
 ALTER TABLE list_company_cells DROP COLUMN edited_by;
 SELECT * FROM cellupsert_check() WHERE NOT ok;
