@@ -114,16 +114,6 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                (" ARRAY(SELECT r.id FROM ").table("list_companies")(" r")
                (" WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("ANY ($3))");
             break;
-        case StatementKind::lock_list:
-            sql("SELECT FROM ").table("lists")(" x WHERE x.id")(kEq)("$1 FOR KEY SHARE OF x");
-            break;
-        case StatementKind::lock_columns:
-        case StatementKind::lock_rows:
-            // Rows are locked as the plan returns them: sorted, whatever the scan.
-            sql("SELECT FROM ").table(kind == StatementKind::lock_columns ? "list_columns" : "list_companies")
-               (" x WHERE x.list_id")(kEq)("$1 AND x.id")(kEq)("ANY ($2) ORDER BY x.id FOR KEY SHARE OF x");
-            break;
-
         // The Citus set: one table per statement, its list_id (the lists' id) equal to $1.
         case StatementKind::list_check:
             sql("SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)(sql.list);
@@ -165,6 +155,19 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             sql("SELECT n FROM ").table("cell_upsert_many")("($1, $2) AS n");
             break;
     }
+    return std::move(sql.text);
+}
+
+std::string key_share_lock_sql(const LockTarget &target) {
+    Sql sql{std::string(), std::string_view(), std::string_view()};
+    sql("SELECT FROM ")(target.only ? "ONLY " : "")(target.table)(" x WHERE x.");
+    if (target.list_column.empty()) {
+        sql(target.id_column)(kEq)("$1");
+    } else {
+        // Rows are locked as the plan returns them: sorted, whatever the scan.
+        sql(target.list_column)(kEq)("$1 AND x.")(target.id_column)(kEq)("ANY ($2) ORDER BY x.")(target.id_column);
+    }
+    sql(" FOR KEY SHARE OF x");
     return std::move(sql.text);
 }
 

@@ -53,19 +53,11 @@ enum class StatementKind {
     // $1 list, $2 rows uuid[], $3 cols uuid[], $4 positions int4[]: the refused element of
     // least position, as (position int4, row uuid, col uuid); no row if none.
     batch_find_failure,
-    // The statements of src/pg/batch_locks.h, run before batch_upsert (the lock_* ones before
-    // batch_write too: each reads one table, filtered by the list first).
     // $1 list, $2 cols uuid[], $3 rows uuid[]: one row (list_visible bool, cols uuid[],
     // rows uuid[]): whether the caller sees the list, and which of the given columns and
-    // rows it sees in the list. Run as the caller.
+    // rows it sees in the list. Run as the caller, before the locks of src/pg/batch_locks.h
+    // (key_share_lock_sql below).
     batch_visible_keys,
-    // $1 list: locks the list's row FOR KEY SHARE. Run as the table's owner.
-    lock_list,
-    // $1 list, $2 ids uuid[]: locks the list's columns with these ids FOR KEY SHARE, in id
-    // order. Run as the table's owner.
-    lock_columns,
-    // $1 list, $2 ids uuid[]: the same for the list's company rows.
-    lock_rows,
 
     // The Citus set.
     // $1 list: one row when the caller sees the list.
@@ -94,7 +86,7 @@ enum class StatementKind {
     // $1 list, $2 cells jsonb: one row (integer), cell_upsert_many's result.
     batch_call,
 };
-constexpr int kStatementKinds = 17;
+constexpr int kStatementKinds = 14;
 
 // The text of statement kind on the tables of quoted_schema (an SQL identifier, quoted as
 // needed). In the reads of the Citus set (list_check, column_check, row_check,
@@ -105,6 +97,24 @@ constexpr int kStatementKinds = 17;
 // May throw std::bad_alloc.
 std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema,
                           std::string_view list = "$1");
+
+// A table the batch locks (src/pg/batch_locks.h): the table under the lists, list_columns or
+// list_companies relation (under its views), with its own column names. Names are quoted
+// as needed; the table's is schema-qualified.
+struct LockTarget {
+    std::string_view table;
+    std::string_view list_column;  // empty for the lists, whose id is the list
+    std::string_view id_column;
+    bool only;  // ONLY, as PostgreSQL's foreign key checks read it (not for a partitioned table)
+};
+
+// The lock of a batch on target, run as the table's owner: $1 list, $2 ids uuid[] (unused
+// for the lists). Locks FOR KEY SHARE, in id order, the list's row (id = $1), or the list's
+// rows of target with these ids. It names the table alone, its columns, and operators of
+// pg_catalog: no view, function, policy or default of anyone else runs in it. Each reads
+// one table filtered by the list first, so it serves the Citus set too. May throw
+// std::bad_alloc.
+std::string key_share_lock_sql(const LockTarget &target);
 
 // An id as an SQL constant: '<canonical text>'::pg_catalog.uuid. May throw std::bad_alloc.
 std::string id_literal(const IdBytes &id);

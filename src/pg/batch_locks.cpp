@@ -5,15 +5,12 @@
 
 extern "C" {
 #include "access/xact.h"
-#include "catalog/pg_class.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/datum.h"
 }
 
 namespace cellupsert::pg {
-namespace {
-
-}  // namespace
 
 Datum batch_distinct_ids(const BatchInput &input, const uint32 *kept, int count, bool columns) {
     core::Id *ids = static_cast<core::Id *>(palloc(sizeof(core::Id) * count));
@@ -51,31 +48,23 @@ bool caller_may_read(ListTable table, const char *const *columns) {
     return true;
 }
 
-Oid owner_of(ListTable table) {
-    const Oid table_oid = list_table_oid(table);
-    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(table_oid));
-    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for relation %u", table_oid);
-    const Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->relowner;
-    ReleaseSysCache(tuple);
-    return owner;
-}
-
-// Runs a lock statement as the owner of its table, as ri_PerformCheck (ri_triggers.c) runs
-// a foreign key check: SECURITY_LOCAL_USERID_CHANGE (no SET ROLE meanwhile) and
-// SECURITY_NOFORCE_RLS (the owner is not subject to the table's policies, even forced
-// ones: the caller's own query chose the ids). The statement runs no code of the
-// application: no policy, no trigger, operators of pg_catalog only. If it raises (a lock
-// wait cancelled, a serialization failure), the abort of the (sub)transaction restores the
-// user id, as after a failed foreign key check. Returns the number of rows locked.
-uint64 lock_as_owner(Oid function_oid, Statement statement, ListTable table, Datum *args) {
-    SPIPlanPtr plan = statement_plan(function_oid, statement);
-    Oid saved_user;
-    int saved_context;
-    GetUserIdAndSecContext(&saved_user, &saved_context);
-    SetUserIdAndSecContext(owner_of(table), saved_context | SECURITY_LOCAL_USERID_CHANGE |
-                                                SECURITY_NOFORCE_RLS);
-    const int rc = execute_plan(function_oid, plan, args, nullptr, InvalidSnapshot, 0);
-    SetUserIdAndSecContext(saved_user, saved_context);
+// The lock of a batch on the table under the relation of table (lists, list_columns or
+// list_companies), run as that table's owner in owner mode (owner_mode.h), as ri_PerformCheck
+// (ri_triggers.c) runs a foreign key check: the owner may lock its rows (the caller, with
+// SELECT only, may not), and is not subject to its policies. It locks the table, not a view
+// of the caller's relation: a view's body, functions and policies would run as the owner.
+// The table is locked by its oid first, as the caller, and only then are the names in the
+// statement's text checked (a rename of the table now waits for the batch; one committed
+// before is seen here): in owner mode, the text is analysed again only against those
+// names, under the same locks, with no invalidation taken in between. ids NULL for the
+// lists. Returns the number of rows locked.
+uint64 lock_as_owner(Oid function_oid, ListTable table, Datum list, Datum ids) {
+    const Oid table_oid = lock_table_oid(table);
+    if (OidIsValid(table_oid)) LockRelationOid(table_oid, RowShareLock);
+    SPIPlanPtr plan = lock_plan(function_oid, table, table_oid);
+    Datum args[] = {list, ids};
+    const char nulls[] = {' ', ids == (Datum)0 ? 'n' : ' '};
+    const int rc = execute_plan_as(function_oid, plan, args, nulls, relation_owner(table_oid));
     if (rc != SPI_OK_SELECT) elog(ERROR, "batch lock returned %s", SPI_result_code_string(rc));
     return SPI_processed;
 }
@@ -121,18 +110,11 @@ bool lock_batch_keys(Oid function_oid, Datum list, const BatchInput &input, cons
 bool lock_batch_ids(Oid function_oid, Datum list, Datum columns, Datum rows) {
     if (XactReadOnly) return true;
     // The order every batch locks in: list, columns by id, rows by id.
-    Datum list_args[] = {list};
-    bool all_locked = lock_as_owner(function_oid, Statement::lock_list, kLists, list_args) == 1;
+    bool all_locked = lock_as_owner(function_oid, kLists, list, (Datum)0) == 1;
     const uint64 column_count = array_length(columns);
-    if (column_count > 0) {
-        Datum column_args[] = {list, columns};
-        all_locked &= lock_as_owner(function_oid, Statement::lock_columns, kListColumns, column_args) == column_count;
-    }
+    if (column_count > 0) all_locked &= lock_as_owner(function_oid, kListColumns, list, columns) == column_count;
     const uint64 row_count = array_length(rows);
-    if (row_count > 0) {
-        Datum row_args[] = {list, rows};
-        all_locked &= lock_as_owner(function_oid, Statement::lock_rows, kListCompanies, row_args) == row_count;
-    }
+    if (row_count > 0) all_locked &= lock_as_owner(function_oid, kListCompanies, list, rows) == row_count;
     return all_locked;
 }
 

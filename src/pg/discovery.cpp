@@ -14,6 +14,7 @@ extern "C" {
 #include "nodes/parsenodes.h"
 #include "parser/parsetree.h"
 #include "rewrite/rewriteHandler.h"
+#include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 }
@@ -73,6 +74,31 @@ bool is_string_type(Oid type) {
 
 bool enum_has_label(Oid type, const char *label) {
     return SearchSysCacheExists2(ENUMTYPOIDNAME, ObjectIdGetDatum(type), CStringGetDatum(label));
+}
+
+AclResult schema_usage_aclcheck(Oid schema, Oid role) {
+#if PG_VERSION_NUM >= 160000
+    return object_aclcheck(NamespaceRelationId, schema, role, ACL_USAGE);
+#else
+    return pg_namespace_aclcheck(schema, role, ACL_USAGE);
+#endif
+}
+
+// The column of the table under relid that a column of relid stands for (InvalidAttrNumber if
+// none, or not a plain one).
+AttrNumber base_column(Oid relid, const char *column) {
+    AttrNumber attno = get_attnum(relid, column);
+    if (attno == InvalidAttrNumber || !OidIsValid(base_relation(relid, &attno)) || attno <= 0)
+        return InvalidAttrNumber;
+    return attno;
+}
+
+KeyColumns base_key_columns(Oid relid, ListTable table) {
+    KeyColumns keys{InvalidAttrNumber, InvalidAttrNumber};
+    if (table == kListCompanyCells) return keys;
+    if (table != kLists) keys.list_id = base_column(relid, "list_id");
+    keys.id = base_column(relid, "id");
+    return keys;
 }
 
 }  // namespace
@@ -168,6 +194,50 @@ bool has_unique_key(Oid relid, const char *const *columns, int count) {
     return found;
 }
 
+Oid relation_owner(Oid relid) {
+    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for relation %u", relid);
+    const Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->relowner;
+    ReleaseSysCache(tuple);
+    return owner;
+}
+
+const char *batch_lock_problem(Oid relid, ListTable table, const char **fix) {
+    const Oid base = base_relation(relid, nullptr);
+    const KeyColumns keys = base_key_columns(relid, table);
+    const char kind = OidIsValid(base) ? get_rel_relkind(base) : '\0';
+    if ((kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) || keys.id == InvalidAttrNumber ||
+        (table != kLists && keys.list_id == InvalidAttrNumber)) {
+        *fix = psprintf("Make %s a table, or a simple view (one table in FROM) whose %s %s plain columns of "
+                        "that table.", qualified_name(relid), table == kLists ? "id" : "list_id and id",
+                        table == kLists ? "is a" : "are");
+        return "a batch cannot find the table under it, whose rows it locks";
+    }
+    const Oid owner = relation_owner(base);
+    const char *owner_name = quote_identifier(GetUserNameFromId(owner, false));
+    const char *table_name = qualified_name(base);
+    const Oid schema = get_rel_namespace(base);
+    bool may_select = pg_class_aclcheck(base, owner, ACL_SELECT) == ACLCHECK_OK;
+    if (!may_select) {
+        may_select = pg_attribute_aclcheck(base, keys.id, owner, ACL_SELECT) == ACLCHECK_OK &&
+                     (table == kLists || pg_attribute_aclcheck(base, keys.list_id, owner, ACL_SELECT) == ACLCHECK_OK);
+    }
+    const bool may_update = pg_class_aclcheck(base, owner, ACL_UPDATE) == ACLCHECK_OK ||
+                            pg_attribute_aclcheck_all(base, owner, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK;
+    if (schema_usage_aclcheck(schema, owner) != ACLCHECK_OK) {
+        *fix = psprintf("GRANT USAGE ON SCHEMA %s TO %s;", quote_identifier(get_namespace_name(schema)), owner_name);
+        return psprintf("its table %s belongs to role %s, which has no USAGE on the table's schema", table_name, owner_name);
+    }
+    if (!may_select || !may_update) {
+        const char *privileges = !may_select && !may_update ? "SELECT, UPDATE" : !may_select ? "SELECT" : "UPDATE";
+        *fix = psprintf("GRANT %s ON %s TO %s;", privileges, table_name, owner_name);
+        return psprintf("its table %s belongs to role %s, which lacks %s on it (FOR KEY SHARE needs both)",
+                        table_name, owner_name, privileges);
+    }
+    *fix = nullptr;
+    return nullptr;
+}
+
 const char *qualified_name(Oid relid) {
     return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
 }
@@ -193,7 +263,7 @@ const char *conflict_key_fix(Oid cells_relid, bool with_list_id) {
 }
 
 ListTables discover_list_tables(Oid schema_oid, const char *schema) {
-    ListTables tables;
+    ListTables tables{};
     for (int t = 0; t < kListTableCount; ++t) {
         tables.relids[t] = get_relname_relid(kListTableNames[t], schema_oid);
         if (!OidIsValid(tables.relids[t])) raise_missing_table(schema, kListTableNames[t]);
@@ -203,6 +273,7 @@ ListTables discover_list_tables(Oid schema_oid, const char *schema) {
             check_column_type(schema, tables.relids[t], kListTableNames[t], *column);
         }
         tables.base_relids[t] = base_relation(tables.relids[t], nullptr);
+        tables.base_keys[t] = base_key_columns(tables.relids[t], static_cast<ListTable>(t));
         const Oid definer_view = view_without_security_invoker(tables.relids[t]);
         if (OidIsValid(definer_view))
             raise_view_not_security_invoker(schema, kListTableNames[t], qualified_name(definer_view));

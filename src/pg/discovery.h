@@ -19,10 +19,20 @@ extern const char *const kListTableNames[kListTableCount];
 // The columns every shape needs, nullptr-terminated, per relation.
 extern const char *const *const kRequiredColumns[kListTableCount];
 
+// The columns of the table under lists, list_columns or list_companies (under its views) that
+// hold the relation's list_id and id: a batch locks that table by them (batch_locks.h).
+// InvalidAttrNumber where a view's column is not a plain column of the table (and list_id
+// for the lists, whose id is the list).
+struct KeyColumns {
+    AttrNumber list_id;
+    AttrNumber id;
+};
+
 // The list tables of a schema as the statements need them.
 struct ListTables {
     Oid relids[kListTableCount];
     Oid base_relids[kListTableCount];  // the table underneath a view (the relation itself for a table)
+    KeyColumns base_keys[kListTableCount];  // in base_relids; unused for the cells
     core::TablesShape shape;
 };
 
@@ -57,6 +67,16 @@ const char *conflict_key_fix(Oid cells_relid, bool with_list_id);
 // reads would run with its owner's privileges and row-level security, not the caller's);
 // InvalidOid if none.
 Oid view_without_security_invoker(Oid relid);
+
+// The role that owns relid.
+Oid relation_owner(Oid relid);
+
+// Why a batch cannot lock the rows of the table under relid (the lists, list_columns or
+// list_companies relation: table), or nullptr. A batch locks them as that table's owner
+// (batch_locks.h): the table must be found under relid's simple views, with its list_id and
+// id as plain columns, and its owner needs USAGE on its schema, SELECT and UPDATE on it.
+// *fix then says what to do (a GRANT, or how to make the view simple); nullptr if none.
+const char *batch_lock_problem(Oid relid, ListTable table, const char **fix);
 
 // The relation's name, schema-qualified and quoted.
 const char *qualified_name(Oid relid);

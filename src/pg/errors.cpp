@@ -175,4 +175,13 @@ void raise_no_conflict_key(const char *schema, const char *index_ddl) {
                     errhint("%s", index_ddl)));
 }
 
+void raise_batch_lock_problem(const char *relation, const char *problem, const char *fix) {
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("cell_upsert_many cannot lock the rows of %s: %s", relation, problem),
+                    errdetail("Before it writes, a batch locks the rows it references FOR KEY SHARE, as the "
+                              "owner of the table that holds them, so that it cannot deadlock with a DELETE; "
+                              "nothing was written."),
+                    fix != nullptr ? errhint("%s", fix) : 0));
+}
+
 }  // namespace cellupsert::pg

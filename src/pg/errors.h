@@ -44,5 +44,7 @@ constexpr int kNoElement = -1;
                                     const char *type, const char *problem);
 [[noreturn]] void raise_view_not_security_invoker(const char *schema, const char *table, const char *view);
 [[noreturn]] void raise_no_conflict_key(const char *schema, const char *index_ddl);
+// A batch cannot lock the rows of the table under relation (batch_lock_problem, discovery.h).
+[[noreturn]] void raise_batch_lock_problem(const char *relation, const char *problem, const char *fix);
 
 }  // namespace cellupsert::pg

@@ -5,6 +5,12 @@
 #include "discovery.h"
 #include "errors.h"
 #include "list_plans.h"
+#include "owner_mode.h"
+
+extern "C" {
+#include "catalog/pg_class.h"
+#include "utils/plancache.h"
+}
 
 namespace cellupsert::pg {
 namespace {
@@ -20,9 +26,6 @@ constexpr StatementParams kParams[core::kStatementKinds] = {
     {5, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, TEXTARRAYOID, TEXTOID}},
     {4, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID, INT4ARRAYOID}},
     {3, {UUIDOID, UUIDARRAYOID, UUIDARRAYOID}},
-    {1, {UUIDOID}},
-    {2, {UUIDOID, UUIDARRAYOID}},
-    {2, {UUIDOID, UUIDARRAYOID}},
     // The Citus set.
     {1, {UUIDOID}},
     {2, {UUIDOID, UUIDOID}},
@@ -36,6 +39,9 @@ constexpr StatementParams kParams[core::kStatementKinds] = {
 };
 constexpr int kStatementCount = core::kStatementKinds;
 static_assert(kParams[kStatementCount - 1].nargs != 0, "every statement kind has its parameters");
+// The parameters of key_share_lock_sql.
+constexpr StatementParams kLockParams = {2, {UUIDOID, UUIDARRAYOID}};
+constexpr int kLockedTables = kListCompanyCells;  // lists, list_columns, list_companies
 
 // What the plans were prepared for: the schema (from the calling function, remembered per
 // function oid so that no call looks up the catalog), the name it had then, and the shape of
@@ -49,6 +55,7 @@ struct PlanCache {
     ListTables tables;
     bool shape_may_have_changed;  // set by the invalidation callbacks
     SPIPlanPtr plans[kStatementCount];
+    SPIPlanPtr lock_plans[kLockedTables];  // key_share_lock_sql on the table under each
 };
 PlanCache cache;
 bool callback_registered = false;
@@ -80,6 +87,7 @@ bool same_tables(const ListTables &a, const ListTables &b) {
     const core::TablesShape &x = a.shape, &y = b.shape;
     return memcmp(a.relids, b.relids, sizeof a.relids) == 0 &&
            memcmp(a.base_relids, b.base_relids, sizeof a.base_relids) == 0 &&
+           memcmp(a.base_keys, b.base_keys, sizeof a.base_keys) == 0 &&
            x.cells_have_list_id == y.cells_have_list_id &&
            x.conflict_key_has_list_id == y.conflict_key_has_list_id &&
            x.has_created_at == y.has_created_at && x.has_updated_at == y.has_updated_at &&
@@ -88,6 +96,10 @@ bool same_tables(const ListTables &a, const ListTables &b) {
 
 void forget_plans() {
     for (SPIPlanPtr &plan : cache.plans) {
+        if (plan) SPI_freeplan(plan);
+        plan = nullptr;
+    }
+    for (SPIPlanPtr &plan : cache.lock_plans) {
         if (plan) SPI_freeplan(plan);
         plan = nullptr;
     }
@@ -141,27 +153,49 @@ char *statement_text(Statement statement, const pg_uuid_t *list = nullptr) {
     return sql;
 }
 
-// Prepares and keeps the plan of statement; for a Citus read, of the read for list, with
-// list as a constant (list_plans.h).
-SPIPlanPtr prepare(Statement statement, const pg_uuid_t *list = nullptr) {
-    const int kind = static_cast<int>(statement);
-    char *sql = statement_text(statement, list);
-    // A Citus read for one list has one plan, generic: Citus plans it on the list's shard.
-    // Any other statement on distributed tables is planned anew for each execution (a custom
-    // plan, whose values are constants): Citus 13.2.2 re-plans the shard query of a kept
-    // fast-path plan with the list as a parameter at each execution anyway, and keeps each
-    // such plan until the backend ends, a growth without bound in the workers' long-lived
-    // backends (citusdata/citus#8783, #8824).
-    const int options = list != nullptr                  ? CURSOR_OPT_GENERIC_PLAN
-                        : cache.tables.shape.distributed ? CURSOR_OPT_CUSTOM_PLAN
-                                                         : 0;
-    SPIPlanPtr plan = SPI_prepare_cursor(sql, kParams[kind].nargs, const_cast<Oid *>(kParams[kind].argtypes),
-                                         options);
+SPIPlanPtr prepare_text(const char *sql, const StatementParams &params, int options) {
+    SPIPlanPtr plan = SPI_prepare_cursor(sql, params.nargs, const_cast<Oid *>(params.argtypes), options);
     if (plan == nullptr)
         elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
     if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
+    return plan;
+}
+
+// Any statement on distributed tables is planned anew for each execution (a custom plan,
+// whose values are constants): Citus 13.2.2 re-plans the shard query of a kept fast-path
+// plan with the list as a parameter at each execution anyway, and keeps each such plan until
+// the backend ends, a growth without bound in the workers' long-lived backends
+// (citusdata/citus#8783, #8824).
+int plan_options() { return cache.tables.shape.distributed ? CURSOR_OPT_CUSTOM_PLAN : 0; }
+
+// Prepares and keeps the plan of statement; for a Citus read, of the read for list, with
+// list as a constant (list_plans.h).
+SPIPlanPtr prepare(Statement statement, const pg_uuid_t *list = nullptr) {
+    char *sql = statement_text(statement, list);
+    // A Citus read for one list has one plan, generic: Citus plans it on the list's shard.
+    SPIPlanPtr plan = prepare_text(sql, kParams[static_cast<int>(statement)],
+                                   list != nullptr ? CURSOR_OPT_GENERIC_PLAN : plan_options());
     pfree(sql);
     return plan;
+}
+
+// The text of key_share_lock_sql on the table under the relation of table, by the names it
+// has now, in the current memory context.
+char *lock_text(ListTable table) {
+    const Oid relid = cache.tables.base_relids[table];
+    const KeyColumns &keys = cache.tables.base_keys[table];
+    const char *list_column = table == kLists ? "" : quote_identifier(get_attname(relid, keys.list_id, false));
+    char *sql;
+    {
+        // The std::string lives only here: the copy is allocated without raising.
+        const std::string built = core::key_share_lock_sql(
+            {qualified_name(relid), list_column, quote_identifier(get_attname(relid, keys.id, false)),
+             get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE});
+        sql = static_cast<char *>(palloc_extended(built.size() + 1, MCXT_ALLOC_NO_OOM));
+        if (sql != nullptr) memcpy(sql, built.c_str(), built.size() + 1);
+    }
+    if (sql == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+    return sql;
 }
 
 // The cache for the schema of this function, checked again after any invalidation. A rename
@@ -186,6 +220,60 @@ void raise_if_names_changed(Oid function_oid) {
         raise_tables_changed(NameStr(cache.schema_name));
 }
 
+// The SQLSTATEs of a statement whose text no longer leads to the tables it was prepared for.
+bool is_name_error(int sqlerrcode) {
+    return sqlerrcode == ERRCODE_UNDEFINED_TABLE || sqlerrcode == ERRCODE_UNDEFINED_COLUMN ||
+           sqlerrcode == ERRCODE_INVALID_SCHEMA_NAME || sqlerrcode == ERRCODE_UNDEFINED_FUNCTION ||
+           sqlerrcode == ERRCODE_DATATYPE_MISMATCH || sqlerrcode == ERRCODE_INVALID_COLUMN_REFERENCE;
+}
+
+// Removes from an error's context the line that SPI adds for plan: its text is the
+// extension's, not the caller's (and names the tables under the caller's views).
+void remove_statement_context(ErrorData *error, SPIPlanPtr plan) {
+    List *sources = SPI_plan_get_plan_sources(plan);
+    if (error->context == nullptr || sources == NIL) return;
+    const char *text = static_cast<CachedPlanSource *>(linitial(sources))->query_string;
+    const char *quoted = psprintf("\"%s\"", text);
+    StringInfoData kept;
+    initStringInfo(&kept);
+    for (char *line = error->context; *line;) {
+        char *end = strchr(line, '\n');
+        const size_t length = end ? static_cast<size_t>(end - line) : strlen(line);
+        const char *found = strstr(line, quoted);
+        if (found == nullptr || found >= line + length)
+            appendStringInfo(&kept, "%s%.*s", kept.len ? "\n" : "", static_cast<int>(length), line);
+        line += length + (end ? 1 : 0);
+    }
+    error->context = kept.len ? kept.data : nullptr;
+}
+
+// SPI_execute_plan (or under snapshot, when given), whose errors carry no statement text of
+// the extension's. An error caused by a rename or a replacement of the schema or of a list
+// table that arrived while the statement took its locks becomes 40001: its text was
+// analysed again, against what now has its names.
+int run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount) {
+    MemoryContext context = CurrentMemoryContext;
+    volatile int rc = 0;
+    PG_TRY();
+    {
+        rc = snapshot == InvalidSnapshot
+                 ? SPI_execute_plan(plan, values, nulls, false, tcount)
+                 : SPI_execute_snapshot(plan, values, nulls, snapshot, InvalidSnapshot, false, true, tcount);
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(context);
+        ErrorData *error = CopyErrorData();
+        FlushErrorState();
+        if (cache.shape_may_have_changed && is_name_error(error->sqlerrcode))
+            raise_tables_changed(NameStr(cache.schema_name));
+        remove_statement_context(error, plan);
+        ReThrowError(error);
+    }
+    PG_END_TRY();
+    return rc;
+}
+
 }  // namespace
 
 bool statements_record_provenance() { return cache.tables.shape.has_provenance; }
@@ -206,10 +294,33 @@ SPIPlanPtr statement_plan(Oid function_oid, Statement statement) {
 
 int execute_plan(Oid function_oid, SPIPlanPtr plan, Datum *values, const char *nulls,
                  Snapshot snapshot, long tcount) {
-    const int rc = snapshot == InvalidSnapshot
-                       ? SPI_execute_plan(plan, values, nulls, false, tcount)
-                       : SPI_execute_snapshot(plan, values, nulls, snapshot, InvalidSnapshot,
-                                              false, true, tcount);
+    const int rc = run_plan(plan, values, nulls, snapshot, tcount);
+    raise_if_names_changed(function_oid);
+    return rc;
+}
+
+SPIPlanPtr lock_plan(Oid function_oid, ListTable table, Oid locked_table) {
+    make_cache_current(function_oid);
+    const char *fix = nullptr;
+    const char *problem = batch_lock_problem(cache.tables.relids[table], table, &fix);
+    if (problem != nullptr)
+        raise_batch_lock_problem(qualified_name(cache.tables.relids[table]), problem, fix);
+    if (cache.tables.base_relids[table] != locked_table) raise_tables_changed(NameStr(cache.schema_name));
+    SPIPlanPtr &plan = cache.lock_plans[table];
+    if (plan == nullptr) {
+        char *sql = lock_text(table);
+        plan = prepare_text(sql, kLockParams, plan_options());
+        pfree(sql);
+    }
+    return plan;
+}
+
+Oid lock_table_oid(ListTable table) { return cache.tables.base_relids[table]; }
+
+int execute_plan_as(Oid function_oid, SPIPlanPtr plan, Datum *values, const char *nulls, Oid role) {
+    const OwnerMode mode = enter_owner_mode(role);
+    const int rc = run_plan(plan, values, nulls, InvalidSnapshot, 0);
+    leave_owner_mode(mode);
     raise_if_names_changed(function_oid);
     return rc;
 }

@@ -21,9 +21,11 @@ SPIPlanPtr statement_plan(Oid function_oid, Statement statement);
 bool statements_distributed(Oid function_oid);
 
 // Runs a plan of statement_plan as SPI_execute_plan does, but under snapshot when it is not
-// InvalidSnapshot (so that a diagnosis can look at the tables as a write saw them). Then
-// raises 40001 if the schema or the list tables were renamed or replaced while it ran (its
-// text may then have been re-analysed against other tables); the error undoes its writes.
+// InvalidSnapshot (so that a diagnosis can look at the tables as a write saw them). Raises
+// 40001 if the schema or the list tables were renamed or replaced while it ran (its text
+// may then have been re-analysed against other tables): after it, or instead of the error
+// that re-analysis raised; the error undoes its writes. Its errors carry no line with the
+// statement's text in their context.
 int execute_plan(Oid function_oid, SPIPlanPtr plan, Datum *values, const char *nulls,
                  Snapshot snapshot, long tcount);
 
@@ -36,6 +38,19 @@ int execute_statement(Oid function_oid, Statement statement, Datum *values, cons
 // kept for that list (list_plans.h); its other parameters as statement_plan's. Raises 40001
 // as execute_plan does.
 int execute_citus_read(Oid function_oid, Statement statement, Datum *values, long tcount);
+
+// The plan of key_share_lock_sql (statement_sql.h) on the table under the relation of table
+// (lists, list_columns or list_companies), for batch_locks.h, once the tables are checked
+// again: raises 55000 when a batch cannot lock that table (batch_lock_problem, discovery.h),
+// 40001 when it is no longer locked_table (renamed or replaced). Call it between SPI_connect
+// and SPI_finish.
+SPIPlanPtr lock_plan(Oid function_oid, ListTable table, Oid locked_table);
+
+// The table the plans last returned by lock_plan lock for table.
+Oid lock_table_oid(ListTable table);
+
+// execute_plan, with no snapshot given, as role in owner mode (owner_mode.h).
+int execute_plan_as(Oid function_oid, SPIPlanPtr plan, Datum *values, const char *nulls, Oid role);
 
 // The oid of a list table (discovery.h), as the plans last returned by statement_plan use it.
 Oid list_table_oid(ListTable table);
