@@ -147,6 +147,16 @@ void check_row_level_security(const Report &report, const char *table, Oid base)
                                         policies == 1 ? "policy" : "policies"));
 }
 
+// Whether a batch can lock the rows of the table under relid, as its owner (batch_locks.h).
+void check_batch_lock(const Report &report, Oid relid, ListTable table) {
+    const char *fix = nullptr;
+    const char *problem = batch_lock_problem(relid, table, &fix);
+    const Oid base = base_relation(relid, nullptr);
+    report.row(psprintf("batch locks %s", kListTableNames[table]), problem == nullptr,
+               problem != nullptr ? psprintf("%s: %s", problem, fix)
+                                  : psprintf("on table %s, as its owner", qualified_name(base)));
+}
+
 // Ids of one relation outside the pattern, counted (or sampled on a large table).
 void check_ids(const Report &report, Oid relid, const char *table) {
     HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(base_relation(relid, nullptr)));
@@ -246,6 +256,8 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
 
     for (int t = 0; t < kListTableCount; ++t)
         if (OidIsValid(relids[t])) check_row_level_security(report, kListTableNames[t], bases[t]);
+    for (int t = 0; t < kListCompanyCells; ++t)
+        if (OidIsValid(relids[t])) check_batch_lock(report, relids[t], static_cast<ListTable>(t));
     // Counting ids reads the application's relations, which may be views running its code.
     // The install script of a trusted extension runs as a superuser: it reads the catalogs
     // only, and leaves the counts to the caller's own call.

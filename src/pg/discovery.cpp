@@ -208,9 +208,8 @@ const char *batch_lock_problem(Oid relid, ListTable table, const char **fix) {
     const char kind = OidIsValid(base) ? get_rel_relkind(base) : '\0';
     if ((kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) || keys.id == InvalidAttrNumber ||
         (table != kLists && keys.list_id == InvalidAttrNumber)) {
-        *fix = psprintf("Make %s a table, or a simple view (one table in FROM) whose %s %s plain columns of "
-                        "that table.", qualified_name(relid), table == kLists ? "id" : "list_id and id",
-                        table == kLists ? "is a" : "are");
+        *fix = psprintf("Make %s a table, or a simple view (one table in FROM) whose %s of that table.",
+                        qualified_name(relid), table == kLists ? "id is a plain column" : "list_id and id are plain columns");
         return "a batch cannot find the table under it, whose rows it locks";
     }
     const Oid owner = relation_owner(base);
