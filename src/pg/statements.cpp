@@ -206,6 +206,13 @@ void make_cache_current(Oid function_oid) {
     if (!is_known_function(function_oid) || cache.shape_may_have_changed) refresh_cache(function_oid);
 }
 
+// The SQLSTATEs of a statement whose text no longer leads to the tables it was prepared for.
+bool is_name_error(int sqlerrcode) {
+    return sqlerrcode == ERRCODE_UNDEFINED_TABLE || sqlerrcode == ERRCODE_UNDEFINED_COLUMN ||
+           sqlerrcode == ERRCODE_INVALID_SCHEMA_NAME || sqlerrcode == ERRCODE_UNDEFINED_FUNCTION ||
+           sqlerrcode == ERRCODE_DATATYPE_MISMATCH || sqlerrcode == ERRCODE_INVALID_COLUMN_REFERENCE;
+}
+
 // After a statement: when an invalidation arrived while it took its locks (its text may then
 // have been analysed against other tables) and the schema's name or the tables changed,
 // raises 40001; the error undoes its writes.
@@ -214,17 +221,25 @@ void raise_if_names_changed(Oid function_oid) {
     const Oid schema_oid = cache.schema_oid;
     const NameData schema_name = cache.schema_name;
     const ListTables tables = cache.tables;
-    refresh_cache(function_oid);
+    // A list table renamed away or dropped meanwhile: discovery raises 42P01 or 42703, which
+    // a next call would raise; this one ran a statement on the tables it had, so it is 40001.
+    MemoryContext context = CurrentMemoryContext;
+    PG_TRY();
+    {
+        refresh_cache(function_oid);
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(context);
+        const ErrorData *error = CopyErrorData();
+        if (!is_name_error(error->sqlerrcode)) PG_RE_THROW();
+        FlushErrorState();
+        raise_tables_changed(NameStr(schema_name));
+    }
+    PG_END_TRY();
     if (schema_oid != cache.schema_oid || strcmp(NameStr(schema_name), NameStr(cache.schema_name)) != 0 ||
         !same_tables(tables, cache.tables))
         raise_tables_changed(NameStr(cache.schema_name));
-}
-
-// The SQLSTATEs of a statement whose text no longer leads to the tables it was prepared for.
-bool is_name_error(int sqlerrcode) {
-    return sqlerrcode == ERRCODE_UNDEFINED_TABLE || sqlerrcode == ERRCODE_UNDEFINED_COLUMN ||
-           sqlerrcode == ERRCODE_INVALID_SCHEMA_NAME || sqlerrcode == ERRCODE_UNDEFINED_FUNCTION ||
-           sqlerrcode == ERRCODE_DATATYPE_MISMATCH || sqlerrcode == ERRCODE_INVALID_COLUMN_REFERENCE;
 }
 
 // Removes from an error's context the line that SPI adds for plan: its text is the
