@@ -23,9 +23,11 @@ namespace cellupsert::pg {
 // sees in snapshot (the write's: what is locked is what the write will read). Only what the
 // caller sees is locked: as the caller, one query finds which of them it sees (nothing
 // when it cannot see the list, or lacks the SELECT privilege that query needs: then the
-// write fails anyway and there is nothing to protect); then, as each table's owner, as
+// write fails anyway and there is nothing to protect); then, in the table under each
+// relation (under its views), as that table's owner in owner mode (owner_mode.h), as
 // PostgreSQL's own foreign key checks do, a SELECT ... FOR KEY SHARE locks them in id order
-// (a caller needs UPDATE for FOR KEY SHARE; it has SELECT only). These are the locks the
+// (a caller needs UPDATE for FOR KEY SHARE; it has SELECT only). Raises 55000 when a table
+// cannot be locked so (batch_lock_problem, discovery.h). These are the locks the
 // write's foreign key checks would take, on rows the caller may reference.
 //
 // Call it between SPI_connect and SPI_finish, before the write. It may wait for a
