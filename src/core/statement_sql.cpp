@@ -1,5 +1,7 @@
 #include "statement_sql.h"
 
+#include <stdexcept>
+
 namespace cellupsert::core {
 namespace {
 
@@ -154,6 +156,8 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
         case StatementKind::batch_call:
             sql("SELECT n FROM ").table("cell_upsert_many")("($1, $2) AS n");
             break;
+        case StatementKind::key_share_lock:
+            throw std::logic_error("key_share_lock is built by key_share_lock_sql");
     }
     return std::move(sql.text);
 }

@@ -14,38 +14,33 @@
 // first and the batch waits for the DELETE at that lock, holding no cell: no cycle.
 #pragma once
 
-#include "batch_input.h"
-#include "pg_headers.h"
+#include "batch_cells.h"
+#include "statement_context.h"
 
 namespace cellupsert::pg {
 
-// Locks the list, columns and rows of the cells input.keys[kept[0..count)] that the caller
-// sees in snapshot (the write's: what is locked is what the write will read). Only what the
-// caller sees is locked: as the caller, one query finds which of them it sees (nothing
-// when it cannot see the list, or lacks the SELECT privilege that query needs: then the
-// write fails anyway and there is nothing to protect); then, in the table under each
-// relation (under its views), as that table's owner in owner mode (owner_mode.h), as
-// PostgreSQL's own foreign key checks do, a SELECT ... FOR KEY SHARE locks them in id order
-// (a caller needs UPDATE for FOR KEY SHARE; it has SELECT only). Raises 55000 when a table
-// cannot be locked so (batch_lock_problem, discovery.h). These are the locks the
-// write's foreign key checks would take, on rows the caller may reference.
+// Locks the list, columns and rows of the cells that the caller sees in snapshot (the
+// write's: what is locked is what the write will read). Only what the caller sees is
+// locked: as the caller, one query finds which of them it sees (nothing when it cannot see
+// the list, or lacks the SELECT privilege that query needs: then the write fails anyway and
+// there is nothing to protect); then, in the table under each relation (under its views),
+// as that table's owner in owner mode (StatementContext::lock_as_owner), as PostgreSQL's own
+// foreign key checks do, a SELECT ... FOR KEY SHARE locks them in id order (a caller needs
+// UPDATE for FOR KEY SHARE; it has SELECT only). Raises 55000 when a table cannot be locked
+// so (batch_lock_problem, discovery.h). These are the locks the write's foreign key checks
+// would take, on rows the caller may reference.
 //
-// Call it between SPI_connect and SPI_finish, before the write. It may wait for a
-// concurrent DELETE; what such a DELETE removed is skipped, and it returns false: the write
-// must then look with a new snapshot, where its own checks refuse the batch (with snapshot,
-// they would pass, and the foreign keys refuse it with their own message). True otherwise.
-bool lock_batch_keys(Oid function_oid, Datum list, const BatchInput &input, const uint32 *kept,
-                     int count, Snapshot snapshot);
-
-// The distinct ids of the columns (or rows) of the cells input.keys[kept[0..count)], as a
-// uuid[] in uuid order.
-Datum batch_distinct_ids(const BatchInput &input, const uint32 *kept, int count, bool columns);
+// Call it before the write. It may wait for a concurrent DELETE; what such a DELETE removed
+// is skipped, and it returns false: the write must then look with a new snapshot, where its
+// own checks refuse the batch (with snapshot, they would pass, and the foreign keys refuse
+// it with their own message). True otherwise.
+bool lock_batch_keys(StatementContext &context, Datum list, const BatchCells &cells, Snapshot snapshot);
 
 // The locks of lock_batch_keys, on ids the caller was found to see (uuid[] in uuid order):
 // the list, then these columns, then these rows, each as its table's owner. Nothing in a
 // read-only transaction. On distributed tables (Citus) each lock statement reads one table,
 // filtered by the list. Returns false when one of them was gone (a DELETE that committed
 // while the lock waited, or since the caller looked); true otherwise.
-bool lock_batch_ids(Oid function_oid, Datum list, Datum columns, Datum rows);
+bool lock_batch_ids(StatementContext &context, Datum list, Datum columns, Datum rows);
 
 }  // namespace cellupsert::pg

@@ -1,21 +1,17 @@
 // cell_upsert(list uuid, "row" uuid, col uuid, val text DEFAULT NULL) RETURNS boolean
 //
-// The manual edit of one company cell: checks the ids, then one prepared statement checks
-// that the column and the row belong to the list and upserts the cell, as the caller.
-// Only when that statement writes nothing does a second query find out which check failed
-// (cell_checks.h). On distributed tables (Citus), the checks run first, one table at a time,
-// then the write. Returns true, or false when a trigger of the application skipped the write.
+// The manual edit of one company cell: checks the ids, then writes with the strategy of the
+// list tables (write_strategy.h), which checks that the column and the row belong to the
+// list, as the caller. Returns true, or false when a trigger of the application skipped the
+// write.
 #include "cell_checks.h"
-#include "delegation.h"
-#include "editor.h"
-#include "errors.h"
 #include "functions.h"
-#include "statements.h"
+#include "write_strategy.h"
 
 namespace cellupsert::pg {
 namespace {
 
-enum Param { kList, kRow, kCol, kVal, kEditor };
+enum Param { kList, kRow, kCol, kVal };
 
 // NULL and '' are both stored as NULL; anything else byte for byte, without detoasting it here.
 bool value_is_null(FunctionCallInfo fcinfo) {
@@ -25,48 +21,16 @@ bool value_is_null(FunctionCallInfo fcinfo) {
 }  // namespace
 
 Datum cell_upsert_body(PG_FUNCTION_ARGS) {
-    const Oid function_oid = fcinfo->flinfo->fn_oid;
-    Datum values[5];
-    values[kList] = id_argument(fcinfo, kList, "list");
-    values[kRow] = id_argument(fcinfo, kRow, "row");
-    values[kCol] = id_argument(fcinfo, kCol, "col");
-    const bool null_value = value_is_null(fcinfo);
-    values[kVal] = null_value ? (Datum)0 : PG_GETARG_DATUM(kVal);
-    char nulls[5] = {' ', ' ', ' ', null_value ? 'n' : ' ', ' '};
+    CellEdit edit;
+    edit.list = id_argument(fcinfo, kList, "list");
+    edit.row = id_argument(fcinfo, kRow, "row");
+    edit.col = id_argument(fcinfo, kCol, "col");
+    edit.value_is_null = value_is_null(fcinfo);
+    edit.value = edit.value_is_null ? (Datum)0 : PG_GETARG_DATUM(kVal);
 
     SPI_connect();
-    if (should_hand_over(function_oid)) {
-        // Citus did not delegate this call (PostgREST's): it hands itself over (delegation.h).
-        const bool written = DatumGetBool(hand_over(function_oid, Statement::cell_upsert_call, values, nulls));
-        SPI_finish();
-        PG_RETURN_BOOL(written);
-    }
-    if (statements_distributed(function_oid)) {
-        // Citus: the checks, then the write of the cell alone.
-        raise_failed_check(function_oid, values[kList], values[kRow], values[kCol], kNoElement);
-        SPIPlanPtr write = statement_plan(function_oid, Statement::cell_write);
-        bind_editor(values[kEditor], nulls[kEditor]);
-        const int rc = execute_plan(function_oid, write, values, nulls, InvalidSnapshot, 0);
-        if (rc != SPI_OK_INSERT) elog(ERROR, "cell write returned %s", SPI_result_code_string(rc));
-        // Nothing processed after the checks passed: a trigger of the application skipped it.
-        const bool written = SPI_processed == 1;
-        SPI_finish();
-        PG_RETURN_BOOL(written);
-    }
-    SPIPlanPtr upsert = statement_plan(function_oid, Statement::cell_upsert);
-    bind_editor(values[kEditor], nulls[kEditor]);
-    // The write's snapshot is kept for the diagnosis of a write that processed nothing.
-    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
-    const int rc = execute_plan(function_oid, upsert, values, nulls, snapshot, 0);
-    if (rc != SPI_OK_INSERT) elog(ERROR, "cell upsert returned %s", SPI_result_code_string(rc));
-    const bool written = SPI_processed == 1;
-    if (!written) {
-        raise_failed_check(function_oid, values[kList], values[kRow], values[kCol], kNoElement);
-        if (cell_refused_in(function_oid, values[kList], values[kRow], values[kCol], snapshot))
-            raise_concurrent_change(DatumGetUUIDP(values[kList])->data);
-        // Every check passes, in both snapshots: a trigger of the application skipped the write.
-    }
-    UnregisterSnapshot(snapshot);
+    StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid);
+    const bool written = write_strategy(context).write_cell(context, edit);
     SPI_finish();
     PG_RETURN_BOOL(written);
 }

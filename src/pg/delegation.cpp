@@ -1,45 +1,59 @@
 #include "delegation.h"
 
+#include "write_strategy.h"
+
 namespace cellupsert::pg {
 namespace {
 
 // Citus names the connections it opens to other nodes so (connection_management.h).
 constexpr char kCitusInternalPrefix[] = "citus_internal gpid=";
 
-// Set while a hand-over runs: if Citus runs the call here instead of delegating it (the
-// list's shard is local, or the function is not distributed), that call does the work.
-bool handing_over = false;
-
 bool from_another_citus_node() {
     const char *name = GetConfigOption("application_name", true, false);
     return name != nullptr && strncmp(name, kCitusInternalPrefix, sizeof kCitusInternalPrefix - 1) == 0;
 }
 
-}  // namespace
-
-bool should_hand_over(Oid function_oid) {
-    return !handing_over && statements_distributed(function_oid) && !from_another_citus_node();
-}
-
-Datum hand_over(Oid function_oid, Statement call, Datum *values, const char *nulls) {
-    SPIPlanPtr plan = statement_plan(function_oid, call);
-    volatile int rc = 0;  // set under PG_TRY, read after it
-    handing_over = true;
+// Runs call with these arguments and returns its one result (by value: a boolean or an
+// integer). While it runs, context.handing_over is set: if Citus runs the call here instead
+// of delegating it (the list's shard is local, or the function is not distributed), that
+// call does the work.
+Datum hand_over(StatementContext &context, Statement call, const Datum *args, const char *nulls) {
+    const PreparedStatement prepared = context.prepare(call);
+    context.handing_over = true;
     PG_TRY();
     {
-        rc = execute_plan(function_oid, plan, values, nulls, InvalidSnapshot, 1);
+        context.execute(prepared, args, nulls, InvalidSnapshot, 1);
     }
     PG_FINALLY();
     {
-        handing_over = false;
+        context.handing_over = false;
     }
     PG_END_TRY();
-    if (rc != SPI_OK_SELECT || SPI_processed != 1)
-        elog(ERROR, "handed-over call returned %s", SPI_result_code_string(rc));
     bool is_null;
     const Datum result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
     if (is_null) elog(ERROR, "handed-over call returned NULL");
     return result;
 }
+
+bool write_cell(StatementContext &context, const CellEdit &edit) {
+    Datum args[] = {edit.list, edit.row, edit.col, edit.value};
+    const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' '};
+    return DatumGetBool(hand_over(context, Statement::cell_upsert_call, args, nulls));
+}
+
+// The cells were read first, so that their errors come first, as on a single node; the
+// worker reads them again.
+int32 write_batch(StatementContext &context, const BatchEdit &edit) {
+    Datum args[] = {edit.list, edit.cells};
+    return DatumGetInt32(hand_over(context, Statement::batch_call, args, nullptr));
+}
+
+}  // namespace
+
+bool should_hand_over(const StatementContext &context) {
+    return !context.handing_over && context.shape().distributed && !from_another_citus_node();
+}
+
+const WriteStrategy kHandOver = {write_cell, write_batch};
 
 }  // namespace cellupsert::pg

@@ -1,7 +1,5 @@
 #include "editor.h"
 
-#include "statements.h"
-
 namespace cellupsert::pg {
 namespace {
 
@@ -19,8 +17,8 @@ Datum jwt_subject() {
 
 }  // namespace
 
-void bind_editor(Datum &value, char &null) {
-    if (!statements_record_provenance()) {
+void bind_editor(bool record_provenance, Datum &value, char &null) {
+    if (!record_provenance) {
         value = (Datum)0;
         null = 'n';
         return;

@@ -7,8 +7,9 @@ namespace cellupsert::pg {
 
 // Binds the editor parameter of the write statements: the "sub" claim (a JSON string) of the
 // JWT that PostgREST puts in request.jwt.claims, else the current role; NULL when the cell
-// table has no provenance columns. Computed once per call, in C++: a subquery in the
-// statement would cost every call a walk of its tree in plan revalidation.
-void bind_editor(Datum &value, char &null);
+// table has no provenance columns (record_provenance false). Bound by the statement context
+// (statement_context.h) to the editor parameter of a write, once per statement, in C++: a
+// subquery in the statement would cost every call a walk of its tree in plan revalidation.
+void bind_editor(bool record_provenance, Datum &value, char &null);
 
 }  // namespace cellupsert::pg

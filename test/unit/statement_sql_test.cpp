@@ -5,30 +5,33 @@
 #include <regex>
 #include <string>
 
-using cellupsert::core::kStatementKinds;
+using cellupsert::core::Identity;
+using cellupsert::core::kStatements;
 using cellupsert::core::statement_sql;
 using cellupsert::core::StatementKind;
+using cellupsert::core::StatementSet;
+using cellupsert::core::StatementSpec;
 using cellupsert::core::TablesShape;
 
 namespace {
 
-constexpr StatementKind kSingleNodeKinds[] = {StatementKind::cell_upsert,        StatementKind::cell_diagnose,
-                                              StatementKind::batch_upsert,       StatementKind::batch_find_failure,
-                                              StatementKind::batch_visible_keys};
-constexpr StatementKind kCitusKinds[] = {StatementKind::list_check, StatementKind::column_check,
-                                         StatementKind::row_check, StatementKind::cell_write,
-                                         StatementKind::batch_company_columns, StatementKind::batch_visible_rows,
-                                         StatementKind::batch_write};
-constexpr StatementKind kAllKinds[] = {StatementKind::cell_upsert,        StatementKind::cell_diagnose,
-                                       StatementKind::batch_upsert,       StatementKind::batch_find_failure,
-                                       StatementKind::batch_visible_keys, StatementKind::list_check,         StatementKind::column_check,
-                                       StatementKind::row_check,          StatementKind::cell_write,
-                                       StatementKind::batch_company_columns, StatementKind::batch_visible_rows,
-                                       StatementKind::batch_write,        StatementKind::cell_upsert_call,
-                                       StatementKind::batch_call};
-static_assert(sizeof kAllKinds / sizeof kAllKinds[0] == kStatementKinds);
-static_assert(sizeof kSingleNodeKinds / sizeof kSingleNodeKinds[0] + sizeof kCitusKinds / sizeof kCitusKinds[0] + 2 ==
-              kStatementKinds);
+// The kinds of a set, from the catalogue.
+std::vector<StatementKind> kinds_of(StatementSet set) {
+    std::vector<StatementKind> kinds;
+    for (const StatementSpec &spec : kStatements)
+        if (spec.set == set) kinds.push_back(spec.kind);
+    return kinds;
+}
+const std::vector<StatementKind> kSingleNodeKinds = kinds_of(StatementSet::single_node);
+const std::vector<StatementKind> kCitusKinds = kinds_of(StatementSet::distributed);
+// Every kind built from the tables' shape: all but those run as a table's owner, which are
+// built from the one table they name (key_share_lock_sql).
+const std::vector<StatementKind> kAllKinds = [] {
+    std::vector<StatementKind> kinds;
+    for (const StatementSpec &spec : kStatements)
+        if (spec.identity == Identity::caller) kinds.push_back(spec.kind);
+    return kinds;
+}();
 
 // Every combination of the shape's flags.
 std::vector<TablesShape> all_shapes() {
@@ -359,4 +362,72 @@ TEST(StatementSql, BatchLocksInIdOrderOnTheTable) {
     EXPECT_EQ(key_share_lock_sql({"crm.cols", "\"listId\"", "id", false}),
               "SELECT FROM crm.cols x WHERE x.\"listId\" OPERATOR(pg_catalog.=) $1 AND x.id "
               "OPERATOR(pg_catalog.=) ANY ($2) ORDER BY x.id FOR KEY SHARE OF x");
+}
+
+// The catalogue (statement_catalog.h) describes the texts: each statement's text uses its
+// parameters $1 .. $nargs and no other; the editor appears exactly when the shape records
+// provenance; the list is a literal exactly in the statements the catalogue says.
+namespace {
+
+std::vector<int> parameters_used(const std::string &sql) {
+    std::vector<int> used;
+    const std::regex parameter(R"(\$([0-9]+))");
+    for (auto m = std::sregex_iterator(sql.begin(), sql.end(), parameter); m != std::sregex_iterator(); ++m)
+        used.push_back(std::stoi((*m)[1]));
+    return used;
+}
+
+bool uses(const std::string &sql, int parameter) {
+    for (int used : parameters_used(sql))
+        if (used == parameter) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST(StatementCatalog, EntriesInKindOrder) {
+    for (int i = 0; i < cellupsert::core::kStatementKinds; ++i) {
+        EXPECT_EQ(static_cast<int>(kStatements[i].kind), i) << kStatements[i].name;
+        EXPECT_EQ(&cellupsert::core::statement_spec(kStatements[i].kind), &kStatements[i]);
+    }
+}
+
+TEST(StatementCatalog, EachTextUsesItsParameters) {
+    for (bool provenance : {false, true})
+        for (const StatementSpec &spec : kStatements) {
+            if (spec.identity != Identity::caller) continue;
+            TablesShape shape;
+            shape.has_provenance = provenance;
+            shape.distributed = spec.set == StatementSet::distributed;
+            const std::string sql = statement_sql(spec.kind, shape, "app");
+            for (int used : parameters_used(sql)) EXPECT_LE(used, spec.nargs) << spec.name << ": " << sql;
+            for (int p = 0; p < spec.nargs; ++p) {
+                const bool editor = spec.params[p] == cellupsert::core::Param::editor;
+                EXPECT_EQ(uses(sql, p + 1), !editor || provenance) << spec.name << " $" << p + 1 << ": " << sql;
+            }
+        }
+    // The lock uses $1 and, but for the lists, $2.
+    using cellupsert::core::key_share_lock_sql;
+    EXPECT_EQ(parameters_used(key_share_lock_sql({"app.lists", "", "id", true})), std::vector<int>{1});
+    EXPECT_EQ(parameters_used(key_share_lock_sql({"app.list_columns", "list_id", "id", true})),
+              (std::vector<int>{1, 2}));
+    EXPECT_EQ(cellupsert::core::statement_spec(StatementKind::key_share_lock).nargs, 2);
+}
+
+TEST(StatementCatalog, TheListIsALiteralWhereTheCatalogueSays) {
+    const unsigned char id[16] = {0x10, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 0x01};
+    const std::string list = cellupsert::core::id_literal(id);
+    TablesShape shape;
+    shape.distributed = true;
+    for (const StatementSpec &spec : kStatements) {
+        if (spec.identity != Identity::caller) continue;
+        const std::string sql = statement_sql(spec.kind, shape, "app", list);
+        const bool literal = spec.list == cellupsert::core::ListIn::literal;
+        EXPECT_EQ(!uses(sql, 1), literal) << spec.name << ": " << sql;
+        EXPECT_EQ(contains(sql, list), literal) << spec.name << ": " << sql;
+    }
+}
+
+TEST(StatementCatalog, TheLockIsBuiltFromItsTableOnly) {
+    EXPECT_THROW(statement_sql(StatementKind::key_share_lock, TablesShape{}, "app"), std::logic_error);
 }

@@ -1,0 +1,56 @@
+// The statement catalogue: every statement the functions run, with its set, parameters, result
+// and identity, from the one list in statement_list.h. Pure C++ (no PostgreSQL header).
+// Adding a statement is one STATEMENT() entry there plus its text in statement_sql.cpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace cellupsert::core {
+
+enum class StatementKind : std::uint8_t {
+#define STATEMENT(kind, ...) kind,
+#include "statement_list.h"
+#undef STATEMENT
+};
+
+enum class StatementSet : std::uint8_t { single_node, distributed, any, hand_over };
+enum class Identity : std::uint8_t { caller, table_owner };
+enum class ListIn : std::uint8_t { parameter, literal };
+enum class Result : std::uint8_t { processed, one_row, rows };
+
+// A parameter's type: uuid, uuid[], text, text[], int4[], jsonb; editor is text, bound by
+// the statement context (the JWT's sub claim or the current role, NULL without provenance).
+enum class Param : std::uint8_t { id, ids, text, texts, positions, cells, editor };
+constexpr int kMaxParams = 5;
+
+struct StatementSpec {
+    StatementKind kind;
+    const char *name;
+    StatementSet set;
+    Identity identity;
+    ListIn list;
+    Result result;
+    int nargs;
+    Param params[kMaxParams];
+};
+
+template <typename... Params>
+constexpr StatementSpec make_statement_spec(StatementKind kind, const char *name, StatementSet set, Identity identity,
+                                            ListIn list, Result result, Params... params) {
+    static_assert(sizeof...(Params) <= kMaxParams, "a statement has at most kMaxParams parameters");
+    return StatementSpec{kind, name, set, identity, list, result, static_cast<int>(sizeof...(Params)), {params...}};
+}
+
+inline constexpr StatementSpec kStatements[] = {
+#define STATEMENT(kind, set, identity, list, result, ...)                                                        \
+    make_statement_spec(StatementKind::kind, #kind, StatementSet::set, Identity::identity, ListIn::list, \
+                        Result::result, __VA_ARGS__),
+#include "statement_list.h"
+#undef STATEMENT
+};
+constexpr int kStatementKinds = static_cast<int>(sizeof kStatements / sizeof kStatements[0]);
+
+constexpr const StatementSpec &statement_spec(StatementKind kind) { return kStatements[static_cast<int>(kind)]; }
+
+}  // namespace cellupsert::core

@@ -1,0 +1,78 @@
+// The statements the functions run, one entry each: the only list of them. Read by
+// statement_catalog.h (the kinds and their specs), statement_sql.cpp (the text of each kind,
+// a switch the compiler checks for every kind) and src/pg/statement_context.cpp (parameter
+// types, plans, identity, result). No include guard: it is included with a different
+// STATEMENT() each time, as PostgreSQL's own lists are (rmgrlist.h, cmdtaglist.h).
+//
+// STATEMENT(kind, set, identity, list, result, parameters...)
+//   set         single_node, distributed (Citus, whose statements read or write one table
+//               each), any (both), hand_over (the calls of delegation.h)
+//   identity    caller; or table_owner: run as the owner of the one base table its text
+//               names, in owner mode (src/pg/owner_mode.h), built by key_share_lock_sql
+//   list        parameter: $1 is the list; literal: the list's id is written into the text
+//               in place of $1, and the plan is kept per list (src/pg/list_plans.h)
+//   result      processed (an INSERT: the rows written), one_row (a SELECT of exactly one
+//               row), rows (a SELECT of any number)
+//   parameters  $1, $2, ... in order, as Param (statement_catalog.h); an editor parameter is
+//               bound by the statement context, not by the caller.
+//
+// The single-node set checks and writes in one statement (a join of the four tables), which
+// Citus would plan on every call and refuses in a function distributed with force_delegation.
+// The distributed set has single-table statements only, filtered by list_id = $1 (lists:
+// id = $1) at the top of their WHERE clause, which Citus's fast-path planner routes to the
+// list's shard; the checks run first, as the caller, then the write, which checks nothing.
+
+// $1 list, $2 row, $3 col, $4 val, $5 editor. Checks the list, the column (of the list,
+// subject company) and the row (of the list), as the caller sees them, and upserts the
+// cell: it processes one row, or none when a check fails.
+STATEMENT(cell_upsert, single_node, caller, parameter, processed,
+          Param::id, Param::id, Param::id, Param::text, Param::editor)
+// $1 list, $2 row, $3 col: (list_found bool, column_subject text, row_found bool).
+STATEMENT(cell_diagnose, single_node, caller, parameter, one_row, Param::id, Param::id, Param::id)
+// $1 list, $2 rows, $3 cols, $4 vals, $5 editor: cell_upsert for every element, written in
+// the arrays' order. The (col, row) pairs must be distinct.
+STATEMENT(batch_upsert, single_node, caller, parameter, processed,
+          Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
+// $1 list, $2 rows, $3 cols, $4 positions: the refused element of least position, as
+// (position int4, row uuid, col uuid); no row if none.
+STATEMENT(batch_find_failure, single_node, caller, parameter, rows,
+          Param::id, Param::ids, Param::ids, Param::positions)
+// $1 list, $2 cols, $3 rows: (list_visible bool, cols uuid[], rows uuid[]): whether the
+// caller sees the list, and which of the given columns and rows it sees in the list. Run as
+// the caller, before the locks of src/pg/batch_locks.h.
+STATEMENT(batch_visible_keys, single_node, caller, parameter, one_row, Param::id, Param::ids, Param::ids)
+
+// $1 list: one row when the caller sees the list.
+STATEMENT(list_check, distributed, caller, literal, rows, Param::id)
+// $1 list, $2 col: one row (subject text) when the caller sees the column in the list.
+STATEMENT(column_check, distributed, caller, literal, rows, Param::id, Param::id)
+// $1 list, $2 row: one row when the caller sees the row in the list.
+STATEMENT(row_check, distributed, caller, literal, rows, Param::id, Param::id)
+// $1 list, $2 row, $3 col, $4 val, $5 editor: the upsert of one cell (INSERT ... VALUES ...
+// ON CONFLICT), with no check: it processes one row (none if a trigger skipped it).
+STATEMENT(cell_write, distributed, caller, parameter, processed,
+          Param::id, Param::id, Param::id, Param::text, Param::editor)
+// $1 list, $2 cols: the ids (uuid) of those the caller sees in the list whose subject is
+// company.
+STATEMENT(batch_company_columns, distributed, caller, literal, rows, Param::id, Param::ids)
+// $1 list, $2 rows: the ids (uuid) of those the caller sees in the list.
+STATEMENT(batch_visible_rows, distributed, caller, literal, rows, Param::id, Param::ids)
+// $1 list, $2 rows, $3 cols, $4 vals, $5 editor: cell_write for every element, in the
+// arrays' order (INSERT ... SELECT from the arrays, no table read). One row: the number of
+// cells written (int4), without those a trigger skipped.
+STATEMENT(batch_write, distributed, caller, parameter, one_row,
+          Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
+
+// $1 list, $2 ids: locks FOR KEY SHARE, in id order, the list's row of the lists (id = $1,
+// $2 unused), or the list's rows of list_columns or list_companies with these ids, in the
+// table under the relation (src/pg/batch_locks.h).
+STATEMENT(key_share_lock, any, table_owner, parameter, rows, Param::id, Param::ids)
+
+// The calls themselves, for a call that Citus did not delegate (PostgREST's, whose call sits
+// in a CTE): a plain call in FROM, which Citus delegates to the worker holding the list,
+// inside a transaction block too when the function has force_delegation.
+// $1 list, $2 row, $3 col, $4 val: cell_upsert's result (boolean).
+STATEMENT(cell_upsert_call, hand_over, caller, parameter, one_row,
+          Param::id, Param::id, Param::id, Param::text)
+// $1 list, $2 cells: cell_upsert_many's result (integer).
+STATEMENT(batch_call, hand_over, caller, parameter, one_row, Param::id, Param::cells)

@@ -1,0 +1,122 @@
+// The distributed strategy (write_strategy.h), for list tables distributed with Citus: check,
+// then write. Every statement reads or writes one table, filtered by the list, which Citus
+// routes to the list's shard on its fast path; the checks name the list as a constant and
+// their plans are kept per list (list_plans.h). The checks run first, as the caller sees the
+// tables then, and the write checks nothing: a write that processes fewer cells than given
+// after the checks passed was skipped by a trigger.
+#include "batch_locks.h"
+#include "cell_checks.h"
+#include "errors.h"
+#include "write_strategy.h"
+
+namespace cellupsert::pg {
+namespace {
+
+// Runs a check; returns whether it found its row, left in SPI_tuptable.
+bool found_by(StatementContext &context, Statement check, Datum list, Datum id) {
+    Datum args[] = {list, id};
+    return context.run(check, args, nullptr, InvalidSnapshot, 1) == 1;
+}
+
+// The first of the checks: raises 23503 when the caller does not see the list.
+void raise_list_check(StatementContext &context, Datum list) {
+    if (!found_by(context, Statement::list_check, list, (Datum)0)) raise_list_not_found(DatumGetUUIDP(list)->data);
+}
+
+// One single-table statement per check, each run only while the earlier ones passed; raises
+// the error of the first that fails.
+void raise_failed_check(StatementContext &context, Datum list, Datum row, Datum col, int element) {
+    Findings f{false, nullptr, false};
+    f.list_found = found_by(context, Statement::list_check, list, (Datum)0);
+    if (f.list_found && found_by(context, Statement::column_check, list, col)) {
+        bool is_null;
+        const Datum subject = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
+        if (!is_null) f.subject = TextDatumGetCString(subject);
+    }
+    f.row_found = f.subject != nullptr && found_by(context, Statement::row_check, list, row);
+    raise_first_failure(f, list, row, col, element);
+}
+
+bool write_cell(StatementContext &context, const CellEdit &edit) {
+    raise_failed_check(context, edit.list, edit.row, edit.col, kNoElement);
+    Datum args[] = {edit.list, edit.row, edit.col, edit.value};
+    const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' '};
+    // Nothing processed after the checks passed: a trigger of the application skipped it.
+    return context.run(Statement::cell_write, args, nulls) == 1;
+}
+
+// Ids (uuid), sorted for in_set.
+struct IdSet {
+    int count;
+    pg_uuid_t *ids;
+};
+
+int compare_ids(const void *a, const void *b) { return memcmp(a, b, UUID_LEN); }
+
+// The ids among candidates (uuid[]) that check finds in the list.
+IdSet ids_found_by(StatementContext &context, Statement check, Datum list, Datum candidates) {
+    Datum args[] = {list, candidates};
+    IdSet set;
+    set.count = static_cast<int>(context.run(check, args));
+    set.ids = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t) * (set.count + 1)));
+    for (int i = 0; i < set.count; ++i) {
+        bool is_null;
+        set.ids[i] = *DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null));
+    }
+    SPI_freetuptable(SPI_tuptable);
+    qsort(set.ids, set.count, sizeof(pg_uuid_t), compare_ids);
+    return set;
+}
+
+bool in_set(const IdSet &set, const void *id) {
+    return bsearch(id, set.ids, set.count, sizeof(pg_uuid_t), compare_ids) != nullptr;
+}
+
+// The checks of every cell before the write, the list's first (so that an unknown list is
+// its own error), then one statement per table (the batch's distinct columns; its distinct
+// rows). Raises the error of the first refused element in input order, as cell_upsert would
+// for it.
+void check_batch(StatementContext &context, Datum list, const BatchCells &cells, Datum columns, Datum rows) {
+    raise_list_check(context, list);
+    const IdSet found_columns = ids_found_by(context, Statement::batch_company_columns, list, columns);
+    const IdSet found_rows = ids_found_by(context, Statement::batch_visible_rows, list, rows);
+    int refused = -1;
+    for (int k = 0; k < cells.count; ++k) {
+        const core::CellKey &key = cells.input->keys[cells.kept[k]];
+        if ((refused < 0 || cells.first[k] < cells.first[refused]) &&
+            (!in_set(found_columns, key.column) || !in_set(found_rows, key.row)))
+            refused = k;
+    }
+    if (refused < 0) return;
+    const core::CellKey &key = cells.input->keys[cells.kept[refused]];
+    pg_uuid_t *row = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
+    pg_uuid_t *col = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
+    memcpy(row->data, key.row, UUID_LEN);
+    memcpy(col->data, key.column, UUID_LEN);
+    // The error of the element's first check that fails now (the list's included).
+    raise_failed_check(context, list, UUIDPGetDatum(row), UUIDPGetDatum(col), static_cast<int>(cells.first[refused]));
+    raise_concurrent_change(DatumGetUUIDP(list)->data);  // accepted since the batch's checks
+}
+
+// The checks, the locks of batch_locks.h on what they accepted, then the write of the cells
+// alone.
+int32 write_batch(StatementContext &context, const BatchEdit &edit) {
+    const BatchCells cells = batch_cells(*edit.input);
+    const Datum columns = batch_distinct_ids(cells, true);
+    const Datum rows = batch_distinct_ids(cells, false);
+    check_batch(context, edit.list, cells, columns, rows);
+    // Deleted since the checks: the checks again, the rest being locked now, so that the
+    // refusal is this function's error, not the foreign key's.
+    if (!lock_batch_ids(context, edit.list, columns, rows)) check_batch(context, edit.list, cells, columns, rows);
+    Datum args[] = {edit.list, cells.rows, cells.cols, cells.values};
+    context.run(Statement::batch_write, args, nullptr, InvalidSnapshot, 1);
+    // Fewer cells than given after the checks passed: a trigger skipped the others.
+    bool is_null;
+    return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+}
+
+}  // namespace
+
+const WriteStrategy kDistributedWrites = {write_cell, write_batch};
+
+}  // namespace cellupsert::pg

@@ -1,0 +1,113 @@
+// The single-node strategy (write_strategy.h): write, then diagnose. One prepared statement
+// checks that the column and the row belong to the list and writes, as the caller; only
+// when it writes less than given does a second query find out which check failed, as the
+// caller sees the tables now and as the write saw them (cell_checks.h).
+#include "batch_locks.h"
+#include "cell_checks.h"
+#include "errors.h"
+#include "write_strategy.h"
+
+namespace cellupsert::pg {
+namespace {
+
+// The findings for (list, row, col) as seen by snapshot (InvalidSnapshot: a new one, to see
+// what the write could not).
+Findings find(StatementContext &context, Datum list, Datum row, Datum col, Snapshot snapshot) {
+    Datum args[] = {list, row, col};
+    context.run(Statement::cell_diagnose, args, nullptr, snapshot, 1);
+    HeapTuple tuple = SPI_tuptable->vals[0];
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    bool is_null;
+    Findings f{false, nullptr, false};
+    f.list_found = DatumGetBool(SPI_getbinval(tuple, desc, 1, &is_null));
+    const Datum subject = SPI_getbinval(tuple, desc, 2, &is_null);
+    if (!is_null) f.subject = TextDatumGetCString(subject);  // a NULL subject counts as no column
+    f.row_found = DatumGetBool(SPI_getbinval(tuple, desc, 3, &is_null));
+    return f;
+}
+
+void raise_failed_check(StatementContext &context, Datum list, Datum row, Datum col, int element) {
+    raise_first_failure(find(context, list, row, col, InvalidSnapshot), list, row, col, element);
+}
+
+bool write_cell(StatementContext &context, const CellEdit &edit) {
+    const PreparedStatement upsert = context.prepare(Statement::cell_upsert);
+    // The write's snapshot is kept for the diagnosis of a write that processed nothing.
+    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    Datum args[] = {edit.list, edit.row, edit.col, edit.value};
+    const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' '};
+    const bool written = context.execute(upsert, args, nulls, snapshot) == 1;
+    if (!written) {
+        raise_failed_check(context, edit.list, edit.row, edit.col, kNoElement);
+        if (refused(find(context, edit.list, edit.row, edit.col, snapshot)))
+            raise_concurrent_change(DatumGetUUIDP(edit.list)->data);
+        // Every check passes, in both snapshots: a trigger of the application skipped the write.
+    }
+    UnregisterSnapshot(snapshot);
+    return written;
+}
+
+// The first element (by the position of its first occurrence) refused as seen by snapshot
+// (InvalidSnapshot: a new one), or false.
+struct Refused {
+    int position;
+    Datum row, col;
+};
+bool find_first_refused(StatementContext &context, Datum list, const BatchCells &cells, Snapshot snapshot,
+                        Refused *refused) {
+    Datum args[] = {list, cells.rows, cells.cols, cells.positions};
+    if (context.run(Statement::batch_find_failure, args, nullptr, snapshot, 1) == 0) return false;
+    HeapTuple tuple = SPI_tuptable->vals[0];
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    bool is_null;
+    refused->position = DatumGetInt32(SPI_getbinval(tuple, desc, 1, &is_null));
+    // Copies: the next query may release this tuple.
+    pg_uuid_t *row = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
+    pg_uuid_t *col = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
+    *row = *DatumGetUUIDP(SPI_getbinval(tuple, desc, 2, &is_null));
+    *col = *DatumGetUUIDP(SPI_getbinval(tuple, desc, 3, &is_null));
+    refused->row = UUIDPGetDatum(row);
+    refused->col = UUIDPGetDatum(col);
+    return true;
+}
+
+// After a write, under write_snapshot, of fewer cells than given: raises the error of the
+// first element refused now, else 40001 if the write's snapshot refused one; returns when
+// none is refused in either, a trigger having skipped the others.
+void explain_short_write(StatementContext &context, Datum list, const BatchCells &cells, Snapshot write_snapshot) {
+    Refused refused;
+    if (find_first_refused(context, list, cells, InvalidSnapshot, &refused)) {
+        raise_failed_check(context, list, refused.row, refused.col, refused.position);
+        raise_concurrent_change(DatumGetUUIDP(list)->data);  // accepted since the last look
+    }
+    if (find_first_refused(context, list, cells, write_snapshot, &refused))
+        raise_concurrent_change(DatumGetUUIDP(list)->data);
+}
+
+int32 write_batch(StatementContext &context, const BatchEdit &edit) {
+    const BatchCells cells = batch_cells(*edit.input);
+    // The write's own errors first (a schema the caller cannot use), before any lock.
+    context.prepare(Statement::batch_upsert);
+    // The write's snapshot is kept for the diagnosis of a write that processed too little.
+    // The locks are taken on what it sees; a row that a DELETE removed while the batch
+    // waited for its lock is not in the snapshot the write then takes: its own checks refuse
+    // the element, as for a row deleted before the call.
+    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    if (!lock_batch_keys(context, edit.list, cells, snapshot)) {
+        // A DELETE committed while the batch waited for a lock: a snapshot that sees it.
+        UnregisterSnapshot(snapshot);
+        snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    }
+    Datum args[] = {edit.list, cells.rows, cells.cols, cells.values};
+    // Prepared again: the tables may have changed while the batch waited for its locks.
+    const int written = static_cast<int>(context.run(Statement::batch_upsert, args, nullptr, snapshot));
+    if (written < cells.count) explain_short_write(context, edit.list, cells, snapshot);
+    UnregisterSnapshot(snapshot);
+    return written;
+}
+
+}  // namespace
+
+const WriteStrategy kSingleNodeWrites = {write_cell, write_batch};
+
+}  // namespace cellupsert::pg

@@ -1,0 +1,350 @@
+#include "statement_context.h"
+
+#include <string>
+
+#include "editor.h"
+#include "errors.h"
+#include "owner_mode.h"
+
+extern "C" {
+#include "catalog/pg_class.h"
+#include "storage/lmgr.h"
+#include "utils/plancache.h"
+}
+
+namespace cellupsert::pg {
+namespace {
+
+StatementContext backend_context;
+
+Oid param_type(core::Param param) {
+    switch (param) {
+        case core::Param::id: return UUIDOID;
+        case core::Param::ids: return UUIDARRAYOID;
+        case core::Param::text:
+        case core::Param::editor: return TEXTOID;
+        case core::Param::texts: return TEXTARRAYOID;
+        case core::Param::positions: return INT4ARRAYOID;
+        case core::Param::cells: return JSONBOID;
+    }
+    return InvalidOid;
+}
+
+bool same_tables(const ListTables &a, const ListTables &b) {
+    const core::TablesShape &x = a.shape, &y = b.shape;
+    return memcmp(a.relids, b.relids, sizeof a.relids) == 0 &&
+           memcmp(a.base_relids, b.base_relids, sizeof a.base_relids) == 0 &&
+           memcmp(a.base_keys, b.base_keys, sizeof a.base_keys) == 0 &&
+           x.cells_have_list_id == y.cells_have_list_id &&
+           x.conflict_key_has_list_id == y.conflict_key_has_list_id &&
+           x.has_created_at == y.has_created_at && x.has_updated_at == y.has_updated_at &&
+           x.has_provenance == y.has_provenance && x.distributed == y.distributed;
+}
+
+// A palloc'd copy of built, allocated without raising while the std::string lives.
+char *palloc_copy(const std::string &built) {
+    char *copy = static_cast<char *>(palloc_extended(built.size() + 1, MCXT_ALLOC_NO_OOM));
+    if (copy != nullptr) memcpy(copy, built.c_str(), built.size() + 1);
+    return copy;
+}
+
+char *checked(char *copy) {
+    if (copy == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+    return copy;
+}
+
+// The text of kind on the tables of schema in shape; list (a literal) in place of $1 when
+// given. In the current memory context.
+char *statement_text(Statement kind, const core::TablesShape &shape, const char *schema, const pg_uuid_t *list) {
+    char *sql;
+    {
+        const std::string built = list == nullptr
+                                      ? core::statement_sql(kind, shape, schema)
+                                      : core::statement_sql(kind, shape, schema, core::id_literal(list->data));
+        sql = palloc_copy(built);
+    }
+    return checked(sql);
+}
+
+// The text of key_share_lock on the table under the relation of table, by the names it has
+// now, in the current memory context.
+char *lock_text(const ListTables &tables, ListTable table) {
+    const Oid relid = tables.base_relids[table];
+    const KeyColumns &keys = tables.base_keys[table];
+    const char *list_column = table == kLists ? "" : quote_identifier(get_attname(relid, keys.list_id, false));
+    char *sql;
+    {
+        const std::string built = core::key_share_lock_sql(
+            {qualified_name(relid), list_column, quote_identifier(get_attname(relid, keys.id, false)),
+             get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE});
+        sql = palloc_copy(built);
+    }
+    return checked(sql);
+}
+
+// The SQLSTATEs of a statement whose text no longer leads to the tables it was prepared for.
+bool is_name_error(int sqlerrcode) {
+    return sqlerrcode == ERRCODE_UNDEFINED_TABLE || sqlerrcode == ERRCODE_UNDEFINED_COLUMN ||
+           sqlerrcode == ERRCODE_INVALID_SCHEMA_NAME || sqlerrcode == ERRCODE_UNDEFINED_FUNCTION ||
+           sqlerrcode == ERRCODE_DATATYPE_MISMATCH || sqlerrcode == ERRCODE_INVALID_COLUMN_REFERENCE;
+}
+
+// Removes from an error's context the line that SPI adds for plan: its text is the
+// extension's, not the caller's (and names the tables under the caller's views).
+void remove_statement_context(ErrorData *error, SPIPlanPtr plan) {
+    List *sources = SPI_plan_get_plan_sources(plan);
+    if (error->context == nullptr || sources == NIL) return;
+    const char *text = static_cast<CachedPlanSource *>(linitial(sources))->query_string;
+    const char *quoted = psprintf("\"%s\"", text);
+    StringInfoData kept;
+    initStringInfo(&kept);
+    for (char *line = error->context; *line;) {
+        char *end = strchr(line, '\n');
+        const size_t length = end ? static_cast<size_t>(end - line) : strlen(line);
+        const char *found = strstr(line, quoted);
+        if (found == nullptr || found >= line + length)
+            appendStringInfo(&kept, "%s%.*s", kept.len ? "\n" : "", static_cast<int>(length), line);
+        line += length + (end ? 1 : 0);
+    }
+    error->context = kept.len ? kept.data : nullptr;
+}
+
+// Raises an internal error when a statement's result is not what the catalogue says.
+void check_result(const core::StatementSpec &spec, int rc) {
+    const bool expected = spec.result == core::Result::processed ? rc == SPI_OK_INSERT
+                          : spec.result == core::Result::one_row ? rc == SPI_OK_SELECT && SPI_processed == 1
+                                                                 : rc == SPI_OK_SELECT;
+    if (!expected)
+        elog(ERROR, "statement %s returned %s, %llu rows", spec.name, SPI_result_code_string(rc),
+             static_cast<unsigned long long>(SPI_processed));
+}
+
+}  // namespace
+
+// Any invalidation of one of the list tables or of a table under one of their views (DDL,
+// a rename, a new index, but also ANALYZE) makes the next statement check the tables again;
+// InvalidOid means "every relation".
+void StatementContext::on_relcache_invalidation(Datum, Oid relation_oid) {
+    StatementContext &c = backend_context;
+    for (int t = 0; t < kListTableCount; ++t)
+        if (relation_oid == InvalidOid || relation_oid == c.tables_.relids[t] ||
+            relation_oid == c.tables_.base_relids[t])
+            c.shape_may_have_changed_ = true;
+}
+
+// Any change of a schema (a rename above all) makes the next statement check the schema's name.
+#if PG_VERSION_NUM >= 190000
+void StatementContext::on_namespace_invalidation(Datum, SysCacheIdentifier, uint32) {
+#else
+void StatementContext::on_namespace_invalidation(Datum, int, uint32) {
+#endif
+    backend_context.shape_may_have_changed_ = true;
+}
+
+StatementContext &StatementContext::for_call(Oid function_oid) {
+    StatementContext &c = backend_context;
+    c.function_oid_ = function_oid;
+    c.make_current();
+    return c;
+}
+
+void StatementContext::forget_plans() {
+    for (SPIPlanPtr &plan : plans_) {
+        if (plan) SPI_freeplan(plan);
+        plan = nullptr;
+    }
+    for (SPIPlanPtr &plan : lock_plans_) {
+        if (plan) SPI_freeplan(plan);
+        plan = nullptr;
+    }
+    list_plans_.forget();
+}
+
+// Makes the context describe the schema of the call's function and the current shape of
+// its tables.
+void StatementContext::refresh() {
+    if (!callbacks_registered_) {
+        CacheRegisterRelcacheCallback(on_relcache_invalidation, (Datum)0);
+        CacheRegisterSyscacheCallback(NAMESPACEOID, on_namespace_invalidation, (Datum)0);
+        callbacks_registered_ = true;
+    }
+    const Oid function_oid = function_oid_;
+    const bool known_function = function_oid == function_oids_[0] || function_oid == function_oids_[1];
+    const Oid schema_oid = known_function ? schema_oid_ : get_func_namespace(function_oid);
+    const bool same_schema = schema_oid == schema_oid_;
+    const char *schema_name = get_namespace_name(schema_oid);
+    if (schema_name == nullptr) elog(ERROR, "schema of function %u not found", function_oid);
+    const bool same_name = strcmp(schema_name, NameStr(schema_name_)) == 0;
+
+    const ListTables tables = discover_list_tables(schema_oid, schema_name);
+    // The plans survive an invalidation that changed nothing (ANALYZE, a policy change: the
+    // plan cache itself re-plans for those); they are dropped when a name in their text or
+    // the shape changed.
+    if (!same_schema || !same_name || !same_tables(tables, tables_)) forget_plans();
+    if (!same_schema) function_oids_[0] = function_oids_[1] = InvalidOid;
+    namestrcpy(&schema_name_, schema_name);
+    if (!known_function) {
+        function_oids_[1] = function_oids_[0];
+        function_oids_[0] = function_oid;
+    }
+    schema_oid_ = schema_oid;
+    tables_ = tables;
+    shape_may_have_changed_ = false;
+}
+
+// Checked again after any invalidation. A rename committed since this transaction last
+// looked must be seen now, not when a plan is revalidated with the old names.
+void StatementContext::make_current() {
+    AcceptInvalidationMessages();
+    const bool known_function = function_oid_ == function_oids_[0] || function_oid_ == function_oids_[1];
+    if (!known_function || shape_may_have_changed_) refresh();
+}
+
+SPIPlanPtr StatementContext::prepare_text(const char *sql, const core::StatementSpec &spec, int options) {
+    Oid types[core::kMaxParams];
+    for (int i = 0; i < spec.nargs; ++i) types[i] = param_type(spec.params[i]);
+    SPIPlanPtr plan = SPI_prepare_cursor(sql, spec.nargs, types, options);
+    if (plan == nullptr) elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+    if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
+    pfree(const_cast<char *>(sql));
+    return plan;
+}
+
+// Any statement on distributed tables is planned anew for each execution (a custom plan,
+// whose values are constants): Citus 13.2.2 re-plans the shard query of a kept fast-path
+// plan with the list as a parameter at each execution anyway, and keeps each such plan until
+// the backend ends, a growth without bound in the workers' long-lived backends
+// (citusdata/citus#8783, #8824). A statement whose list is a literal has one plan per list,
+// generic: Citus plans it on the list's shard.
+PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
+    make_current();
+    const core::StatementSpec &spec = core::statement_spec(kind);
+    const char *schema = quote_identifier(NameStr(schema_name_));
+    if (spec.list == core::ListIn::literal) {
+        const pg_uuid_t &id = *DatumGetUUIDP(list);
+        SPIPlanPtr plan = list_plans_.find(id, kind);
+        if (plan == nullptr) {
+            plan = prepare_text(statement_text(kind, tables_.shape, schema, &id), spec, CURSOR_OPT_GENERIC_PLAN);
+            list_plans_.keep(id, kind, plan);
+        }
+        return {kind, plan, tables_.shape};
+    }
+    SPIPlanPtr &plan = plans_[static_cast<int>(kind)];
+    if (plan == nullptr)
+        plan = prepare_text(statement_text(kind, tables_.shape, schema, nullptr), spec,
+                            tables_.shape.distributed ? CURSOR_OPT_CUSTOM_PLAN : 0);
+    return {kind, plan, tables_.shape};
+}
+
+// After a statement: when an invalidation arrived while it took its locks (its text may then
+// have been analysed against other tables) and the schema's name or the tables changed,
+// raises 40001; the error undoes its writes.
+void StatementContext::raise_if_names_changed(Oid function_oid) {
+    function_oid_ = function_oid;  // a call nested in the statement may have changed it
+    if (!shape_may_have_changed_) return;
+    const Oid schema_oid = schema_oid_;
+    const NameData schema_name = schema_name_;
+    const ListTables tables = tables_;
+    // A list table renamed away or dropped meanwhile: discovery raises 42P01 or 42703, which
+    // a next call would raise; this one ran a statement on the tables it had, so it is 40001.
+    MemoryContext context = CurrentMemoryContext;
+    PG_TRY();
+    {
+        refresh();
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(context);
+        const ErrorData *error = CopyErrorData();
+        if (!is_name_error(error->sqlerrcode)) PG_RE_THROW();
+        FlushErrorState();
+        raise_tables_changed(NameStr(schema_name));
+    }
+    PG_END_TRY();
+    if (schema_oid != schema_oid_ || strcmp(NameStr(schema_name), NameStr(schema_name_)) != 0 ||
+        !same_tables(tables, tables_))
+        raise_tables_changed(NameStr(schema_name_));
+}
+
+// SPI_execute_plan (or under snapshot, when given), whose errors carry no statement text of
+// the extension's. An error caused by a rename or a replacement of the schema or of a list
+// table that arrived while the statement took its locks becomes 40001: its text was
+// analysed again, against what now has its names.
+int StatementContext::run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount) {
+    MemoryContext context = CurrentMemoryContext;
+    volatile int rc = 0;
+    PG_TRY();
+    {
+        rc = snapshot == InvalidSnapshot
+                 ? SPI_execute_plan(plan, values, nulls, false, tcount)
+                 : SPI_execute_snapshot(plan, values, nulls, snapshot, InvalidSnapshot, false, true, tcount);
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(context);
+        ErrorData *error = CopyErrorData();
+        FlushErrorState();
+        if (shape_may_have_changed_ && is_name_error(error->sqlerrcode))
+            raise_tables_changed(NameStr(schema_name_));
+        remove_statement_context(error, plan);
+        ReThrowError(error);
+    }
+    PG_END_TRY();
+    return rc;
+}
+
+uint64 StatementContext::execute(const PreparedStatement &prepared, const Datum *args, const char *nulls,
+                                 Snapshot snapshot, long tcount) {
+    const core::StatementSpec &spec = core::statement_spec(prepared.kind);
+    Datum values[core::kMaxParams];
+    char value_nulls[core::kMaxParams];
+    for (int i = 0, given = 0; i < spec.nargs; ++i) {
+        if (spec.params[i] == core::Param::editor) {
+            bind_editor(prepared.shape.has_provenance, values[i], value_nulls[i]);
+            continue;
+        }
+        values[i] = args[given];
+        value_nulls[i] = nulls == nullptr ? ' ' : nulls[given];
+        ++given;
+    }
+    const Oid function_oid = function_oid_;
+    const int rc = run_plan(prepared.plan, values, value_nulls, snapshot, tcount);
+    raise_if_names_changed(function_oid);
+    check_result(spec, rc);
+    return SPI_processed;
+}
+
+uint64 StatementContext::run(Statement kind, const Datum *args, const char *nulls, Snapshot snapshot, long tcount) {
+    return execute(prepare(kind, args[0]), args, nulls, snapshot, tcount);
+}
+
+// As ri_PerformCheck (ri_triggers.c) runs a foreign key check: the owner may lock its rows
+// (the caller, with SELECT only, may not), and is not subject to its policies. It locks the
+// table, not a view of the caller's relation: a view's body, functions and policies would
+// run as the owner. In owner mode, the text is analysed again only against the names
+// checked here, under the same locks, with no invalidation taken in between.
+uint64 StatementContext::lock_as_owner(ListTable table, Datum list, Datum ids) {
+    const Oid locked_table = tables_.base_relids[table];
+    if (OidIsValid(locked_table)) LockRelationOid(locked_table, RowShareLock);
+    make_current();
+    const char *fix = nullptr;
+    const char *problem = batch_lock_problem(tables_.relids[table], table, &fix);
+    if (problem != nullptr) raise_batch_lock_problem(qualified_name(tables_.relids[table]), problem, fix);
+    if (tables_.base_relids[table] != locked_table) raise_tables_changed(NameStr(schema_name_));
+    const core::StatementSpec &spec = core::statement_spec(Statement::key_share_lock);
+    SPIPlanPtr &plan = lock_plans_[table];
+    if (plan == nullptr)
+        plan = prepare_text(lock_text(tables_, table), spec, tables_.shape.distributed ? CURSOR_OPT_CUSTOM_PLAN : 0);
+
+    Datum args[] = {list, ids};
+    const char nulls[] = {' ', ids == (Datum)0 ? 'n' : ' '};
+    const Oid function_oid = function_oid_;
+    const OwnerMode mode = enter_owner_mode(relation_owner(locked_table));
+    const int rc = run_plan(plan, args, nulls, InvalidSnapshot, 0);
+    leave_owner_mode(mode);
+    raise_if_names_changed(function_oid);
+    check_result(spec, rc);
+    return SPI_processed;
+}
+
+}  // namespace cellupsert::pg

@@ -1,0 +1,103 @@
+// The statement context: the one per-backend object that owns what the functions know about
+// their list tables (discovery.h: the relations, the tables under their views, the shape)
+// and the plans of the catalogue's statements (statement_catalog.h) built for them, kept
+// per backend (per list for the statements whose list is a literal), with the
+// invalidations that make it check them again.
+//
+// A call gets it from for_call() once, first, and hands it to the code that runs its
+// statements. What the context says (shape(), tables()) is what the plans it returns were
+// built for: it is checked again only when a plan is asked for or a statement has run.
+#pragma once
+
+#include "../core/statement_sql.h"
+#include "discovery.h"
+#include "list_plans.h"
+#include "pg_headers.h"
+
+namespace cellupsert::pg {
+
+using Statement = core::StatementKind;
+
+// A statement's kept plan, with the shape its text was built for.
+struct PreparedStatement {
+    Statement kind;
+    SPIPlanPtr plan;
+    core::TablesShape shape;
+};
+
+class StatementContext {
+   public:
+    // This backend's context for a call of function_oid, made current: the list tables of the
+    // function's schema, checked again after any invalidation, so that a rename committed
+    // since this transaction last looked is seen now. Raises discovery's errors (42P01,
+    // 42703, 42804, 42P10, 55000). Call it after SPI_connect.
+    static StatementContext &for_call(Oid function_oid);
+
+    const ListTables &tables() const { return tables_; }
+    const core::TablesShape &shape() const { return tables_.shape; }
+
+    // The kept plan of kind, for list when the catalogue's list is a literal, made current
+    // first: prepared on first use, and again after the tables' names or shape changed.
+    // Raises the errors of planning it (a schema the caller may not use: 42501).
+    PreparedStatement prepare(Statement kind, Datum list = (Datum)0);
+
+    // Runs a prepared statement, as the caller, with args (its parameters in order, but for
+    // an editor, which the context binds: editor.h) and nulls (SPI's, or nullptr for none),
+    // under snapshot when it is not InvalidSnapshot (so that a diagnosis can look at the
+    // tables as a write saw them). Returns the rows processed, left in SPI_tuptable; raises
+    // an internal error if the result is not the catalogue's. Raises 40001 if the schema or
+    // the list tables were renamed or replaced while it ran (its text may then have been
+    // re-analysed against other tables): after it, or instead of the error that
+    // re-analysis raised; the error undoes its writes. Its errors carry no line with the
+    // statement's text in their context.
+    uint64 execute(const PreparedStatement &prepared, const Datum *args, const char *nulls,
+                   Snapshot snapshot = InvalidSnapshot, long tcount = 0);
+
+    // prepare(kind, args[0]), then execute.
+    uint64 run(Statement kind, const Datum *args, const char *nulls = nullptr, Snapshot snapshot = InvalidSnapshot,
+               long tcount = 0);
+
+    // key_share_lock on the table under the relation of table (lists, list_columns or
+    // list_companies: batch_locks.h) for list and ids (a uuid[]; (Datum)0 for the lists), as
+    // that table's owner in owner mode (owner_mode.h). The table is locked by its oid first,
+    // as the caller, and only then are the names checked again: raises 55000 when a batch
+    // cannot lock that table (batch_lock_problem, discovery.h), 40001 when it was renamed or
+    // replaced. Returns the rows locked.
+    uint64 lock_as_owner(ListTable table, Datum list, Datum ids);
+
+    // Set while a call hands itself over (delegation.h).
+    bool handing_over = false;
+
+   private:
+    void make_current();
+    void refresh();
+    void forget_plans();
+    SPIPlanPtr prepare_text(const char *sql, const core::StatementSpec &spec, int options);
+    int run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
+    void raise_if_names_changed(Oid function_oid);
+    static void on_relcache_invalidation(Datum, Oid relation_oid);
+    // PostgreSQL 19 passes the cache's id as its enum SysCacheIdentifier, older majors as an int.
+#if PG_VERSION_NUM >= 190000
+    static void on_namespace_invalidation(Datum, SysCacheIdentifier, uint32);
+#else
+    static void on_namespace_invalidation(Datum, int, uint32);
+#endif
+
+    // What the plans were prepared for: the schema (from the calling function, remembered
+    // per function oid so that no call looks up the catalog), the name it had then, and the
+    // tables. A kept plan is re-analysed from its text after an invalidation, so the names
+    // in the text must still lead to these oids: a rename of the schema or of a table makes
+    // the next statement check them again.
+    Oid function_oid_ = InvalidOid;  // of the call
+    Oid schema_oid_ = InvalidOid;
+    NameData schema_name_ = {};  // the name in the plans' text
+    Oid function_oids_[2] = {InvalidOid, InvalidOid};  // the functions seen calling for this schema
+    ListTables tables_ = {};
+    bool shape_may_have_changed_ = false;  // set by the invalidation callbacks
+    bool callbacks_registered_ = false;
+    SPIPlanPtr plans_[core::kStatementKinds] = {};
+    SPIPlanPtr lock_plans_[kListCompanyCells] = {};  // key_share_lock on the table under each
+    ListPlans list_plans_;
+};
+
+}  // namespace cellupsert::pg

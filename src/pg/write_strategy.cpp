@@ -1,0 +1,12 @@
+#include "write_strategy.h"
+
+#include "delegation.h"
+
+namespace cellupsert::pg {
+
+const WriteStrategy &write_strategy(const StatementContext &context) {
+    if (should_hand_over(context)) return kHandOver;
+    return context.shape().distributed ? kDistributedWrites : kSingleNodeWrites;
+}
+
+}  // namespace cellupsert::pg

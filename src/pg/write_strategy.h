@@ -1,0 +1,51 @@
+// How a call writes, behind one interface: three strategies, chosen per call.
+//
+// - single-node (single_node_writes.cpp): write, then diagnose. One statement checks and
+//   writes; only when it writes less than given does a diagnosis find out why, as the caller
+//   sees the tables now and in the write's own snapshot (cell_checks.h).
+// - distributed (distributed_writes.cpp), on tables distributed with Citus: check, then
+//   write. Single-table statements, the checks first (their plans kept per list), then the
+//   write, which checks nothing.
+// - hand-over (delegation.h): a call that Citus did not delegate runs itself again as a plain
+//   call, which Citus delegates to the worker holding the list.
+//
+// The entry files (cell_upsert.cpp, cell_upsert_many.cpp) read the arguments, connect to SPI,
+// get the statement context, dispatch to write_strategy(context) and finish SPI.
+#pragma once
+
+#include "batch_input.h"
+#include "statement_context.h"
+
+namespace cellupsert::pg {
+
+// cell_upsert's arguments, checked.
+struct CellEdit {
+    Datum list, row, col;
+    Datum value;  // text, or (Datum)0 when value_is_null
+    bool value_is_null;  // NULL or ''
+};
+
+// cell_upsert_many's arguments, checked, with at least one cell.
+struct BatchEdit {
+    Datum list;
+    Datum cells;  // the jsonb as given
+    const BatchInput *input;  // cells, read
+};
+
+struct WriteStrategy {
+    // Writes the cell; returns false when a trigger of the application skipped the write.
+    bool (*write_cell)(StatementContext &context, const CellEdit &edit);
+    // Writes the batch, all or nothing; returns the cells written (fewer than the distinct
+    // pairs given only when a trigger of the application skipped some).
+    int32 (*write_batch)(StatementContext &context, const BatchEdit &edit);
+};
+
+extern const WriteStrategy kSingleNodeWrites;
+extern const WriteStrategy kDistributedWrites;
+extern const WriteStrategy kHandOver;
+
+// The strategy of a call: hand-over when should_hand_over (delegation.h), else distributed
+// or single-node by the tables' shape.
+const WriteStrategy &write_strategy(const StatementContext &context);
+
+}  // namespace cellupsert::pg
