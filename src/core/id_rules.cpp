@@ -15,6 +15,10 @@ bool all_bytes_are(const IdBytes &id, unsigned char value) noexcept {
 
 }  // namespace
 
+const char kIdPatternRegex[] =
+    "^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+    "|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$";
+
 IdVerdict check_id(const IdBytes &id) noexcept {
     if (all_bytes_are(id, 0x00) || all_bytes_are(id, 0xff)) return IdVerdict::accepted;
     const unsigned version = id[6] >> 4;

@@ -22,6 +22,11 @@ enum class IdVerdict {
 // Checks 16 raw UUID bytes against the pattern.
 IdVerdict check_id(const IdBytes &id) noexcept;
 
+// The same pattern as a regular expression on the lower-case text form, for SQL (a POSIX
+// regular expression as PostgreSQL's ~ reads it, and an ECMAScript one: the unit tests check
+// it against check_id).
+extern const char kIdPatternRegex[];
+
 // The version digit (high nibble of byte 6) and the variant digit (high nibble of byte 8),
 // as lower-case hex characters, for error details.
 char version_digit(const IdBytes &id) noexcept;

@@ -2,13 +2,14 @@
 
 #include <stdexcept>
 
+#include "list_tables_contract.h"
+
 namespace cellupsert::core {
 namespace {
 
 constexpr char kEq[] = " OPERATOR(pg_catalog.=) ";
-// Untyped, so that the literal takes the column's type: an enum column keeps its statistics
-// (a cast to text would hide them from the planner, which then picks a worse join for batches).
-constexpr char kIsCompany[] = "c.subject OPERATOR(pg_catalog.=) 'company'";
+// The write statements' editor parameter (statement_list.h).
+constexpr char kEditor[] = "$5";
 
 // Appends pieces to a string, so that the texts read as SQL.
 struct Sql {
@@ -25,6 +26,17 @@ struct Sql {
         text += name;
         return *this;
     }
+    // A label of the contract, untyped, so that it takes the column's type: an enum column
+    // keeps its statistics (a cast to text would hide them from the planner, which then picks
+    // a worse join for batches).
+    Sql &label(std::string_view label) {
+        text += '\'';
+        text += label;
+        text += '\'';
+        return *this;
+    }
+    // The column c's subject is company.
+    Sql &is_company() { return (*this)("c.subject")(kEq).label(kCompanySubject); }
 };
 
 // The expressions written to the cells' key and value columns.
@@ -33,31 +45,62 @@ struct CellSource {
     bool values;  // INSERT ... VALUES (one row) rather than INSERT ... SELECT
 };
 
-// INSERT INTO cells (columns) SELECT values (or VALUES (values)), where $5 is the editor.
+bool is_written_in(const WrittenColumn &column, const TablesShape &shape, bool with_list_id) {
+    switch (column.written_in) {
+        case WrittenIn::every_shape: return true;
+        case WrittenIn::with_list_id: return with_list_id;
+        case WrittenIn::with_created_at: return shape.has_created_at;
+        case WrittenIn::with_updated_at: return shape.has_updated_at;
+        case WrittenIn::with_provenance: return shape.has_provenance;
+    }
+    return false;
+}
+
+void cell_value(Sql &sql, CellValue value, const CellSource &source) {
+    switch (value) {
+        case CellValue::list: sql(source.list); break;
+        case CellValue::column: sql(source.column); break;
+        case CellValue::row: sql(source.row); break;
+        case CellValue::value: sql(source.value); break;
+        case CellValue::complete: sql.label(kCompleteStatus); break;
+        case CellValue::now: sql("pg_catalog.now()"); break;
+        case CellValue::manual: sql.label(kManualSource); break;
+        case CellValue::editor: sql(kEditor); break;
+    }
+}
+
+// INSERT INTO cells (the written columns) SELECT their values (or VALUES (values)).
 void insert_head(Sql &sql, const TablesShape &shape, bool with_list_id, const CellSource &source) {
     sql("INSERT INTO ").table("list_company_cells")(" (");
-    if (with_list_id) sql("list_id, ");
-    sql("column_id, company_row_id, value, status");
-    if (shape.has_created_at) sql(", created_at");
-    if (shape.has_updated_at) sql(", updated_at");
-    if (shape.has_provenance) sql(", source, edited_by, edited_at");
+    const char *separator = "";
+    for (const WrittenColumn &column : kWrittenColumns) {
+        if (!is_written_in(column, shape, with_list_id)) continue;
+        sql(separator)(column.name);
+        separator = ", ";
+    }
     sql(source.values ? ") VALUES (" : ") SELECT ");
-    if (with_list_id) sql(source.list)(", ");
-    sql(source.column)(", ")(source.row)(", ")(source.value)(", 'complete'");
-    if (shape.has_created_at) sql(", pg_catalog.now()");
-    if (shape.has_updated_at) sql(", pg_catalog.now()");
-    if (shape.has_provenance) sql(", 'manual', $5, pg_catalog.now()");
+    separator = "";
+    for (const WrittenColumn &column : kWrittenColumns) {
+        if (!is_written_in(column, shape, with_list_id)) continue;
+        sql(separator);
+        cell_value(sql, column.value, source);
+        separator = ", ";
+    }
     if (source.values) sql(")");
 }
 
 // Citus refuses non-immutable expressions in the SET list: the new values come through EXCLUDED.
 void on_conflict(Sql &sql, const TablesShape &shape) {
     sql(" ON CONFLICT (");
-    if (shape.conflict_key_has_list_id) sql("list_id, ");
-    sql("column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value, status = EXCLUDED.status");
-    if (shape.has_updated_at) sql(", updated_at = EXCLUDED.updated_at");
-    if (shape.has_provenance)
-        sql(", source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at");
+    const int first = shape.conflict_key_has_list_id ? 0 : 1;
+    for (int i = first; i < kConflictKeyColumns; ++i) sql(i == first ? "" : ", ")(kConflictKey[i]);
+    sql(") DO UPDATE SET ");
+    const char *separator = "";
+    for (const WrittenColumn &column : kWrittenColumns) {
+        if (!column.on_conflict || !is_written_in(column, shape, true)) continue;
+        sql(separator)(column.name)(" = EXCLUDED.")(column.name);
+        separator = ", ";
+    }
 }
 
 // The batch's elements as u (row_id, col_id[, val], position).
@@ -78,7 +121,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "$4", false});
             sql(" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
                (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
-               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ")(kIsCompany)(" AND r.id")(kEq)("$2");
+               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ").is_company()(" AND r.id")(kEq)("$2");
             on_conflict(sql, shape);
             break;
         case StatementKind::cell_diagnose:
@@ -92,7 +135,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "u.val", false});
             batch_elements(sql, true, true);
             sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
-               (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ")(kIsCompany)
+               (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company()
                (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id")
                // The arrays come in primary-key order; writing in that order, whatever join
                // order the planner picks, makes overlapping batches lock their cells in the
@@ -106,7 +149,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             sql(" WHERE NOT EXISTS (SELECT FROM ").table("lists")(" l")
                (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
                (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
-               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("u.col_id AND ")(kIsCompany)(" AND r.id")(kEq)("u.row_id)")
+               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("u.col_id AND ").is_company()(" AND r.id")(kEq)("u.row_id)")
                (" ORDER BY u.position LIMIT 1");
             break;
         case StatementKind::batch_visible_keys:
@@ -133,7 +176,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             break;
         case StatementKind::batch_company_columns:
             sql("SELECT c.id FROM ").table("list_columns")(" c WHERE c.list_id")(kEq)(sql.list)(" AND c.id")(kEq)("ANY ($2)")
-               (" AND ")(kIsCompany);
+               (" AND ").is_company();
             break;
         case StatementKind::batch_visible_rows:
             sql("SELECT r.id FROM ").table("list_companies")(" r WHERE r.list_id")(kEq)(sql.list)(" AND r.id")(kEq)("ANY ($2)");

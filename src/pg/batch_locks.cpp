@@ -9,13 +9,15 @@ extern "C" {
 namespace cellupsert::pg {
 namespace {
 
-// Whether the caller holds SELECT on relid, or on each of its columns (nullptr ends the
-// list): then a query that reads only them raises no privilege error.
-bool caller_may_read(Oid relid, const char *const *columns) {
+// Whether the caller holds SELECT on relid, or on the columns of table that
+// batch_visible_keys reads (its id, and its list_id but for the lists): then that query
+// raises no privilege error.
+bool caller_may_read(Oid relid, ListTable table) {
     const Oid user = GetUserId();
     if (pg_class_aclcheck(relid, user, ACL_SELECT) == ACLCHECK_OK) return true;
-    for (; *columns; ++columns) {
-        const AttrNumber attnum = get_attnum(relid, *columns);
+    for (const char *column : {core::kIdColumn, table == kLists ? nullptr : core::kListIdColumn}) {
+        if (column == nullptr) continue;
+        const AttrNumber attnum = get_attnum(relid, column);
         if (attnum == InvalidAttrNumber || pg_attribute_aclcheck(relid, attnum, user, ACL_SELECT) != ACLCHECK_OK)
             return false;
     }
@@ -27,10 +29,6 @@ uint64 array_length(Datum array) {
     return ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 }
 
-// The columns batch_visible_keys reads.
-constexpr const char *kListColumnsRead[] = {"id", nullptr};
-constexpr const char *kKeyColumnsRead[] = {"list_id", "id", nullptr};
-
 }  // namespace
 
 bool lock_batch_keys(StatementContext &context, Datum list, const BatchCells &cells, Snapshot snapshot) {
@@ -38,10 +36,8 @@ bool lock_batch_keys(StatementContext &context, Datum list, const BatchCells &ce
     if (XactReadOnly) return true;
     const PreparedStatement visible_keys = context.prepare(Statement::batch_visible_keys);
     const ListTables &tables = context.tables();
-    if (!caller_may_read(tables.relids[kLists], kListColumnsRead) ||
-        !caller_may_read(tables.relids[kListColumns], kKeyColumnsRead) ||
-        !caller_may_read(tables.relids[kListCompanies], kKeyColumnsRead))
-        return true;
+    for (ListTable table : {kLists, kListColumns, kListCompanies})
+        if (!caller_may_read(tables.relids[table], table)) return true;
 
     Datum args[] = {list, batch_distinct_ids(cells, true), batch_distinct_ids(cells, false)};
     context.execute(visible_keys, args, nullptr, snapshot, 1);

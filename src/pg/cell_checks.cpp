@@ -1,5 +1,6 @@
 #include "cell_checks.h"
 
+#include "../core/list_tables_contract.h"
 #include "errors.h"
 
 namespace cellupsert::pg {
@@ -18,13 +19,13 @@ Datum id_argument(FunctionCallInfo fcinfo, int i, const char *parameter) {
 }
 
 bool refused(const Findings &f) {
-    return !f.list_found || f.subject == nullptr || strcmp(f.subject, "company") != 0 || !f.row_found;
+    return !f.list_found || f.subject == nullptr || strcmp(f.subject, core::kCompanySubject) != 0 || !f.row_found;
 }
 
 void raise_first_failure(const Findings &f, Datum list, Datum row, Datum col, int element) {
     if (!f.list_found) raise_list_not_found(id_bytes(list));
     if (f.subject == nullptr) raise_column_not_found(id_bytes(list), id_bytes(col), element);
-    if (strcmp(f.subject, "company") != 0) raise_not_company_column(id_bytes(col), f.subject, element);
+    if (strcmp(f.subject, core::kCompanySubject) != 0) raise_not_company_column(id_bytes(col), f.subject, element);
     if (!f.row_found) raise_row_not_found(id_bytes(list), id_bytes(row), element);
 }
 

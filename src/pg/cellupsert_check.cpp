@@ -21,10 +21,6 @@ extern "C" {
 namespace cellupsert::pg {
 namespace {
 
-// The id pattern of the endpoint, as a PostgreSQL regular expression on the lower-case text.
-constexpr char kIdPattern[] =
-    "^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
-    "|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$";
 // Tables of more rows than this (by their statistics) are sampled for ids outside the
 // pattern, about kSampleRows of them.
 constexpr double kSampleAbove = 1000000;
@@ -40,37 +36,25 @@ struct Report {
     }
 };
 
-// The type of a missing column in the canonical DDL.
-const char *suggested_type(const char *column) {
-    if (strcmp(column, "value") == 0) return "text";
-    if (strcmp(column, "status") == 0) return "text NOT NULL DEFAULT 'pending'";
-    if (strcmp(column, "subject") == 0) return "text NOT NULL";
-    return "uuid NOT NULL";
-}
-
-void check_column(const Report &report, Oid relid, const char *table, const char *column, bool required) {
-    const char *item = psprintf("column %s.%s", table, column);
-    const AttrNumber attno = get_attnum(relid, column);
-    if (attno == InvalidAttrNumber) {
-        if (required)
-            report.row(item, false, psprintf("missing: ALTER TABLE %s.%s ADD COLUMN %s %s;", report.schema, table,
-                                             column, suggested_type(column)));
+// A column of the contract: missing (a problem when required), or its type.
+void report_column(const Report &report, const Inspection &found, const core::ColumnContract &column) {
+    const char *table = core::kListTableNames[column.table];
+    const ColumnFinding &f = column_finding(found, column.table, column.name);
+    const char *item = psprintf("column %s.%s", table, column.name);
+    if (f.attno == InvalidAttrNumber) {
+        if (column.presence == core::Presence::required)
+            report.row(item, false,
+                       psprintf("missing: ALTER TABLE %s.%s ADD COLUMN %s %s;", report.schema, table, column.name,
+                                column.ddl));
         return;
     }
-    const Oid type = get_atttype(relid, attno);
-    const char *problem = column_type_problem(column, type);
-    report.row(item, problem == nullptr,
-               problem == nullptr ? psprintf("type %s", format_type_be(type))
-                                  : psprintf("type %s: %s", format_type_be(type), problem));
+    report.row(item, f.problem == nullptr,
+               f.problem == nullptr ? psprintf("type %s", format_type_be(f.type))
+                                    : psprintf("type %s: %s", format_type_be(f.type), f.problem));
 }
 
-// The columns of the cells the functions write, where they exist.
-bool written_by_the_functions(const char *column) {
-    static const char *const kWritten[] = {"list_id", "column_id", "company_row_id", "value", "status",
-                                           "created_at", "updated_at", "source", "edited_by", "edited_at"};
-    for (const char *name : kWritten)
-        if (strcmp(name, column) == 0) return true;
-    return false;
+void report_cells_column(const Report &report, const Inspection &found, const char *name) {
+    report_column(report, found, *core::find_column(kListCompanyCells, name));
 }
 
 bool attribute_has_default(Oid relid, AttrNumber attno) {
@@ -105,15 +89,24 @@ void check_unwritten_columns(const Report &report, Oid cells) {
             AttrNumber mapped = v;
             if (base_relation(cells, &mapped) != table || mapped != column->attnum) continue;
             const char *name = get_attname(cells, v, true);
-            filled = name != nullptr && (written_by_the_functions(name) || attribute_has_default(cells, v));
+            filled = name != nullptr && (core::is_written(name) || attribute_has_default(cells, v));
         }
-        if (view_columns == 0) filled = written_by_the_functions(NameStr(column->attname));
+        if (view_columns == 0) filled = core::is_written(NameStr(column->attname));
         if (!filled)
             report.row(psprintf("column %s.%s", qualified_name(table), quote_identifier(NameStr(column->attname))),
                        false, "NOT NULL without a default, and not written by the functions: every insert of a cell "
                               "fails (23502); give it a default (on the view, for a view)");
     }
     relation_close(relation, AccessShareLock);
+}
+
+// The columns of the conflict key of a shape, as a list.
+const char *conflict_key_columns(bool with_list_id) {
+    StringInfoData names;
+    initStringInfo(&names);
+    for (int i = with_list_id ? 0 : 1; i < core::kConflictKeyColumns; ++i)
+        appendStringInfo(&names, "%s%s", names.len ? ", " : "", core::kConflictKey[i]);
+    return names.data;
 }
 
 const char *relation_detail(Oid relid, Oid base) {
@@ -170,7 +163,8 @@ void check_ids(const Report &report, Oid relid, const char *table) {
         "SELECT pg_catalog.count(*) FROM %s.%s t%s WHERE t.id IS NOT NULL AND NOT "
         "(pg_catalog.lower(t.id::pg_catalog.text) OPERATOR(pg_catalog.~) '%s')",
         report.schema, table,
-        sampled ? psprintf(" TABLESAMPLE pg_catalog.system (%f)", 100.0 * kSampleRows / tuples) : "", kIdPattern);
+        sampled ? psprintf(" TABLESAMPLE pg_catalog.system (%f)", 100.0 * kSampleRows / tuples) : "",
+        core::kIdPatternRegex);
     if (SPI_execute(sql, true, 0) != SPI_OK_SELECT) elog(ERROR, "id count failed");
     bool is_null;
     const int64 bad = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
@@ -190,68 +184,64 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
     const Report report{reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo), quote_identifier(schema_name)};
     SPI_connect();
 
+    const Inspection found = inspect_list_tables(schema_oid);
     Oid relids[kListTableCount], bases[kListTableCount];
     bool all_found = true;
     for (int t = 0; t < kListTableCount; ++t) {
         const char *table = kListTableNames[t];
-        relids[t] = get_relname_relid(table, schema_oid);
-        bases[t] = OidIsValid(relids[t]) ? base_relation(relids[t], nullptr) : InvalidOid;
+        const RelationFinding &r = found.relations[t];
+        relids[t] = r.relid;
+        bases[t] = r.base;
         const char *item = psprintf("relation %s", table);
-        if (!OidIsValid(relids[t])) {
+        if (!OidIsValid(r.relid)) {
             all_found = false;
             report.row(item, false,
                        psprintf("missing: create %s.%s as cellupsert_list_tables.sql does, or a view of that name "
                                 "over the application's table (docs/adoption.md)", report.schema, table));
             continue;
         }
-        const char kind = get_rel_relkind(relids[t]);
-        const Oid definer_view = view_without_security_invoker(relids[t]);
-        const bool simple = kind != RELKIND_VIEW || OidIsValid(bases[t]);
-        if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE && kind != RELKIND_VIEW)
+        const bool simple = r.kind != RELKIND_VIEW || OidIsValid(r.base);
+        if (r.kind != RELKIND_RELATION && r.kind != RELKIND_PARTITIONED_TABLE && r.kind != RELKIND_VIEW)
             report.row(item, false, "must be a table or a view");
-        else if (OidIsValid(definer_view))
+        else if (OidIsValid(r.definer_view))
             report.row(item, false,
                        psprintf("view %s is not security_invoker: through it the functions would read and write "
                                 "with its owner's rights; ALTER VIEW %s SET (security_invoker = true);",
-                                qualified_name(definer_view), qualified_name(definer_view)));
+                                qualified_name(r.definer_view), qualified_name(r.definer_view)));
         else
             // Only the cells need the table under their view, for the unique key.
-            report.row(item, simple || t != kListCompanyCells, relation_detail(relids[t], bases[t]));
-        for (const char *const *column = kRequiredColumns[t]; *column; ++column)
-            check_column(report, relids[t], table, *column, true);
+            report.row(item, simple || t != kListCompanyCells, relation_detail(r.relid, r.base));
+        for (const core::ColumnContract &column : core::kColumns)
+            if (column.table == t && column.presence == core::Presence::required) report_column(report, found, column);
     }
 
     const Oid cells = relids[kListCompanyCells];
     if (OidIsValid(cells)) {
-        const bool list_id = get_attnum(cells, "list_id") != InvalidAttrNumber;
-        if (list_id) check_column(report, cells, "list_company_cells", "list_id", false);
+        const core::TablesShape &shape = found.tables.shape;
+        const bool list_id = shape.cells_have_list_id;
+        report_cells_column(report, found, core::kListIdColumn);
         report.row("shape", true,
                    list_id ? "canonical: the cells carry list_id"
                            : "original API: the cells have no list_id; the database cannot keep another writer from "
                              "pairing a column and a row of different lists (docs/adoption.md)");
-        for (const char *column : {"created_at", "updated_at"}) check_column(report, cells, "list_company_cells", column, false);
+        for (const char *column : {"created_at", "updated_at"}) report_cells_column(report, found, column);
 
-        static const char *const with_list_id[] = {"list_id", "column_id", "company_row_id"};
-        const bool key3 = list_id && has_unique_key(cells, with_list_id, 3);
-        const bool key2 = has_unique_key(cells, with_list_id + 1, 2);
+        const bool key3 = shape.conflict_key_has_list_id, key2 = found.key_without_list_id;
         report.row("conflict key", key3 || key2,
-                   key3 || key2 ? psprintf("unique index on (%s)", key3 ? "list_id, column_id, company_row_id"
-                                                                             : "column_id, company_row_id")
+                   key3 || key2 ? psprintf("unique index on (%s)", conflict_key_columns(key3))
                                 : psprintf("none usable (unique, not deferrable, not partial, on plain columns): %s",
                                            conflict_key_fix(cells, list_id)));
         check_unwritten_columns(report, cells);
 
-        int provenance = 0;
-        for (const char *column : {"source", "edited_by", "edited_at"})
-            provenance += get_attnum(cells, column) != InvalidAttrNumber;
+        const int provenance = found.provenance_columns;
         report.row("provenance", provenance == 0 || provenance == 3,
                    provenance == 3   ? "source, edited_by, edited_at: manual edits are marked"
                    : provenance == 0 ? "no provenance columns: manual edits are not marked "
                                        "(cellupsert_list_tables--1.0--1.1.sql adds them to a table; under a view, "
                                        "add them to the table and to the view)"
                                      : "some of source, edited_by, edited_at are missing: add all three or none");
-        for (const char *column : {"source", "edited_by", "edited_at"})
-            check_column(report, cells, "list_company_cells", column, false);
+        for (const core::ColumnContract &column : core::kColumns)
+            if (column.presence == core::Presence::provenance) report_column(report, found, column);
     }
 
     for (int t = 0; t < kListTableCount; ++t)
@@ -263,7 +253,8 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
     // only, and leaves the counts to the caller's own call.
     if (all_found && !creating_extension)
         for (int t = 0; t < kListCompanyCells; ++t)
-            if (get_attnum(relids[t], "id") != InvalidAttrNumber) check_ids(report, relids[t], kListTableNames[t]);
+            if (column_finding(found, static_cast<ListTable>(t), core::kIdColumn).attno != InvalidAttrNumber)
+                check_ids(report, relids[t], kListTableNames[t]);
 
     SPI_finish();
     return (Datum)0;

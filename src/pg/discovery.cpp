@@ -2,70 +2,12 @@
 
 #include "errors.h"
 
-extern "C" {
-#include "access/htup_details.h"
-#include "access/genam.h"
-#include "access/relation.h"
-#include "access/stratnum.h"
-#include "access/table.h"
-#include "catalog/pg_namespace_d.h"
-#include "commands/extension.h"
-#include "catalog/pg_index.h"
-#include "nodes/parsenodes.h"
-#include "parser/parsetree.h"
-#include "rewrite/rewriteHandler.h"
-#include "utils/acl.h"
-#include "utils/fmgroids.h"
-#include "utils/rel.h"
-}
-
 namespace cellupsert::pg {
-
-const char *const kListTableNames[kListTableCount] = {"lists", "list_columns", "list_companies",
-                                                      "list_company_cells"};
-
 namespace {
 
-const char *const kListsColumns[] = {"id", nullptr};
-const char *const kListColumnsColumns[] = {"list_id", "id", "subject", nullptr};
-const char *const kListCompaniesColumns[] = {"list_id", "id", nullptr};
-const char *const kCellsColumns[] = {"column_id", "company_row_id", "status", "value", nullptr};
-const char *const kProvenanceColumns[] = {"source", "edited_by", "edited_at"};
-const char *const kKeyWithListId[] = {"list_id", "column_id", "company_row_id"};
-const char *const kKeyWithoutListId[] = {"column_id", "company_row_id"};
-
-bool has_column(Oid relid, const char *column) { return get_attnum(relid, column) != InvalidAttrNumber; }
-
-// Raises 42804 when a column the statements use has a type they cannot write or compare.
-void check_column_type(const char *schema, Oid relid, const char *table, const char *column) {
-    const AttrNumber attno = get_attnum(relid, column);
-    if (attno == InvalidAttrNumber) return;
-    const Oid type = get_atttype(relid, attno);
-    const char *problem = column_type_problem(column, type);
-    if (problem != nullptr) raise_column_type(schema, table, column, format_type_be(type), problem);
-}
-
-// The relation and column a simple view's column stands for, one level down; false if the
-// view is not simple.
-bool view_column_source(Oid view_relid, AttrNumber *attno, Oid *relid) {
-    Relation view = relation_open(view_relid, AccessShareLock);
-    const Query *query = get_view_query(view);
-    bool simple = list_length(query->jointree->fromlist) == 1 &&
-                  IsA(linitial(query->jointree->fromlist), RangeTblRef);
-    if (simple) {
-        const RangeTblEntry *rte =
-            rt_fetch(castNode(RangeTblRef, linitial(query->jointree->fromlist))->rtindex, query->rtable);
-        simple = rte->rtekind == RTE_RELATION;
-        if (simple) *relid = rte->relid;
-        if (simple && attno != nullptr && *attno != InvalidAttrNumber) {
-            const TargetEntry *entry = get_tle_by_resno(query->targetList, *attno);
-            const bool plain = entry != nullptr && IsA(entry->expr, Var);
-            *attno = plain ? castNode(Var, entry->expr)->varattno : InvalidAttrNumber;
-        }
-    }
-    relation_close(view, AccessShareLock);
-    return simple;
-}
+using core::ColumnContract;
+using core::ColumnType;
+using core::Presence;
 
 bool is_string_type(Oid type) {
     const Oid base = getBaseType(type);
@@ -76,228 +18,103 @@ bool enum_has_label(Oid type, const char *label) {
     return SearchSysCacheExists2(ENUMTYPOIDNAME, ObjectIdGetDatum(type), CStringGetDatum(label));
 }
 
-AclResult schema_usage_aclcheck(Oid schema, Oid role) {
-#if PG_VERSION_NUM >= 160000
-    return object_aclcheck(NamespaceRelationId, schema, role, ACL_USAGE);
-#else
-    return pg_namespace_aclcheck(schema, role, ACL_USAGE);
-#endif
+// Why the functions cannot use a column of this type, or nullptr: ids are uuid; value and
+// edited_by text or varchar; status, subject and source text, varchar, a domain over them,
+// or an enum with the label the functions write or compare; timestamps timestamptz or
+// timestamp.
+const char *column_type_problem(const ColumnContract &column, Oid type) {
+    bool usable = false;
+    switch (column.type) {
+        case ColumnType::id: usable = type == UUIDOID; break;
+        case ColumnType::string: usable = is_string_type(type); break;
+        case ColumnType::timestamp: usable = type == TIMESTAMPTZOID || type == TIMESTAMPOID; break;
+        case ColumnType::label:
+            if (!is_string_type(type) && type_is_enum(type) && !enum_has_label(type, column.label))
+                return psprintf("its enum has no label '%s'", column.label);
+            usable = is_string_type(type) || type_is_enum(type);
+            break;
+    }
+    return usable ? nullptr : core::type_rule(column.type);
 }
 
-// The column of the table under relid that a column of relid stands for (InvalidAttrNumber if
-// none, or not a plain one).
-AttrNumber base_column(Oid relid, const char *column) {
-    AttrNumber attno = get_attnum(relid, column);
-    if (attno == InvalidAttrNumber || !OidIsValid(base_relation(relid, &attno)) || attno <= 0)
-        return InvalidAttrNumber;
-    return attno;
-}
+int index_of(const ColumnContract &column) { return static_cast<int>(&column - core::kColumns); }
 
-KeyColumns base_key_columns(Oid relid, ListTable table) {
-    KeyColumns keys{InvalidAttrNumber, InvalidAttrNumber};
-    if (table == kListCompanyCells) return keys;
-    if (table != kLists) keys.list_id = base_column(relid, "list_id");
-    keys.id = base_column(relid, "id");
-    return keys;
+bool exists(const ColumnFinding &column) { return column.attno != InvalidAttrNumber; }
+
+void raise_if_fatal(const Inspection &found, const ColumnContract &column, const char *schema) {
+    const ColumnFinding &f = found.columns[index_of(column)];
+    const char *table = core::kListTableNames[column.table];
+    if (!exists(f)) {
+        if (column.presence == Presence::required) raise_missing_column(schema, table, column.name);
+        return;
+    }
+    if (f.problem != nullptr) raise_column_type(schema, table, column.name, format_type_be(f.type), f.problem);
 }
 
 }  // namespace
 
-bool is_citus_table(Oid relid) {
-    if (!OidIsValid(relid) || !OidIsValid(get_extension_oid("citus", true))) return false;
-    const Oid catalog = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
-    if (!OidIsValid(catalog)) return false;
-    const AttrNumber logicalrelid = get_attnum(catalog, "logicalrelid");
-    if (logicalrelid == InvalidAttrNumber) return false;
-    // Read directly, not with SPI: discovery may run between a statement and the caller's
-    // look at its SPI results.
-    Relation relation = table_open(catalog, AccessShareLock);
-    ScanKeyData key;
-    ScanKeyInit(&key, logicalrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
-    SysScanDesc scan = systable_beginscan(relation, InvalidOid, false, nullptr, 1, &key);
-    const bool found = HeapTupleIsValid(systable_getnext(scan));
-    systable_endscan(scan);
-    table_close(relation, AccessShareLock);
+const ColumnFinding &column_finding(const Inspection &found, ListTable table, const char *name) {
+    return found.columns[index_of(*core::find_column(table, name))];
+}
+
+Inspection inspect_list_tables(Oid schema_oid) {
+    Inspection found{};
+    ListTables &tables = found.tables;
+    for (int t = 0; t < kListTableCount; ++t) {
+        RelationFinding &r = found.relations[t];
+        r.relid = get_relname_relid(kListTableNames[t], schema_oid);
+        if (!OidIsValid(r.relid)) continue;
+        r.kind = get_rel_relkind(r.relid);
+        r.base = base_relation(r.relid, nullptr);
+        r.definer_view = view_without_security_invoker(r.relid);
+        tables.relids[t] = r.relid;
+        tables.base_relids[t] = r.base;
+        tables.base_keys[t] = base_key_columns(r.relid, static_cast<ListTable>(t));
+    }
+    for (const ColumnContract &column : core::kColumns) {
+        const Oid relid = found.relations[column.table].relid;
+        ColumnFinding &f = found.columns[index_of(column)];
+        f.attno = OidIsValid(relid) ? get_attnum(relid, column.name) : InvalidAttrNumber;
+        if (!exists(f)) continue;
+        f.type = get_atttype(relid, f.attno);
+        f.problem = column_type_problem(column, f.type);
+        if (column.presence == Presence::provenance) ++found.provenance_columns;
+    }
+
+    const Oid cells = tables.relids[kListCompanyCells];
+    if (!OidIsValid(cells)) return found;
+    core::TablesShape &shape = tables.shape;
+    shape.cells_have_list_id = exists(column_finding(found, kListCompanyCells, core::kListIdColumn));
+    shape.has_created_at = exists(column_finding(found, kListCompanyCells, "created_at"));
+    shape.has_updated_at = exists(column_finding(found, kListCompanyCells, "updated_at"));
+    shape.has_provenance = found.provenance_columns == 3;
+    shape.conflict_key_has_list_id = shape.cells_have_list_id && has_conflict_key(cells, true);
+    found.key_without_list_id = !shape.conflict_key_has_list_id && has_conflict_key(cells, false);
+    // The distributed set writes list_id and needs it in the conflict key (as Citus does).
+    shape.distributed = shape.conflict_key_has_list_id && is_citus_table(tables.base_relids[kListCompanyCells]);
     return found;
-}
-
-const char *column_type_problem(const char *column, Oid type) {
-    if (strcmp(column, "subject") == 0 || strcmp(column, "status") == 0 || strcmp(column, "source") == 0) {
-        const char *label = column[1] == 'u' ? "company" : column[1] == 't' ? "complete" : "manual";
-        if (is_string_type(type)) return nullptr;
-        if (type_is_enum(type))
-            return enum_has_label(type, label) ? nullptr : psprintf("its enum has no label '%s'", label);
-        return "it must be text, varchar, a domain over them, or an enum";
-    }
-    if (strcmp(column, "value") == 0 || strcmp(column, "edited_by") == 0)
-        return is_string_type(type) ? nullptr : "it must be text or varchar";
-    if (strstr(column, "_at") != nullptr)
-        return type == TIMESTAMPTZOID || type == TIMESTAMPOID ? nullptr : "it must be timestamptz";
-    return type == UUIDOID ? nullptr : "it must be uuid";
-}
-
-const char *const *const kRequiredColumns[kListTableCount] = {kListsColumns, kListColumnsColumns,
-                                                              kListCompaniesColumns, kCellsColumns};
-
-Oid view_without_security_invoker(Oid relid) {
-    for (int depth = 0; depth < 32 && OidIsValid(relid) && get_rel_relkind(relid) == RELKIND_VIEW; ++depth) {
-        Relation view = relation_open(relid, AccessShareLock);
-        const bool invoker = RelationHasSecurityInvoker(view);
-        relation_close(view, AccessShareLock);
-        if (!invoker) return relid;
-        Oid next = InvalidOid;
-        if (!view_column_source(relid, nullptr, &next)) break;
-        relid = next;
-    }
-    return InvalidOid;
-}
-
-Oid base_relation(Oid relid, AttrNumber *attno) {
-    // A view over itself cannot exist; the bound only guards against the unexpected.
-    for (int depth = 0; depth < 32; ++depth) {
-        if (get_rel_relkind(relid) != RELKIND_VIEW) return relid;
-        if (!view_column_source(relid, attno, &relid)) return InvalidOid;
-    }
-    return InvalidOid;
-}
-
-bool has_unique_key(Oid relid, const char *const *columns, int count) {
-    AttrNumber attnos[INDEX_MAX_KEYS];
-    Oid table = InvalidOid;
-    for (int i = 0; i < count; ++i) {
-        attnos[i] = get_attnum(relid, columns[i]);
-        const Oid base = base_relation(relid, &attnos[i]);
-        if (base == InvalidOid || attnos[i] <= 0 || (i > 0 && base != table)) return false;
-        table = base;
-    }
-    Relation relation = relation_open(table, AccessShareLock);
-    List *indexes = RelationGetIndexList(relation);
-    relation_close(relation, AccessShareLock);
-    bool found = false;
-    ListCell *cell;
-    foreach (cell, indexes) {
-        HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(cell)));
-        if (!HeapTupleIsValid(tuple)) continue;
-        const Form_pg_index index = (Form_pg_index)GETSTRUCT(tuple);
-        bool usable = index->indisunique && index->indimmediate && index->indisvalid &&
-                      index->indnkeyatts == count && heap_attisnull(tuple, Anum_pg_index_indpred, nullptr) &&
-                      heap_attisnull(tuple, Anum_pg_index_indexprs, nullptr);
-        for (int k = 0; usable && k < count; ++k) {
-            bool listed = false;
-            for (int i = 0; i < count; ++i) listed |= index->indkey.values[k] == attnos[i];
-            usable = listed;
-        }
-        ReleaseSysCache(tuple);
-        if ((found = usable)) break;
-    }
-    list_free(indexes);
-    return found;
-}
-
-Oid relation_owner(Oid relid) {
-    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for relation %u", relid);
-    const Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->relowner;
-    ReleaseSysCache(tuple);
-    return owner;
-}
-
-const char *batch_lock_problem(Oid relid, ListTable table, const char **fix) {
-    const Oid base = base_relation(relid, nullptr);
-    const KeyColumns keys = base_key_columns(relid, table);
-    const char kind = OidIsValid(base) ? get_rel_relkind(base) : '\0';
-    if ((kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) || keys.id == InvalidAttrNumber ||
-        (table != kLists && keys.list_id == InvalidAttrNumber)) {
-        *fix = psprintf("Make %s a table, or a simple view (one table in FROM) whose %s of that table.",
-                        qualified_name(relid), table == kLists ? "id is a plain column" : "list_id and id are plain columns");
-        return "a batch cannot find the table under it, whose rows it locks";
-    }
-    const Oid owner = relation_owner(base);
-    const char *owner_name = quote_identifier(GetUserNameFromId(owner, false));
-    const char *table_name = qualified_name(base);
-    const Oid schema = get_rel_namespace(base);
-    bool may_select = pg_class_aclcheck(base, owner, ACL_SELECT) == ACLCHECK_OK;
-    if (!may_select) {
-        may_select = pg_attribute_aclcheck(base, keys.id, owner, ACL_SELECT) == ACLCHECK_OK &&
-                     (table == kLists || pg_attribute_aclcheck(base, keys.list_id, owner, ACL_SELECT) == ACLCHECK_OK);
-    }
-    const bool may_update = pg_class_aclcheck(base, owner, ACL_UPDATE) == ACLCHECK_OK ||
-                            pg_attribute_aclcheck_all(base, owner, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK;
-    if (schema_usage_aclcheck(schema, owner) != ACLCHECK_OK) {
-        *fix = psprintf("GRANT USAGE ON SCHEMA %s TO %s;", quote_identifier(get_namespace_name(schema)), owner_name);
-        return psprintf("its table %s belongs to role %s, which has no USAGE on the table's schema", table_name, owner_name);
-    }
-    if (!may_select || !may_update) {
-        const char *privileges = !may_select && !may_update ? "SELECT, UPDATE" : !may_select ? "SELECT" : "UPDATE";
-        *fix = psprintf("GRANT %s ON %s TO %s;", privileges, table_name, owner_name);
-        return psprintf("its table %s belongs to role %s, which lacks %s on it (FOR KEY SHARE needs both)",
-                        table_name, owner_name, privileges);
-    }
-    *fix = nullptr;
-    return nullptr;
-}
-
-const char *qualified_name(Oid relid) {
-    return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
-}
-
-const char *conflict_key_fix(Oid cells_relid, bool with_list_id) {
-    const char *const *columns = with_list_id ? kKeyWithListId : kKeyWithoutListId;
-    const int count = with_list_id ? 3 : 2;
-    if (!OidIsValid(base_relation(cells_relid, nullptr)))
-        return psprintf("Make %s a simple view (one relation in FROM, plain columns) over the table of the "
-                        "cells, which has the unique index.", qualified_name(cells_relid));
-    Oid table = cells_relid;
-    StringInfoData names;
-    initStringInfo(&names);
-    for (int i = 0; i < count; ++i) {
-        AttrNumber attno = get_attnum(cells_relid, columns[i]);
-        const Oid base = base_relation(cells_relid, &attno);
-        const bool mapped = OidIsValid(base) && attno > 0;
-        if (mapped) table = base;
-        appendStringInfo(&names, "%s%s", i == 0 ? "" : ", ",
-                         quote_identifier(mapped ? get_attname(base, attno, false) : columns[i]));
-    }
-    return psprintf("CREATE UNIQUE INDEX CONCURRENTLY ON %s (%s);", qualified_name(table), names.data);
 }
 
 ListTables discover_list_tables(Oid schema_oid, const char *schema) {
-    ListTables tables{};
+    const Inspection found = inspect_list_tables(schema_oid);
     for (int t = 0; t < kListTableCount; ++t) {
-        tables.relids[t] = get_relname_relid(kListTableNames[t], schema_oid);
-        if (!OidIsValid(tables.relids[t])) raise_missing_table(schema, kListTableNames[t]);
-        for (const char *const *column = kRequiredColumns[t]; *column; ++column) {
-            if (!has_column(tables.relids[t], *column))
-                raise_missing_column(schema, kListTableNames[t], *column);
-            check_column_type(schema, tables.relids[t], kListTableNames[t], *column);
-        }
-        tables.base_relids[t] = base_relation(tables.relids[t], nullptr);
-        tables.base_keys[t] = base_key_columns(tables.relids[t], static_cast<ListTable>(t));
-        const Oid definer_view = view_without_security_invoker(tables.relids[t]);
-        if (OidIsValid(definer_view))
-            raise_view_not_security_invoker(schema, kListTableNames[t], qualified_name(definer_view));
+        const RelationFinding &r = found.relations[t];
+        if (!OidIsValid(r.relid)) raise_missing_table(schema, kListTableNames[t]);
+        for (const ColumnContract &column : core::kColumns)
+            if (column.table == t && column.presence == Presence::required) raise_if_fatal(found, column, schema);
+        if (OidIsValid(r.definer_view))
+            raise_view_not_security_invoker(schema, kListTableNames[t], qualified_name(r.definer_view));
     }
-    const Oid cells = tables.relids[kListCompanyCells];
-    core::TablesShape &shape = tables.shape;
-    shape.cells_have_list_id = has_column(cells, "list_id");
-    shape.has_created_at = has_column(cells, "created_at");
-    shape.has_updated_at = has_column(cells, "updated_at");
-
-    int provenance_columns = 0;
-    for (const char *column : kProvenanceColumns) provenance_columns += has_column(cells, column);
-    if (provenance_columns != 0 && provenance_columns != 3)
-        for (const char *column : kProvenanceColumns)
-            if (!has_column(cells, column)) raise_missing_column(schema, "list_company_cells", column);
-    shape.has_provenance = provenance_columns == 3;
-    for (const char *column : {"list_id", "created_at", "updated_at", "source", "edited_by", "edited_at"})
-        check_column_type(schema, cells, "list_company_cells", column);
-
-    shape.conflict_key_has_list_id = shape.cells_have_list_id && has_unique_key(cells, kKeyWithListId, 3);
-    if (!shape.conflict_key_has_list_id && !has_unique_key(cells, kKeyWithoutListId, 2))
-        raise_no_conflict_key(schema, conflict_key_fix(cells, shape.cells_have_list_id));
-    // The Citus set writes list_id and needs it in the conflict key (as Citus does).
-    shape.distributed = shape.conflict_key_has_list_id && is_citus_table(tables.base_relids[kListCompanyCells]);
-    return tables;
+    if (found.provenance_columns != 0 && found.provenance_columns != 3)
+        for (const ColumnContract &column : core::kColumns)
+            if (column.presence == Presence::provenance && !exists(found.columns[index_of(column)]))
+                raise_missing_column(schema, kListTableNames[column.table], column.name);
+    for (const ColumnContract &column : core::kColumns)
+        if (column.presence != Presence::required) raise_if_fatal(found, column, schema);
+    const core::TablesShape &shape = found.tables.shape;
+    if (!shape.conflict_key_has_list_id && !found.key_without_list_id)
+        raise_no_conflict_key(schema, conflict_key_fix(found.tables.relids[kListCompanyCells], shape.cells_have_list_id));
+    return found.tables;
 }
 
 }  // namespace cellupsert::pg

@@ -1,32 +1,20 @@
-// Discovery: what the list tables of a schema look like, read from the catalogs.
+// Discovery: the list tables of a schema, read from the catalogs in one pass and checked
+// against their contract (core/list_tables_contract.h). The pass (inspect_list_tables)
+// records what it finds; the functions raise its first fatal finding (discover_list_tables),
+// cellupsert_check() reports every finding.
 //
 // The four relations may be tables, or simple views (one relation in FROM, plain columns)
 // over the application's own tables with other names. The cells may carry list_id (the
 // canonical shape) or not (the original API's shape); their unique key, the ON CONFLICT
 // target, is found through views on the table underneath. The shape is distributed when the
-// cells (the table under their view) are a Citus table: the functions then run the Citus set
-// of statements (statement_sql.h).
+// cells (the table under their view) are a Citus table: the functions then run the
+// distributed set of statements (statement_list.h).
 #pragma once
 
 #include "../core/statement_sql.h"
-#include "pg_headers.h"
+#include "relations.h"
 
 namespace cellupsert::pg {
-
-enum ListTable { kLists, kListColumns, kListCompanies, kListCompanyCells, kListTableCount };
-extern const char *const kListTableNames[kListTableCount];
-
-// The columns every shape needs, nullptr-terminated, per relation.
-extern const char *const *const kRequiredColumns[kListTableCount];
-
-// The columns of the table under lists, list_columns or list_companies (under its views) that
-// hold the relation's list_id and id: a batch locks that table by them (batch_locks.h).
-// InvalidAttrNumber where a view's column is not a plain column of the table (and list_id
-// for the lists, whose id is the list).
-struct KeyColumns {
-    AttrNumber list_id;
-    AttrNumber id;
-};
 
 // The list tables of a schema as the statements need them.
 struct ListTables {
@@ -36,49 +24,40 @@ struct ListTables {
     core::TablesShape shape;
 };
 
-// Finds the list tables of the schema and their shape. Raises 42P01 / 42703 naming the first
-// missing relation or column, 42703 for provenance columns present in part, 42P10 when the
-// cells have no usable unique key.
+constexpr int kContractColumns = static_cast<int>(sizeof core::kColumns / sizeof core::kColumns[0]);
+
+struct RelationFinding {
+    Oid relid;  // InvalidOid: missing
+    char kind;  // its relkind
+    Oid base;   // the table under its simple views (relid for a table); InvalidOid if a view is not simple
+    Oid definer_view;  // the first view down that is not security_invoker, or InvalidOid
+};
+
+struct ColumnFinding {
+    AttrNumber attno;  // InvalidAttrNumber: missing (or its relation is)
+    Oid type;
+    const char *problem;  // why the functions cannot use its type, or nullptr
+};
+
+// What one pass found in the catalogs.
+struct Inspection {
+    RelationFinding relations[kListTableCount];
+    ColumnFinding columns[kContractColumns];  // by index in core::kColumns
+    int provenance_columns;  // how many of source, edited_by, edited_at exist
+    ListTables tables;  // tables.shape.conflict_key_has_list_id: the key with list_id was found
+    bool key_without_list_id;  // the key without list_id was found (looked for when the other is not)
+};
+
+Inspection inspect_list_tables(Oid schema_oid);
+
+// The finding of the contract's column name of table.
+const ColumnFinding &column_finding(const Inspection &found, ListTable table, const char *name);
+
+// Finds the list tables of the schema and their shape, and raises the first fatal finding:
+// per relation, the relation missing (42P01), one of its required columns missing (42703)
+// or of a type the functions cannot use (42804), a view that is not security_invoker
+// (55000); then in the cells, provenance columns present in part (42703), an optional
+// column's type (42804), no usable unique key (42P10).
 ListTables discover_list_tables(Oid schema_oid, const char *schema);
-
-// Whether relid is a Citus table (in pg_dist_partition). False when Citus is not installed.
-bool is_citus_table(Oid relid);
-
-// Why a column of the list tables cannot have this type for the functions, or nullptr: ids
-// are uuid; value and edited_by text or varchar; status, subject and source text, varchar, a
-// domain over them, or an enum with the label the functions write or compare ('complete',
-// 'company', 'manual'); timestamps timestamptz or timestamp.
-const char *column_type_problem(const char *column, Oid type);
-
-// The table a simple view stands for, following views over views (relid itself for a
-// table); InvalidOid when the view is not simple. When attno is not null, *attno (a column
-// of relid) becomes the column of that table, or InvalidAttrNumber if it is not a plain one.
-Oid base_relation(Oid relid, AttrNumber *attno);
-
-// Whether relid (a table, or a simple view over one) has a unique index that ON CONFLICT
-// can use for exactly these columns: unique, immediate, valid, not partial, no expressions.
-bool has_unique_key(Oid relid, const char *const *columns, int count);
-
-// What gives the cells the conflict key of their shape: the CREATE UNIQUE INDEX on them (or
-// on the table under their view), or, for a view that is not simple, to make it simple.
-const char *conflict_key_fix(Oid cells_relid, bool with_list_id);
-
-// The first view, from relid down through simple views, that is not security_invoker (its
-// reads would run with its owner's privileges and row-level security, not the caller's);
-// InvalidOid if none.
-Oid view_without_security_invoker(Oid relid);
-
-// The role that owns relid.
-Oid relation_owner(Oid relid);
-
-// Why a batch cannot lock the rows of the table under relid (the lists, list_columns or
-// list_companies relation: table), or nullptr. A batch locks them as that table's owner
-// (batch_locks.h): the table must be found under relid's simple views, with its list_id and
-// id as plain columns, and its owner needs USAGE on its schema, SELECT and UPDATE on it.
-// *fix then says what to do (a GRANT, or how to make the view simple); nullptr if none.
-const char *batch_lock_problem(Oid relid, ListTable table, const char **fix);
-
-// The relation's name, schema-qualified and quoted.
-const char *qualified_name(Oid relid);
 
 }  // namespace cellupsert::pg

@@ -1,5 +1,9 @@
 #include "errors.h"
 
+extern "C" {
+#include "utils/plancache.h"
+}
+
 // Not found and hidden by row-level security read the same.
 #define NOT_VISIBLE_DETAIL "It does not exist or is not visible to the current role."
 #define ID_PATTERN_HINT                                                                    \
@@ -182,6 +186,30 @@ void raise_batch_lock_problem(const char *relation, const char *problem, const c
                               "owner of the table that holds them, so that it cannot deadlock with a DELETE; "
                               "nothing was written."),
                     fix != nullptr ? errhint("%s", fix) : 0));
+}
+
+bool is_name_error(int sqlerrcode) {
+    return sqlerrcode == ERRCODE_UNDEFINED_TABLE || sqlerrcode == ERRCODE_UNDEFINED_COLUMN ||
+           sqlerrcode == ERRCODE_INVALID_SCHEMA_NAME || sqlerrcode == ERRCODE_UNDEFINED_FUNCTION ||
+           sqlerrcode == ERRCODE_DATATYPE_MISMATCH || sqlerrcode == ERRCODE_INVALID_COLUMN_REFERENCE;
+}
+
+void remove_statement_context(ErrorData *error, SPIPlanPtr plan) {
+    List *sources = SPI_plan_get_plan_sources(plan);
+    if (error->context == nullptr || sources == NIL) return;
+    const char *text = static_cast<CachedPlanSource *>(linitial(sources))->query_string;
+    const char *quoted = psprintf("\"%s\"", text);
+    StringInfoData kept;
+    initStringInfo(&kept);
+    for (char *line = error->context; *line;) {
+        char *end = strchr(line, '\n');
+        const size_t length = end ? static_cast<size_t>(end - line) : strlen(line);
+        const char *found = strstr(line, quoted);
+        if (found == nullptr || found >= line + length)
+            appendStringInfo(&kept, "%s%.*s", kept.len ? "\n" : "", static_cast<int>(length), line);
+        line += length + (end ? 1 : 0);
+    }
+    error->context = kept.len ? kept.data : nullptr;
 }
 
 }  // namespace cellupsert::pg

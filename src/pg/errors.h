@@ -47,4 +47,13 @@ constexpr int kNoElement = -1;
 // A batch cannot lock the rows of the table under relation (batch_lock_problem, discovery.h).
 [[noreturn]] void raise_batch_lock_problem(const char *relation, const char *problem, const char *fix);
 
+
+// The SQLSTATEs of a statement whose text no longer leads to the tables it was prepared for
+// (a schema or table renamed or replaced).
+bool is_name_error(int sqlerrcode);
+
+// Removes from an error's context the line that SPI adds for plan: its text is the
+// extension's, not the caller's (and names the tables under the caller's views).
+void remove_statement_context(ErrorData *error, SPIPlanPtr plan);
+
 }  // namespace cellupsert::pg

@@ -1,15 +1,13 @@
 #include "statement_context.h"
 
-#include <string>
-
 #include "editor.h"
 #include "errors.h"
 #include "owner_mode.h"
+#include "statement_text.h"
 
 extern "C" {
 #include "catalog/pg_class.h"
 #include "storage/lmgr.h"
-#include "utils/plancache.h"
 }
 
 namespace cellupsert::pg {
@@ -39,74 +37,6 @@ bool same_tables(const ListTables &a, const ListTables &b) {
            x.conflict_key_has_list_id == y.conflict_key_has_list_id &&
            x.has_created_at == y.has_created_at && x.has_updated_at == y.has_updated_at &&
            x.has_provenance == y.has_provenance && x.distributed == y.distributed;
-}
-
-// A palloc'd copy of built, allocated without raising while the std::string lives.
-char *palloc_copy(const std::string &built) {
-    char *copy = static_cast<char *>(palloc_extended(built.size() + 1, MCXT_ALLOC_NO_OOM));
-    if (copy != nullptr) memcpy(copy, built.c_str(), built.size() + 1);
-    return copy;
-}
-
-char *checked(char *copy) {
-    if (copy == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-    return copy;
-}
-
-// The text of kind on the tables of schema in shape; list (a literal) in place of $1 when
-// given. In the current memory context.
-char *statement_text(Statement kind, const core::TablesShape &shape, const char *schema, const pg_uuid_t *list) {
-    char *sql;
-    {
-        const std::string built = list == nullptr
-                                      ? core::statement_sql(kind, shape, schema)
-                                      : core::statement_sql(kind, shape, schema, core::id_literal(list->data));
-        sql = palloc_copy(built);
-    }
-    return checked(sql);
-}
-
-// The text of key_share_lock on the table under the relation of table, by the names it has
-// now, in the current memory context.
-char *lock_text(const ListTables &tables, ListTable table) {
-    const Oid relid = tables.base_relids[table];
-    const KeyColumns &keys = tables.base_keys[table];
-    const char *list_column = table == kLists ? "" : quote_identifier(get_attname(relid, keys.list_id, false));
-    char *sql;
-    {
-        const std::string built = core::key_share_lock_sql(
-            {qualified_name(relid), list_column, quote_identifier(get_attname(relid, keys.id, false)),
-             get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE});
-        sql = palloc_copy(built);
-    }
-    return checked(sql);
-}
-
-// The SQLSTATEs of a statement whose text no longer leads to the tables it was prepared for.
-bool is_name_error(int sqlerrcode) {
-    return sqlerrcode == ERRCODE_UNDEFINED_TABLE || sqlerrcode == ERRCODE_UNDEFINED_COLUMN ||
-           sqlerrcode == ERRCODE_INVALID_SCHEMA_NAME || sqlerrcode == ERRCODE_UNDEFINED_FUNCTION ||
-           sqlerrcode == ERRCODE_DATATYPE_MISMATCH || sqlerrcode == ERRCODE_INVALID_COLUMN_REFERENCE;
-}
-
-// Removes from an error's context the line that SPI adds for plan: its text is the
-// extension's, not the caller's (and names the tables under the caller's views).
-void remove_statement_context(ErrorData *error, SPIPlanPtr plan) {
-    List *sources = SPI_plan_get_plan_sources(plan);
-    if (error->context == nullptr || sources == NIL) return;
-    const char *text = static_cast<CachedPlanSource *>(linitial(sources))->query_string;
-    const char *quoted = psprintf("\"%s\"", text);
-    StringInfoData kept;
-    initStringInfo(&kept);
-    for (char *line = error->context; *line;) {
-        char *end = strchr(line, '\n');
-        const size_t length = end ? static_cast<size_t>(end - line) : strlen(line);
-        const char *found = strstr(line, quoted);
-        if (found == nullptr || found >= line + length)
-            appendStringInfo(&kept, "%s%.*s", kept.len ? "\n" : "", static_cast<int>(length), line);
-        line += length + (end ? 1 : 0);
-    }
-    error->context = kept.len ? kept.data : nullptr;
 }
 
 // Raises an internal error when a statement's result is not what the catalogue says.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <regex>
 #include <string>
 
 using cellupsert::core::check_id;
@@ -152,4 +153,27 @@ TEST(ParseIdText, RejectsEmbeddedNulAndReadsOnlyTheView) {
     const char longer[] = "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2d3-and-more";
     EXPECT_TRUE(parse_id_text(std::string_view(longer, 36), id));
     EXPECT_FALSE(parse_id_text(std::string_view(longer, 37), id));
+}
+
+// The regular expression of the rule (cellupsert_check() counts ids outside it in SQL) says
+// what check_id says, for every version and variant digit, other bytes varied, and nil/max.
+TEST(IdPatternRegex, AgreesWithCheckId) {
+    const std::regex pattern(cellupsert::core::kIdPatternRegex);
+    int checked = 0;
+    for (unsigned version = 0; version < 16; ++version)
+        for (unsigned variant = 0; variant < 16; ++variant)
+            for (unsigned char fill : {0x00, 0x5a, 0xff}) {
+                IdBytes id;
+                std::memset(id, fill, sizeof id);
+                id[6] = static_cast<unsigned char>(version << 4 | (fill & 0x0f));
+                id[8] = static_cast<unsigned char>(variant << 4 | (fill & 0x0f));
+                char text[kIdTextLength + 1];
+                format_id(id, text);
+                EXPECT_EQ(std::regex_match(text, pattern), check_id(id) == IdVerdict::accepted) << text;
+                ++checked;
+            }
+    EXPECT_EQ(checked, 16 * 16 * 3);
+    EXPECT_TRUE(std::regex_match("00000000-0000-0000-0000-000000000000", pattern));
+    EXPECT_TRUE(std::regex_match("ffffffff-ffff-ffff-ffff-ffffffffffff", pattern));
+    EXPECT_FALSE(std::regex_match("00000000-0000-0000-0000-00000000000", pattern));
 }

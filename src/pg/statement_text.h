@@ -1,0 +1,20 @@
+// The texts of the catalogue's statements (core/statement_sql.h) as SPI takes them: palloc'd
+// in the current memory context. The std::string core builds lives only while it is copied,
+// with an allocation that does not raise, so that no C++ object is alive when PostgreSQL may
+// longjmp.
+#pragma once
+
+#include "discovery.h"
+
+namespace cellupsert::pg {
+
+// The text of kind on the tables of schema (quoted) in shape; list (a literal) in place of
+// $1 when given.
+char *statement_text(core::StatementKind kind, const core::TablesShape &shape, const char *schema,
+                     const pg_uuid_t *list);
+
+// The text of key_share_lock on the table under the relation of table, by the names that
+// table and its columns have now.
+char *lock_text(const ListTables &tables, ListTable table);
+
+}  // namespace cellupsert::pg
