@@ -32,6 +32,15 @@ struct TablesShape {
     bool distributed = false;
 };
 
+// Whether two shapes give the same statements.
+inline bool operator==(const TablesShape &a, const TablesShape &b) {
+    static_assert(sizeof(TablesShape) == 6, "a new field of TablesShape is compared here too");
+    return a.cells_have_list_id == b.cells_have_list_id && a.conflict_key_has_list_id == b.conflict_key_has_list_id &&
+           a.has_created_at == b.has_created_at && a.has_updated_at == b.has_updated_at &&
+           a.has_provenance == b.has_provenance && a.distributed == b.distributed;
+}
+inline bool operator!=(const TablesShape &a, const TablesShape &b) { return !(a == b); }
+
 // The text of statement kind (of identity caller) on the tables of quoted_schema (an SQL
 // identifier, quoted as needed). In the statements whose list is a literal (the reads of the
 // distributed set), list takes the place of $1: an id_literal, so that Citus, seeing a

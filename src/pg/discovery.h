@@ -24,6 +24,17 @@ struct ListTables {
     core::TablesShape shape;
 };
 
+// Whether the statements built for a and b name the same relations and columns.
+inline bool operator==(const ListTables &a, const ListTables &b) {
+    static_assert(sizeof(ListTables) ==
+                      sizeof a.relids + sizeof a.base_relids + sizeof a.base_keys + sizeof a.shape + 2 /* padding */,
+                  "a new field of ListTables is compared here too");
+    return memcmp(a.relids, b.relids, sizeof a.relids) == 0 &&
+           memcmp(a.base_relids, b.base_relids, sizeof a.base_relids) == 0 &&
+           memcmp(a.base_keys, b.base_keys, sizeof a.base_keys) == 0 && a.shape == b.shape;
+}
+inline bool operator!=(const ListTables &a, const ListTables &b) { return !(a == b); }
+
 constexpr int kContractColumns = static_cast<int>(sizeof core::kColumns / sizeof core::kColumns[0]);
 
 struct RelationFinding {

@@ -28,16 +28,6 @@ Oid param_type(core::Param param) {
     return InvalidOid;
 }
 
-bool same_tables(const ListTables &a, const ListTables &b) {
-    const core::TablesShape &x = a.shape, &y = b.shape;
-    return memcmp(a.relids, b.relids, sizeof a.relids) == 0 &&
-           memcmp(a.base_relids, b.base_relids, sizeof a.base_relids) == 0 &&
-           memcmp(a.base_keys, b.base_keys, sizeof a.base_keys) == 0 &&
-           x.cells_have_list_id == y.cells_have_list_id &&
-           x.conflict_key_has_list_id == y.conflict_key_has_list_id &&
-           x.has_created_at == y.has_created_at && x.has_updated_at == y.has_updated_at &&
-           x.has_provenance == y.has_provenance && x.distributed == y.distributed;
-}
 
 // Raises an internal error when a statement's result is not what the catalogue says.
 void check_result(const core::StatementSpec &spec, int rc) {
@@ -110,7 +100,7 @@ void StatementContext::refresh() {
     // The plans survive an invalidation that changed nothing (ANALYZE, a policy change: the
     // plan cache itself re-plans for those); they are dropped when a name in their text or
     // the shape changed.
-    if (!same_schema || !same_name || !same_tables(tables, tables_)) forget_plans();
+    if (!same_schema || !same_name || tables != tables_) forget_plans();
     if (!same_schema) function_oids_[0] = function_oids_[1] = InvalidOid;
     namestrcpy(&schema_name_, schema_name);
     if (!known_function) {
@@ -192,7 +182,7 @@ void StatementContext::raise_if_names_changed(Oid function_oid) {
     }
     PG_END_TRY();
     if (schema_oid != schema_oid_ || strcmp(NameStr(schema_name), NameStr(schema_name_)) != 0 ||
-        !same_tables(tables, tables_))
+        tables != tables_)
         raise_tables_changed(NameStr(schema_name_));
 }
 
