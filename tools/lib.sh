@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-contrib uuid-dev build-essential
-          cmake libgtest-dev clang-14 libclang-rt-14-dev)
+          cmake libgtest-dev clang-14 libclang-rt-14-dev clang-format-14)
 
 # Root runs as is; anyone else goes through sudo for apt and make install.
 as_root() {

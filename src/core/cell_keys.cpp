@@ -6,14 +6,11 @@
 namespace cellupsert::core {
 namespace {
 
-int compare_keys(const CellKey &a, const CellKey &b) noexcept {
-    return std::memcmp(&a, &b, sizeof(CellKey));
-}
+int compare_keys(const CellKey &a, const CellKey &b) noexcept { return std::memcmp(&a, &b, sizeof(CellKey)); }
 
 }  // namespace
 
-std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t *kept,
-                              std::uint32_t *first) noexcept {
+std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t *kept, std::uint32_t *first) noexcept {
     static_assert(sizeof(CellKey) == 2 * kIdBytes, "CellKey must be its two ids, unpadded");
     for (std::size_t i = 0; i < n; ++i) kept[i] = static_cast<std::uint32_t>(i);
     // By key, and within a key the latest position first, so the first of each run wins.
@@ -25,8 +22,7 @@ std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t 
     std::size_t count = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const std::uint32_t position = kept[i];
-        if (count == 0 || compare_keys(keys[kept[count - 1]], keys[position]) != 0)
-            kept[count++] = position;
+        if (count == 0 || compare_keys(keys[kept[count - 1]], keys[position]) != 0) kept[count++] = position;
         if (first != nullptr) first[count - 1] = position;
     }
     return count;
@@ -34,13 +30,14 @@ std::size_t keep_last_per_key(const CellKey *keys, std::size_t n, std::uint32_t 
 
 std::size_t sort_unique_ids(Id *ids, std::size_t n) noexcept {
     static_assert(sizeof(Id) == kIdBytes, "Id must be its bytes, unpadded");
-    std::sort(ids, ids + n, [](const Id &a, const Id &b) {
+    const auto less = [](const Id &a, const Id &b) {
         return std::memcmp(a.bytes, b.bytes, kIdBytes) < 0;
-    });
-    return static_cast<std::size_t>(
-        std::unique(ids, ids + n, [](const Id &a, const Id &b) {
-            return std::memcmp(a.bytes, b.bytes, kIdBytes) == 0;
-        }) - ids);
+    };
+    const auto equal = [](const Id &a, const Id &b) {
+        return std::memcmp(a.bytes, b.bytes, kIdBytes) == 0;
+    };
+    std::sort(ids, ids + n, less);
+    return static_cast<std::size_t>(std::unique(ids, ids + n, equal) - ids);
 }
 
 }  // namespace cellupsert::core

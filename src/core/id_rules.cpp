@@ -31,9 +31,7 @@ char version_digit(const IdBytes &id) noexcept { return kHexDigits[id[6] >> 4]; 
 
 char variant_digit(const IdBytes &id) noexcept { return kHexDigits[id[8] >> 4]; }
 
-void format_id(const IdBytes &id, char (&out)[kIdTextLength + 1]) noexcept {
-    uuid_unparse_lower(id, out);
-}
+void format_id(const IdBytes &id, char (&out)[kIdTextLength + 1]) noexcept { uuid_unparse_lower(id, out); }
 
 bool parse_id_text(std::string_view text, IdBytes &out) noexcept {
     // libuuid checks the hyphen positions and the hex digits; the length check is ours so

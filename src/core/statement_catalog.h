@@ -43,7 +43,7 @@ constexpr StatementSpec make_statement_spec(StatementKind kind, const char *name
 }
 
 inline constexpr StatementSpec kStatements[] = {
-#define STATEMENT(kind, set, identity, list, result, ...)                                                        \
+#define STATEMENT(kind, set, identity, list, result, ...)                                                \
     make_statement_spec(StatementKind::kind, #kind, StatementSet::set, Identity::identity, ListIn::list, \
                         Result::result, __VA_ARGS__),
 #include "statement_list.h"

@@ -22,6 +22,9 @@
 // id = $1) at the top of their WHERE clause, which Citus's fast-path planner routes to the
 // list's shard; the checks run first, as the caller, then the write, which checks nothing.
 
+// One entry per statement, its parameters on a line of their own where they do not fit.
+// clang-format off
+
 // $1 list, $2 row, $3 col, $4 val, $5 editor. Checks the list, the column (of the list,
 // subject company) and the row (of the list), as the caller sees them, and upserts the
 // cell: it processes one row, or none when a check fails.
@@ -76,3 +79,4 @@ STATEMENT(cell_upsert_call, hand_over, caller, parameter, one_row,
           Param::id, Param::id, Param::id, Param::text)
 // $1 list, $2 cells: cell_upsert_many's result (integer).
 STATEMENT(batch_call, hand_over, caller, parameter, one_row, Param::id, Param::cells)
+// clang-format on

@@ -116,6 +116,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                           std::string_view list) {
     Sql sql{std::string(), quoted_schema, list};
     sql.text.reserve(1024);
+    // clang-format off
     switch (kind) {
         case StatementKind::cell_upsert:
             insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "$4", false});
@@ -202,6 +203,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
         case StatementKind::key_share_lock:
             throw std::logic_error("key_share_lock is built by key_share_lock_sql");
     }
+    // clang-format on
     return std::move(sql.text);
 }
 

@@ -24,8 +24,8 @@ struct TablesShape {
     // The cells' unique key, the ON CONFLICT target: (list_id, column_id, company_row_id),
     // or (column_id, company_row_id).
     bool conflict_key_has_list_id = true;
-    bool has_created_at = true;  // written on insert
-    bool has_updated_at = true;  // written on insert and update
+    bool has_created_at = true;   // written on insert
+    bool has_updated_at = true;   // written on insert and update
     bool has_provenance = false;  // source, edited_by, edited_at
     // The cells are a Citus distributed table (and carry list_id, in their conflict key too):
     // the functions then run the distributed set of statements (statement_list.h).

@@ -29,8 +29,7 @@ BatchCells batch_cells(const BatchInput &input) {
     cells.cols = PointerGetDatum(construct_array(cols, count, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
     cells.values = PointerGetDatum(
         construct_md_array(values, value_nulls, 1, dims, lower_bounds, TEXTOID, -1, false, TYPALIGN_INT));
-    cells.positions =
-        PointerGetDatum(construct_array(positions, count, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+    cells.positions = PointerGetDatum(construct_array(positions, count, INT4OID, sizeof(int32), true, TYPALIGN_INT));
     pfree(rows);
     pfree(cols);
     pfree(values);

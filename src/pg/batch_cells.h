@@ -8,9 +8,9 @@ namespace cellupsert::pg {
 
 struct BatchCells {
     const BatchInput *input;
-    int count;      // distinct (column, row) pairs
-    uint32 *kept;   // the element written for each, in key order
-    uint32 *first;  // the first element of each pair in the batch, for errors
+    int count;        // distinct (column, row) pairs
+    uint32 *kept;     // the element written for each, in key order
+    uint32 *first;    // the first element of each pair in the batch, for errors
     Datum rows;       // uuid[]
     Datum cols;       // uuid[]
     Datum values;     // text[]

@@ -31,9 +31,7 @@ void read_id(const JsonbValue *value, int element, const char *key, core::IdByte
 text *value_text(const JsonbValue *val) {
     if (val == nullptr || val->type == jbvNull) return nullptr;
     if (val->type == jbvString)
-        return val->val.string.len == 0
-                   ? nullptr
-                   : cstring_to_text_with_len(val->val.string.val, val->val.string.len);
+        return val->val.string.len == 0 ? nullptr : cstring_to_text_with_len(val->val.string.val, val->val.string.len);
     if (val->type == jbvBinary)  // an object or an array
         return cstring_to_text(JsonbToCString(nullptr, val->val.binary.data, val->val.binary.len));
     Jsonb *scalar = JsonbValueToJsonb(const_cast<JsonbValue *>(val));  // a number or a boolean
@@ -67,8 +65,7 @@ BatchInput read_batch_input(Jsonb *cells) {
     int i = 0;
     for (JsonbIteratorToken token; (token = JsonbIteratorNext(&it, &element, true)) != WJB_DONE;) {
         if (token != WJB_ELEM) continue;
-        if (element.type != jbvBinary || !JsonContainerIsObject(element.val.binary.data))
-            raise_not_an_object(i);
+        if (element.type != jbvBinary || !JsonContainerIsObject(element.val.binary.data)) raise_not_an_object(i);
         JsonbContainer *object = element.val.binary.data;
         JsonbValue row_buffer, col_buffer, val_buffer;
         const JsonbValue *row = find_key(object, "row", &row_buffer);

@@ -94,8 +94,9 @@ void check_unwritten_columns(const Report &report, Oid cells) {
         if (view_columns == 0) filled = core::is_written(NameStr(column->attname));
         if (!filled)
             report.row(psprintf("column %s.%s", qualified_name(table), quote_identifier(NameStr(column->attname))),
-                       false, "NOT NULL without a default, and not written by the functions: every insert of a cell "
-                              "fails (23502); give it a default (on the view, for a view)");
+                       false,
+                       "NOT NULL without a default, and not written by the functions: every insert of a cell "
+                       "fails (23502); give it a default (on the view, for a view)");
     }
     relation_close(relation, AccessShareLock);
 }
@@ -113,8 +114,8 @@ const char *relation_detail(Oid relid, Oid base) {
     const char kind = get_rel_relkind(relid);
     if (kind != RELKIND_VIEW) return kind == RELKIND_PARTITIONED_TABLE ? "partitioned table" : "table";
     if (!OidIsValid(base)) return "view, not a simple one: the functions cannot see the table under it";
-    return psprintf("view over %s", quote_qualified_identifier(get_namespace_name(get_rel_namespace(base)),
-                                                                get_rel_name(base)));
+    return psprintf("view over %s",
+                    quote_qualified_identifier(get_namespace_name(get_rel_namespace(base)), get_rel_name(base)));
 }
 
 void check_row_level_security(const Report &report, const char *table, Oid base) {
@@ -130,8 +131,9 @@ void check_row_level_security(const Report &report, const char *table, Oid base)
     }
     Datum arg = ObjectIdGetDatum(base);
     Oid argtype = OIDOID;
-    SPI_execute_with_args("SELECT pg_catalog.count(*) FROM pg_catalog.pg_policy WHERE polrelid OPERATOR(pg_catalog.=) $1",
-                          1, &argtype, &arg, nullptr, true, 1);
+    SPI_execute_with_args(
+        "SELECT pg_catalog.count(*) FROM pg_catalog.pg_policy WHERE polrelid OPERATOR(pg_catalog.=) $1", 1, &argtype,
+        &arg, nullptr, true, 1);
     bool is_null;
     const int64 policies = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
     report.row(item, true,
@@ -172,7 +174,8 @@ void check_ids(const Report &report, Oid relid, const char *table) {
                bad == 0 ? (sampled ? "all in the UUID pattern (sampled)" : "all in the UUID pattern")
                         : psprintf("%s%lld outside the UUID pattern: the functions refuse them (version digit 1 to 8, "
                                    "variant digit 8, 9, a or b, or the nil or max UUID)",
-                                   sampled ? "about " : "", static_cast<long long>(sampled ? bad * tuples / kSampleRows : bad)));
+                                   sampled ? "about " : "",
+                                   static_cast<long long>(sampled ? bad * tuples / kSampleRows : bad)));
 }
 
 }  // namespace
@@ -197,7 +200,8 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
             all_found = false;
             report.row(item, false,
                        psprintf("missing: create %s.%s as cellupsert_list_tables.sql does, or a view of that name "
-                                "over the application's table (docs/adoption.md)", report.schema, table));
+                                "over the application's table (docs/adoption.md)",
+                                report.schema, table));
             continue;
         }
         const bool simple = r.kind != RELKIND_VIEW || OidIsValid(r.base);

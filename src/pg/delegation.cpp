@@ -20,6 +20,7 @@ bool from_another_citus_node() {
 Datum hand_over(StatementContext &context, Statement call, const Datum *args, const char *nulls) {
     const PreparedStatement prepared = context.prepare(call);
     context.handing_over = true;
+    // clang-format off
     PG_TRY();
     {
         context.execute(prepared, args, nulls, InvalidSnapshot, 1);
@@ -29,6 +30,7 @@ Datum hand_over(StatementContext &context, Statement call, const Datum *args, co
         context.handing_over = false;
     }
     PG_END_TRY();
+    // clang-format on
     bool is_null;
     const Datum result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
     if (is_null) elog(ERROR, "handed-over call returned NULL");

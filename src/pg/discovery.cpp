@@ -113,7 +113,8 @@ ListTables discover_list_tables(Oid schema_oid, const char *schema) {
         if (column.presence != Presence::required) raise_if_fatal(found, column, schema);
     const core::TablesShape &shape = found.tables.shape;
     if (!shape.conflict_key_has_list_id && !found.key_without_list_id)
-        raise_no_conflict_key(schema, conflict_key_fix(found.tables.relids[kListCompanyCells], shape.cells_have_list_id));
+        raise_no_conflict_key(schema,
+                              conflict_key_fix(found.tables.relids[kListCompanyCells], shape.cells_have_list_id));
     return found.tables;
 }
 

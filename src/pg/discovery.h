@@ -19,7 +19,7 @@ namespace cellupsert::pg {
 // The list tables of a schema as the statements need them.
 struct ListTables {
     Oid relids[kListTableCount];
-    Oid base_relids[kListTableCount];  // the table underneath a view (the relation itself for a table)
+    Oid base_relids[kListTableCount];       // the table underneath a view (the relation itself for a table)
     KeyColumns base_keys[kListTableCount];  // in base_relids; unused for the cells
     core::TablesShape shape;
 };
@@ -38,9 +38,9 @@ inline bool operator!=(const ListTables &a, const ListTables &b) { return !(a ==
 constexpr int kContractColumns = static_cast<int>(sizeof core::kColumns / sizeof core::kColumns[0]);
 
 struct RelationFinding {
-    Oid relid;  // InvalidOid: missing
-    char kind;  // its relkind
-    Oid base;   // the table under its simple views (relid for a table); InvalidOid if a view is not simple
+    Oid relid;         // InvalidOid: missing
+    char kind;         // its relkind
+    Oid base;          // the table under its simple views (relid for a table); InvalidOid if a view is not simple
     Oid definer_view;  // the first view down that is not security_invoker, or InvalidOid
 };
 
@@ -54,9 +54,9 @@ struct ColumnFinding {
 struct Inspection {
     RelationFinding relations[kListTableCount];
     ColumnFinding columns[kContractColumns];  // by index in core::kColumns
-    int provenance_columns;  // how many of source, edited_by, edited_at exist
-    ListTables tables;  // tables.shape.conflict_key_has_list_id: the key with list_id was found
-    bool key_without_list_id;  // the key without list_id was found (looked for when the other is not)
+    int provenance_columns;                   // how many of source, edited_by, edited_at exist
+    ListTables tables;                        // tables.shape.conflict_key_has_list_id: the key with list_id was found
+    bool key_without_list_id;                 // the key without list_id was found (looked for when the other is not)
 };
 
 Inspection inspect_list_tables(Oid schema_oid);

@@ -26,63 +26,52 @@ struct IdText {
 };
 
 // "cells[N]: " for an element of a batch, "" otherwise.
-const char *where(int element) {
-    return element == kNoElement ? "" : psprintf("cells[%d]: ", element);
-}
+const char *where(int element) { return element == kNoElement ? "" : psprintf("cells[%d]: ", element); }
 
 // A JSON string (not NUL-terminated) for a message.
-const char *quoted(std::string_view text) {
-    return psprintf("\"%.*s\"", static_cast<int>(text.size()), text.data());
-}
+const char *quoted(std::string_view text) { return psprintf("\"%.*s\"", static_cast<int>(text.size()), text.data()); }
 
 }  // namespace
 
 void raise_internal(const char *function_name, const char *what) {
-    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                    errmsg("%s failed: %s", function_name, what)));
+    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("%s failed: %s", function_name, what)));
 }
 
 void raise_null_argument(const char *parameter, int element) {
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                    element == kNoElement
-                        ? errmsg("parameter \"%s\" must not be null", parameter)
-                        : errmsg("%s\"%s\" must not be null", where(element), parameter)));
+                    element == kNoElement ? errmsg("parameter \"%s\" must not be null", parameter)
+                                          : errmsg("%s\"%s\" must not be null", where(element), parameter)));
 }
 
-void raise_invalid_id(const char *parameter, const IdBytes &id, core::IdVerdict verdict,
-                      int element) {
+void raise_invalid_id(const char *parameter, const IdBytes &id, core::IdVerdict verdict, int element) {
     const IdText text(id);
     const bool bad_version = verdict == core::IdVerdict::bad_version;
-    ereport(ERROR,
-            (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-             element == kNoElement
-                 ? errmsg("invalid id for parameter \"%s\": %s", parameter, text.text)
-                 : errmsg("%sinvalid id for \"%s\": %s", where(element), parameter, text.text),
-             errdetail("Its %s digit is \"%c\".", bad_version ? "version" : "variant",
-                       bad_version ? core::version_digit(id) : core::variant_digit(id)),
-             errhint(ID_PATTERN_HINT)));
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    element == kNoElement ? errmsg("invalid id for parameter \"%s\": %s", parameter, text.text)
+                                          : errmsg("%sinvalid id for \"%s\": %s", where(element), parameter, text.text),
+                    errdetail("Its %s digit is \"%c\".", bad_version ? "version" : "variant",
+                              bad_version ? core::version_digit(id) : core::variant_digit(id)),
+                    errhint(ID_PATTERN_HINT)));
 }
 
 void raise_not_an_array() {
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("parameter \"cells\" must be a JSON array"), errhint(BATCH_KEYS_HINT)));
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("parameter \"cells\" must be a JSON array"),
+                    errhint(BATCH_KEYS_HINT)));
 }
 
 void raise_not_an_object(int element) {
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("%selement must be a JSON object", where(element)),
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%selement must be a JSON object", where(element)),
                     errhint(BATCH_KEYS_HINT)));
 }
 
 void raise_unknown_key(int element, std::string_view key) {
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("%sunknown key %s", where(element), quoted(key)),
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sunknown key %s", where(element), quoted(key)),
                     errhint(BATCH_KEYS_HINT)));
 }
 
 void raise_not_a_string(int element, const char *key) {
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("%s\"%s\" must be a JSON string", where(element), key)));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s\"%s\" must be a JSON string", where(element), key)));
 }
 
 void raise_malformed_id(int element, std::string_view text) {
@@ -94,42 +83,35 @@ void raise_malformed_id(int element, std::string_view text) {
 
 void raise_list_not_found(const IdBytes &list) {
     const IdText list_text(list);
-    ereport(ERROR, (errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-                    errmsg("list %s does not exist", list_text.text),
+    ereport(ERROR, (errcode(ERRCODE_FOREIGN_KEY_VIOLATION), errmsg("list %s does not exist", list_text.text),
                     errdetail(NOT_VISIBLE_DETAIL)));
 }
 
 void raise_column_not_found(const IdBytes &list, const IdBytes &column, int element) {
     const IdText list_text(list), column_text(column);
     ereport(ERROR, (errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-                    errmsg("%scolumn %s does not exist in list %s", where(element),
-                           column_text.text, list_text.text),
-                    errdetail(NOT_VISIBLE_DETAIL),
-                    errhint("Take column ids from the list's own columns.")));
+                    errmsg("%scolumn %s does not exist in list %s", where(element), column_text.text, list_text.text),
+                    errdetail(NOT_VISIBLE_DETAIL), errhint("Take column ids from the list's own columns.")));
 }
 
 void raise_not_company_column(const IdBytes &column, const char *subject, int element) {
     const IdText column_text(column);
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("%scolumn %s is not a company column", where(element), column_text.text),
-                    errdetail("Its subject is \"%s\"; cell_upsert writes company cells only.",
-                              subject)));
+                    errdetail("Its subject is \"%s\"; cell_upsert writes company cells only.", subject)));
 }
 
 void raise_row_not_found(const IdBytes &list, const IdBytes &row, int element) {
     const IdText list_text(list), row_text(row);
     ereport(ERROR, (errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-                    errmsg("%srow %s does not exist in list %s", where(element), row_text.text,
-                           list_text.text),
-                    errdetail(NOT_VISIBLE_DETAIL),
-                    errhint("Take row ids from the list's own company rows.")));
+                    errmsg("%srow %s does not exist in list %s", where(element), row_text.text, list_text.text),
+                    errdetail(NOT_VISIBLE_DETAIL), errhint("Take row ids from the list's own company rows.")));
 }
 
 void raise_concurrent_change(const IdBytes &list) {
     const IdText list_text(list);
     ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-                    errmsg("list %s changed during the write", list_text.text),
-                    errhint("Retry the call.")));
+                    errmsg("list %s changed during the write", list_text.text), errhint("Retry the call.")));
 }
 
 void raise_tables_changed(const char *schema) {
@@ -141,25 +123,23 @@ void raise_tables_changed(const char *schema) {
 }
 
 void raise_missing_table(const char *schema, const char *table) {
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                    errmsg("relation \"%s.%s\" does not exist", schema, table),
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation \"%s.%s\" does not exist", schema, table),
                     errdetail(LIST_TABLES_DETAIL), errhint(LIST_TABLES_HINT, schema)));
 }
 
 void raise_missing_column(const char *schema, const char *table, const char *column) {
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                    errmsg("column \"%s\" of relation \"%s.%s\" does not exist", column, schema,
-                           table),
+                    errmsg("column \"%s\" of relation \"%s.%s\" does not exist", column, schema, table),
                     errdetail(LIST_TABLES_DETAIL), errhint(LIST_TABLES_HINT, schema)));
 }
 
 void raise_column_type(const char *schema, const char *table, const char *column, const char *type,
                        const char *problem) {
-    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                    errmsg("column \"%s\" of relation \"%s.%s\" has type %s", column, schema, table, type),
-                    errdetail("For cellupsert, %s.", problem),
-                    errhint("SELECT * FROM %s.cellupsert_check() lists what the functions need.",
-                            quote_identifier(schema))));
+    ereport(ERROR,
+            (errcode(ERRCODE_DATATYPE_MISMATCH),
+             errmsg("column \"%s\" of relation \"%s.%s\" has type %s", column, schema, table, type),
+             errdetail("For cellupsert, %s.", problem),
+             errhint("SELECT * FROM %s.cellupsert_check() lists what the functions need.", quote_identifier(schema))));
 }
 
 void raise_view_not_security_invoker(const char *schema, const char *table, const char *view) {

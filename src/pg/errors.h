@@ -40,13 +40,12 @@ constexpr int kNoElement = -1;
 // The application's list tables, checked before planning.
 [[noreturn]] void raise_missing_table(const char *schema, const char *table);
 [[noreturn]] void raise_missing_column(const char *schema, const char *table, const char *column);
-[[noreturn]] void raise_column_type(const char *schema, const char *table, const char *column,
-                                    const char *type, const char *problem);
+[[noreturn]] void raise_column_type(const char *schema, const char *table, const char *column, const char *type,
+                                    const char *problem);
 [[noreturn]] void raise_view_not_security_invoker(const char *schema, const char *table, const char *view);
 [[noreturn]] void raise_no_conflict_key(const char *schema, const char *index_ddl);
 // A batch cannot lock the rows of the table under relation (batch_lock_problem, discovery.h).
 [[noreturn]] void raise_batch_lock_problem(const char *relation, const char *problem, const char *fix);
-
 
 // The SQLSTATEs of a statement whose text no longer leads to the tables it was prepared for
 // (a schema or table renamed or replaced).

@@ -25,8 +25,7 @@ namespace {
 bool view_column_source(Oid view_relid, AttrNumber *attno, Oid *relid) {
     Relation view = relation_open(view_relid, AccessShareLock);
     const Query *query = get_view_query(view);
-    bool simple = list_length(query->jointree->fromlist) == 1 &&
-                  IsA(linitial(query->jointree->fromlist), RangeTblRef);
+    bool simple = list_length(query->jointree->fromlist) == 1 && IsA(linitial(query->jointree->fromlist), RangeTblRef);
     if (simple) {
         const RangeTblEntry *rte =
             rt_fetch(castNode(RangeTblRef, linitial(query->jointree->fromlist))->rtindex, query->rtable);
@@ -54,8 +53,7 @@ AclResult schema_usage_aclcheck(Oid schema, Oid role) {
 // none, or not a plain one).
 AttrNumber base_column(Oid relid, const char *column) {
     AttrNumber attno = get_attnum(relid, column);
-    if (attno == InvalidAttrNumber || !OidIsValid(base_relation(relid, &attno)) || attno <= 0)
-        return InvalidAttrNumber;
+    if (attno == InvalidAttrNumber || !OidIsValid(base_relation(relid, &attno)) || attno <= 0) return InvalidAttrNumber;
     return attno;
 }
 
@@ -127,8 +125,8 @@ bool has_unique_key(Oid relid, const char *const *columns, int count) {
         HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(cell)));
         if (!HeapTupleIsValid(tuple)) continue;
         const Form_pg_index index = (Form_pg_index)GETSTRUCT(tuple);
-        bool usable = index->indisunique && index->indimmediate && index->indisvalid &&
-                      index->indnkeyatts == count && heap_attisnull(tuple, Anum_pg_index_indpred, nullptr) &&
+        bool usable = index->indisunique && index->indimmediate && index->indisvalid && index->indnkeyatts == count &&
+                      heap_attisnull(tuple, Anum_pg_index_indpred, nullptr) &&
                       heap_attisnull(tuple, Anum_pg_index_indexprs, nullptr);
         for (int k = 0; usable && k < count; ++k) {
             bool listed = false;
@@ -157,7 +155,8 @@ const char *batch_lock_problem(Oid relid, ListTable table, const char **fix) {
     if ((kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) || keys.id == InvalidAttrNumber ||
         (table != kLists && keys.list_id == InvalidAttrNumber)) {
         *fix = psprintf("Make %s a table, or a simple view (one table in FROM) whose %s of that table.",
-                        qualified_name(relid), table == kLists ? "id is a plain column" : "list_id and id are plain columns");
+                        qualified_name(relid),
+                        table == kLists ? "id is a plain column" : "list_id and id are plain columns");
         return "a batch cannot find the table under it, whose rows it locks";
     }
     const Oid owner = relation_owner(base);
@@ -173,13 +172,14 @@ const char *batch_lock_problem(Oid relid, ListTable table, const char **fix) {
                             pg_attribute_aclcheck_all(base, owner, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK;
     if (schema_usage_aclcheck(schema, owner) != ACLCHECK_OK) {
         *fix = psprintf("GRANT USAGE ON SCHEMA %s TO %s;", quote_identifier(get_namespace_name(schema)), owner_name);
-        return psprintf("its table %s belongs to role %s, which has no USAGE on the table's schema", table_name, owner_name);
+        return psprintf("its table %s belongs to role %s, which has no USAGE on the table's schema", table_name,
+                        owner_name);
     }
     if (!may_select || !may_update) {
         const char *privileges = !may_select && !may_update ? "SELECT, UPDATE" : !may_select ? "SELECT" : "UPDATE";
         *fix = psprintf("GRANT %s ON %s TO %s;", privileges, table_name, owner_name);
-        return psprintf("its table %s belongs to role %s, which lacks %s on it (FOR KEY SHARE needs both)",
-                        table_name, owner_name, privileges);
+        return psprintf("its table %s belongs to role %s, which lacks %s on it (FOR KEY SHARE needs both)", table_name,
+                        owner_name, privileges);
     }
     *fix = nullptr;
     return nullptr;
@@ -198,8 +198,10 @@ const char *conflict_key_fix(Oid cells_relid, bool with_list_id) {
     const char *const *columns = core::kConflictKey + (with_list_id ? 0 : 1);
     const int count = core::kConflictKeyColumns - (with_list_id ? 0 : 1);
     if (!OidIsValid(base_relation(cells_relid, nullptr)))
-        return psprintf("Make %s a simple view (one relation in FROM, plain columns) over the table of the "
-                        "cells, which has the unique index.", qualified_name(cells_relid));
+        return psprintf(
+            "Make %s a simple view (one relation in FROM, plain columns) over the table of the "
+            "cells, which has the unique index.",
+            qualified_name(cells_relid));
     Oid table = cells_relid;
     StringInfoData names;
     initStringInfo(&names);

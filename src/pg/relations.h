@@ -7,13 +7,13 @@
 
 namespace cellupsert::pg {
 
-using core::ListTable;
-using core::kLists;
 using core::kListColumns;
 using core::kListCompanies;
 using core::kListCompanyCells;
+using core::kLists;
 using core::kListTableCount;
 using core::kListTableNames;
+using core::ListTable;
 
 // The table a simple view stands for, following views over views (relid itself for a
 // table); InvalidOid when the view is not simple. When attno is not null, *attno (a column

@@ -28,7 +28,6 @@ Oid param_type(core::Param param) {
     return InvalidOid;
 }
 
-
 // Raises an internal error when a statement's result is not what the catalogue says.
 void check_result(const core::StatementSpec &spec, int rc) {
     const bool expected = spec.result == core::Result::processed ? rc == SPI_OK_INSERT
@@ -168,10 +167,12 @@ void StatementContext::raise_if_names_changed(Oid function_oid) {
     // A list table renamed away or dropped meanwhile: discovery raises 42P01 or 42703, which
     // a next call would raise; this one ran a statement on the tables it had, so it is 40001.
     MemoryContext context = CurrentMemoryContext;
+    // clang-format off
     PG_TRY();
     {
         refresh();
     }
+    // clang-format on
     PG_CATCH();
     {
         MemoryContextSwitchTo(context);
@@ -181,8 +182,7 @@ void StatementContext::raise_if_names_changed(Oid function_oid) {
         raise_tables_changed(NameStr(schema_name));
     }
     PG_END_TRY();
-    if (schema_oid != schema_oid_ || strcmp(NameStr(schema_name), NameStr(schema_name_)) != 0 ||
-        tables != tables_)
+    if (schema_oid != schema_oid_ || strcmp(NameStr(schema_name), NameStr(schema_name_)) != 0 || tables != tables_)
         raise_tables_changed(NameStr(schema_name_));
 }
 
@@ -204,8 +204,7 @@ int StatementContext::run_plan(SPIPlanPtr plan, Datum *values, const char *nulls
         MemoryContextSwitchTo(context);
         ErrorData *error = CopyErrorData();
         FlushErrorState();
-        if (shape_may_have_changed_ && is_name_error(error->sqlerrcode))
-            raise_tables_changed(NameStr(schema_name_));
+        if (shape_may_have_changed_ && is_name_error(error->sqlerrcode)) raise_tables_changed(NameStr(schema_name_));
         remove_statement_context(error, plan);
         ReThrowError(error);
     }

@@ -90,7 +90,7 @@ class StatementContext {
     // the next statement check them again.
     Oid function_oid_ = InvalidOid;  // of the call
     Oid schema_oid_ = InvalidOid;
-    NameData schema_name_ = {};  // the name in the plans' text
+    NameData schema_name_ = {};                        // the name in the plans' text
     Oid function_oids_[2] = {InvalidOid, InvalidOid};  // the functions seen calling for this schema
     ListTables tables_ = {};
     bool shape_may_have_changed_ = false;  // set by the invalidation callbacks

@@ -23,7 +23,8 @@ char *checked(char *copy) {
 
 }  // namespace
 
-char *statement_text(core::StatementKind kind, const core::TablesShape &shape, const char *schema, const pg_uuid_t *list) {
+char *statement_text(core::StatementKind kind, const core::TablesShape &shape, const char *schema,
+                     const pg_uuid_t *list) {
     char *sql;
     {
         const std::string built = list == nullptr
@@ -40,9 +41,9 @@ char *lock_text(const ListTables &tables, ListTable table) {
     const char *list_column = table == kLists ? "" : quote_identifier(get_attname(relid, keys.list_id, false));
     char *sql;
     {
-        const std::string built = core::key_share_lock_sql(
-            {qualified_name(relid), list_column, quote_identifier(get_attname(relid, keys.id, false)),
-             get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE});
+        const std::string built = core::key_share_lock_sql({qualified_name(relid), list_column,
+                                                            quote_identifier(get_attname(relid, keys.id, false)),
+                                                            get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE});
         sql = palloc_copy(built);
     }
     return checked(sql);

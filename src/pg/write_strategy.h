@@ -21,14 +21,14 @@ namespace cellupsert::pg {
 // cell_upsert's arguments, checked.
 struct CellEdit {
     Datum list, row, col;
-    Datum value;  // text, or (Datum)0 when value_is_null
+    Datum value;         // text, or (Datum)0 when value_is_null
     bool value_is_null;  // NULL or ''
 };
 
 // cell_upsert_many's arguments, checked, with at least one cell.
 struct BatchEdit {
     Datum list;
-    Datum cells;  // the jsonb as given
+    Datum cells;              // the jsonb as given
     const BatchInput *input;  // cells, read
 };
 

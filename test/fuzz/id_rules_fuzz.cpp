@@ -38,10 +38,8 @@ std::string_view guarded_copy(const std::uint8_t *data, std::size_t size) {
     if (region == nullptr) {
         const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
         readable = (kMaxInput + page - 1) / page * page;
-        void *map = mmap(nullptr, readable + page, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (map == MAP_FAILED || mprotect(static_cast<char *>(map) + readable, page, PROT_NONE) != 0)
-            std::abort();
+        void *map = mmap(nullptr, readable + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (map == MAP_FAILED || mprotect(static_cast<char *>(map) + readable, page, PROT_NONE) != 0) std::abort();
         region = static_cast<char *>(map);
     }
     char *start = region + readable - size;
@@ -78,22 +76,19 @@ bool reference_parse(std::string_view text, core::IdBytes &out) {
 
 std::string reference_format(const core::IdBytes &id) {
     char text[64];
-    std::snprintf(text, sizeof text,
-                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                  id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7], id[8], id[9], id[10],
-                  id[11], id[12], id[13], id[14], id[15]);
+    std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", id[0],
+                  id[1], id[2], id[3], id[4], id[5], id[6], id[7], id[8], id[9], id[10], id[11], id[12], id[13], id[14],
+                  id[15]);
     return text;
 }
 
 // The endpoint's rule read from the lower-case text form: version digit 1-8 and variant
 // digit 8, 9, a or b, or the nil or max UUID.
 core::IdVerdict reference_verdict(const std::string &text) {
-    if (text == "00000000-0000-0000-0000-000000000000" ||
-        text == "ffffffff-ffff-ffff-ffff-ffffffffffff")
+    if (text == "00000000-0000-0000-0000-000000000000" || text == "ffffffff-ffff-ffff-ffff-ffffffffffff")
         return core::IdVerdict::accepted;
     if (text[14] < '1' || text[14] > '8') return core::IdVerdict::bad_version;
-    if (std::string_view("89ab").find(text[19]) == std::string_view::npos)
-        return core::IdVerdict::bad_variant;
+    if (std::string_view("89ab").find(text[19]) == std::string_view::npos) return core::IdVerdict::bad_variant;
     return core::IdVerdict::accepted;
 }
 

@@ -25,23 +25,18 @@ std::vector<std::uint32_t> kept_positions(const std::vector<CellKey> &keys) {
 
 }  // namespace
 
-TEST(KeepLastPerKey, EmptyBatch) {
-    EXPECT_EQ(keep_last_per_key(nullptr, 0, nullptr), 0u);
-}
+TEST(KeepLastPerKey, EmptyBatch) { EXPECT_EQ(keep_last_per_key(nullptr, 0, nullptr), 0u); }
 
 TEST(KeepLastPerKey, DistinctKeysAreAllKeptInKeyOrder) {
-    EXPECT_EQ(kept_positions({key(2, 1), key(1, 2), key(1, 1)}),
-              (std::vector<std::uint32_t>{2, 1, 0}));
+    EXPECT_EQ(kept_positions({key(2, 1), key(1, 2), key(1, 1)}), (std::vector<std::uint32_t>{2, 1, 0}));
 }
 
 TEST(KeepLastPerKey, TheLastOccurrenceWins) {
-    EXPECT_EQ(kept_positions({key(1, 1), key(2, 2), key(1, 1), key(1, 1)}),
-              (std::vector<std::uint32_t>{3, 1}));
+    EXPECT_EQ(kept_positions({key(1, 1), key(2, 2), key(1, 1), key(1, 1)}), (std::vector<std::uint32_t>{3, 1}));
 }
 
 TEST(KeepLastPerKey, SameRowOtherColumnIsAnotherCell) {
-    EXPECT_EQ(kept_positions({key(1, 1), key(2, 1), key(1, 2)}),
-              (std::vector<std::uint32_t>{0, 2, 1}));
+    EXPECT_EQ(kept_positions({key(1, 1), key(2, 1), key(1, 2)}), (std::vector<std::uint32_t>{0, 2, 1}));
 }
 
 TEST(KeepLastPerKey, KeysDifferingInOneByteAreDistinct) {
@@ -98,8 +93,7 @@ std::vector<int> sorted_unique(std::vector<Id> ids) {
 TEST(SortUniqueIds, Empty) { EXPECT_EQ(sort_unique_ids(nullptr, 0), 0u); }
 
 TEST(SortUniqueIds, SortsInByteOrderAndDropsRepeats) {
-    EXPECT_EQ(sorted_unique({id(3), id(1), id(3), id(2), id(1), id(1)}),
-              (std::vector<int>{1 * 256, 2 * 256, 3 * 256}));
+    EXPECT_EQ(sorted_unique({id(3), id(1), id(3), id(2), id(1), id(1)}), (std::vector<int>{1 * 256, 2 * 256, 3 * 256}));
 }
 
 TEST(SortUniqueIds, BytesCompareUnsignedFirstByteFirst) {

@@ -39,8 +39,7 @@ TEST(CheckId, AcceptsVersionsOneToEightOnly) {
     make_v4(id);
     for (unsigned version = 0; version < 16; ++version) {
         id[6] = static_cast<unsigned char>(version << 4 | 0x0a);
-        const IdVerdict expected =
-            (version >= 1 && version <= 8) ? IdVerdict::accepted : IdVerdict::bad_version;
+        const IdVerdict expected = (version >= 1 && version <= 8) ? IdVerdict::accepted : IdVerdict::bad_version;
         EXPECT_EQ(check_id(id), expected) << "version " << version;
     }
 }
@@ -50,8 +49,7 @@ TEST(CheckId, AcceptsVariantDigits89ABOnly) {
     make_v4(id);
     for (unsigned variant = 0; variant < 16; ++variant) {
         id[8] = static_cast<unsigned char>(variant << 4 | 0x0b);
-        const IdVerdict expected =
-            (variant >= 8 && variant <= 0xb) ? IdVerdict::accepted : IdVerdict::bad_variant;
+        const IdVerdict expected = (variant >= 8 && variant <= 0xb) ? IdVerdict::accepted : IdVerdict::bad_variant;
         EXPECT_EQ(check_id(id), expected) << "variant " << variant;
     }
 }
@@ -134,10 +132,10 @@ TEST(ParseIdText, RejectsOtherForms) {
         "{0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2d3}",  // braces (PostgreSQL accepts them)
         " 0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2d3",
         "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2d3 ",
-        "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2d",     // 35 characters
-        "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2d34",   // 37 characters
-        "0a1b2c3d04e5f-4a6b-9c7d-8e9fa0b1c2d3",    // hyphen moved
-        "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2g3",    // not hex
+        "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2d",    // 35 characters
+        "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2d34",  // 37 characters
+        "0a1b2c3d04e5f-4a6b-9c7d-8e9fa0b1c2d3",   // hyphen moved
+        "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2g3",   // not hex
         "0a1b2c3d-4e5f-4a6b-9c7d+8e9fa0b1c2d3",
         "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2\xc3\xa9",
     };
@@ -147,7 +145,10 @@ TEST(ParseIdText, RejectsOtherForms) {
 
 TEST(ParseIdText, RejectsEmbeddedNulAndReadsOnlyTheView) {
     IdBytes id;
-    const std::string with_nul("0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2\0" "3", 36);
+    const std::string with_nul(
+        "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2\0"
+        "3",
+        36);
     EXPECT_FALSE(parse_id_text(with_nul, id));
     // A valid id followed by more text: only the first 36 characters are in the view.
     const char longer[] = "0a1b2c3d-4e5f-4a6b-9c7d-8e9fa0b1c2d3-and-more";

@@ -59,7 +59,8 @@ TEST(ListTablesContract, TheUpsertWritesByTheContract) {
     shape.has_provenance = true;
     const std::string sql = statement_sql(StatementKind::cell_upsert, shape, "app");
     std::string columns;
-    for (const WrittenColumn &written : kWrittenColumns) columns += std::string(columns.empty() ? "" : ", ") + written.name;
+    for (const WrittenColumn &written : kWrittenColumns)
+        columns += std::string(columns.empty() ? "" : ", ") + written.name;
     EXPECT_NE(sql.find("INSERT INTO app.list_company_cells (" + columns + ")"), std::string::npos) << sql;
     std::string key;
     for (const char *column : kConflictKey) key += std::string(key.empty() ? "" : ", ") + column;

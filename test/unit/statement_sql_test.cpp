@@ -66,21 +66,21 @@ int count_of(const std::string &text, const std::string &piece) {
     return n;
 }
 
-bool contains(const std::string &text, const std::string &piece) {
-    return text.find(piece) != std::string::npos;
-}
+bool contains(const std::string &text, const std::string &piece) { return text.find(piece) != std::string::npos; }
 
-std::string upsert(const TablesShape &shape) {
-    return statement_sql(StatementKind::cell_upsert, shape, "\"my app\"");
-}
+std::string upsert(const TablesShape &shape) { return statement_sql(StatementKind::cell_upsert, shape, "\"my app\""); }
 
 }  // namespace
 
 TEST(StatementSql, CanonicalUpsert) {
     const std::string sql = upsert(TablesShape{});
-    EXPECT_TRUE(contains(sql, "INSERT INTO \"my app\".list_company_cells (list_id, column_id, company_row_id, value, status, created_at, updated_at)"));
+    EXPECT_TRUE(contains(
+        sql,
+        "INSERT INTO \"my app\".list_company_cells (list_id, column_id, company_row_id, value, status, created_at, updated_at)"));
     EXPECT_TRUE(contains(sql, "SELECT l.id, c.id, r.id, $4, 'complete', pg_catalog.now(), pg_catalog.now() FROM"));
-    EXPECT_TRUE(contains(sql, "ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at"));
+    EXPECT_TRUE(contains(
+        sql,
+        "ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at"));
     EXPECT_FALSE(contains(sql, "$5"));
 }
 
@@ -114,7 +114,8 @@ TEST(StatementSql, ProvenanceWrittenOnInsertAndUpdate) {
         const std::string sql = statement_sql(kind, shape, "app");
         EXPECT_TRUE(contains(sql, ", source, edited_by, edited_at)"));
         EXPECT_TRUE(contains(sql, ", 'manual', $5, pg_catalog.now()"));
-        EXPECT_TRUE(contains(sql, "source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at"));
+        EXPECT_TRUE(
+            contains(sql, "source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at"));
     }
 }
 
@@ -212,9 +213,14 @@ TEST(CitusStatementSql, OneTableFilteredByTheListEach) {
             } else {
                 // The writes: the cells' list_id is $1, their first value.
                 EXPECT_EQ(table, "list_company_cells") << sql;
-                EXPECT_TRUE(contains(sql, "INSERT INTO app.list_company_cells (list_id, column_id, company_row_id, value, status")) << sql;
+                EXPECT_TRUE(contains(
+                    sql, "INSERT INTO app.list_company_cells (list_id, column_id, company_row_id, value, status"))
+                    << sql;
                 EXPECT_TRUE(contains(sql, "VALUES ($1, ") || contains(sql, "SELECT $1, ")) << sql;
-                EXPECT_TRUE(contains(sql, "ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value, status = EXCLUDED.status")) << sql;
+                EXPECT_TRUE(contains(
+                    sql,
+                    "ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value, status = EXCLUDED.status"))
+                    << sql;
             }
             // No WHERE clause has an OR, and the list appears once per statement as a filter.
             EXPECT_FALSE(contains(sql, " OR ")) << sql;
@@ -252,9 +258,10 @@ TEST(CitusStatementSql, TheReadsTakeTheListAsALiteral) {
               "SELECT FROM app.lists l WHERE l.id OPERATOR(pg_catalog.=) " + list);
     EXPECT_EQ(statement_sql(StatementKind::column_check, shape, "app", list),
               "SELECT c.subject::pg_catalog.text FROM app.list_columns c"
-              " WHERE c.list_id OPERATOR(pg_catalog.=) " + list + " AND c.id OPERATOR(pg_catalog.=) $2");
-    for (StatementKind kind : {StatementKind::row_check, StatementKind::batch_company_columns,
-                               StatementKind::batch_visible_rows}) {
+              " WHERE c.list_id OPERATOR(pg_catalog.=) " +
+                  list + " AND c.id OPERATOR(pg_catalog.=) $2");
+    for (StatementKind kind :
+         {StatementKind::row_check, StatementKind::batch_company_columns, StatementKind::batch_visible_rows}) {
         const std::string sql = statement_sql(kind, shape, "app", list);
         EXPECT_TRUE(contains(sql, ".list_id OPERATOR(pg_catalog.=) " + list + " AND ")) << sql;
         EXPECT_FALSE(contains(sql, "$1")) << sql;
@@ -278,14 +285,17 @@ TEST(CitusStatementSql, TheWritesOfTheCanonicalShape) {
         "INSERT INTO app.list_company_cells (list_id, column_id, company_row_id, value, status, created_at,"
         " updated_at, source, edited_by, edited_at)";
     EXPECT_EQ(statement_sql(StatementKind::cell_write, shape, "app"),
-              columns + " VALUES ($1, $3, $2, $4, 'complete', pg_catalog.now(), pg_catalog.now(), 'manual', $5,"
-                        " pg_catalog.now())" + set);
+              columns +
+                  " VALUES ($1, $3, $2, $4, 'complete', pg_catalog.now(), pg_catalog.now(), 'manual', $5,"
+                  " pg_catalog.now())" +
+                  set);
     EXPECT_EQ(statement_sql(StatementKind::batch_write, shape, "app"),
-              "WITH written AS (" + columns + " SELECT $1, u.col_id, u.row_id, u.val, 'complete', pg_catalog.now(), pg_catalog.now(),"
-                        " 'manual', $5, pg_catalog.now()"
-                        " FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))"
-                        " WITH ORDINALITY AS u (row_id, col_id, val, position) ORDER BY u.position" + set +
-                        " RETURNING true) SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written");
+              "WITH written AS (" + columns +
+                  " SELECT $1, u.col_id, u.row_id, u.val, 'complete', pg_catalog.now(), pg_catalog.now(),"
+                  " 'manual', $5, pg_catalog.now()"
+                  " FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))"
+                  " WITH ORDINALITY AS u (row_id, col_id, val, position) ORDER BY u.position" +
+                  set + " RETURNING true) SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written");
 }
 
 // The writes follow the shape's optional columns as the single-node set does, and write the
@@ -304,7 +314,9 @@ TEST(CitusStatementSql, TheWritesFollowTheShape) {
                   single_set + " RETURNING true) SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written")
             << batch;
         EXPECT_EQ(contains(write, "$5"), shape.has_provenance) << write;
-        EXPECT_EQ(contains(write, "pg_catalog.now()"), shape.has_created_at || shape.has_updated_at || shape.has_provenance) << write;
+        EXPECT_EQ(contains(write, "pg_catalog.now()"),
+                  shape.has_created_at || shape.has_updated_at || shape.has_provenance)
+            << write;
     }
 }
 
@@ -325,7 +337,8 @@ TEST(CitusStatementSql, TheCallsHandedOver) {
     const TablesShape shape = distributed_shapes().front();
     EXPECT_EQ(statement_sql(StatementKind::cell_upsert_call, shape, "\"my app\""),
               "SELECT r FROM \"my app\".cell_upsert($1, $2, $3, $4) AS r");
-    EXPECT_EQ(statement_sql(StatementKind::batch_call, shape, "app"), "SELECT n FROM app.cell_upsert_many($1, $2) AS n");
+    EXPECT_EQ(statement_sql(StatementKind::batch_call, shape, "app"),
+              "SELECT n FROM app.cell_upsert_many($1, $2) AS n");
 }
 
 // Citus refuses non-immutable expressions in ON CONFLICT DO UPDATE SET: every write of every
