@@ -339,7 +339,7 @@ echo "== the memory of a worker's backend over 3,000 calls"
 # One coordinator session, so one worker backend (Citus keeps the connection): its resident
 # memory after 300 calls, then after 3,000 more. Citus 13.2.2 keeps a new plan per execution
 # of a kept plan of a fast-path query with the list as a parameter (the functions keep none:
-# their reads have the list as a constant, their writes are planned anew: statements.cpp).
+# their reads have the list as a constant, their writes are planned anew: src/pg/statement_context.cpp).
 cat > "$WORK/sample.sh" <<SH
 # Appends to $WORK/rss the private resident memory (kB; RssAnon: not the shared buffers it
 # touched) of the worker backend that serves the coordinator backend whose global pid is in
