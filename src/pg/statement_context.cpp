@@ -119,13 +119,14 @@ void StatementContext::make_current() {
     if (!known_function || shape_may_have_changed_) refresh();
 }
 
-SPIPlanPtr StatementContext::prepare_text(const char *sql, const core::StatementSpec &spec, int options) {
+// Prepares sql (palloc'd, freed here) with the spec's parameter types, and keeps the plan.
+SPIPlanPtr StatementContext::prepare_text(char *sql, const core::StatementSpec &spec, int options) {
     Oid types[core::kMaxParams];
     for (int i = 0; i < spec.nargs; ++i) types[i] = param_type(spec.params[i]);
     SPIPlanPtr plan = SPI_prepare_cursor(sql, spec.nargs, types, options);
     if (plan == nullptr) elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
     if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
-    pfree(const_cast<char *>(sql));
+    pfree(sql);
     return plan;
 }
 

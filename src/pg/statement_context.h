@@ -72,7 +72,7 @@ class StatementContext {
     void make_current();
     void refresh();
     void forget_plans();
-    SPIPlanPtr prepare_text(const char *sql, const core::StatementSpec &spec, int options);
+    SPIPlanPtr prepare_text(char *sql, const core::StatementSpec &spec, int options);
     int run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     void raise_if_names_changed(Oid function_oid);
     static void on_relcache_invalidation(Datum, Oid relation_oid);

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Instructions per call of cell_upsert, and per cell of a cell_upsert_many batch, for one or
+# more commits side by side (valgrind --tool=callgrind on a single-user backend, as
+# bench/profile.sh):
+#   bash bench/instructions.sh                    # the working tree only
+#   bash bench/instructions.sh 6018dce 4c87ae6    # each rev, and its ratio to the first
+# Workloads: BENCH_INSTRUCTIONS_CALLS single calls, and one batch of BENCH_INSTRUCTIONS_BATCH
+# cells, overwrite and insert, on the canonical shape (bench/sql/fixture.sql with
+# BENCH_OTHER_LISTS other lists) and the original API's (bench/sql/shapes_fixture.sql, given
+# as many other lists by bench/sql/instructions_fixture.sql).
+# A figure: the instructions of a backend that warms up (3 calls, or a 20-cell batch, rolled
+# back) then makes the calls, less those of a backend that warms up alike then runs the empty
+# loop, per call or cell. The warm-up is in both, so the first calls' planning cancels out:
+# the figure is a call's steady cost. Counts are exact whatever the load; they do not count
+# system calls or cache misses (bench/run.sh measures time).
+# Each rev is built and staged in a copy of its own (git archive; "." copies the working
+# tree), never in this tree, so that a checkout being edited is left alone; each gets a fresh
+# server, the same fixture and the same sequence of runs, so that its counts depend on its
+# code only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+CALLS=${BENCH_INSTRUCTIONS_CALLS:-500}
+BATCH=${BENCH_INSTRUCTIONS_BATCH:-10000}
+ROWS=${BENCH_INSTRUCTIONS_ROWS:-2000}
+OTHER_LISTS=${BENCH_OTHER_LISTS:-500}
+RESULTS_DIR=${BENCH_RESULTS_DIR:-bench/results}
+revs=("$@")
+[ ${#revs[@]} -gt 0 ] || revs=(.)
+BATCH=$((BATCH / 10 * 10))
+if [ "$BATCH" -lt 20 ] || [ "$BATCH" -gt $((10 * ROWS)) ] || [ "$CALLS" -gt $((10 * ROWS)) ]; then
+    echo "BENCH_INSTRUCTIONS_BATCH (from 20) and _CALLS must be at most 10 x BENCH_INSTRUCTIONS_ROWS" >&2
+    exit 2
+fi
+
+. tools/lib.sh
+. bench/server.sh
+install_packages
+command -v valgrind >/dev/null || as_root apt-get install -y -qq valgrind >/dev/null
+work=$(mktemp -d /tmp/cellupsert-instructions.XXXXXX)
+chmod 755 "$work"   # the postgres user reads the staged installs in it
+trap 'stop_server; rm -rf "$work"' EXIT
+
+single_user() {   # single_user DB [valgrind ...]: a backend that reads statements from stdin
+    local db=$1; shift
+    "${server_user[@]}" "$@" "$server_bin/postgres" --single -D "$server_dir/data" \
+        -c extension_destdir="$stage" "$db" >> "$work/log" 2>&1
+}
+checked() {       # checked DB [valgrind ...]: single_user, and stop at its first ERROR
+    : > "$work/log"
+    single_user "$@"
+    if grep -q ERROR "$work/log"; then cat "$work/log" >&2; exit 1; fi
+}
+
+# Instructions of one backend: warm-up, then the run (KIND calls or batch, METHOD call or
+# empty), each rolled back. A VACUUM first, so that every run starts from the same table.
+instructions() {  # instructions DB KIND WORKLOAD METHOD
+    local db=$1 kind=$2 workload=$3 method=$4 warm run
+    if [ "$kind" = calls ]; then
+        warm="SELECT bench.instr_calls('call', '$workload', 3)"
+        run="SELECT bench.instr_calls('$method', '$workload', $CALLS)"
+    else
+        warm="SELECT bench.instr_batch('call', '$workload', 20)"
+        run="SELECT bench.instr_batch('$method', '$workload', $BATCH)"
+    fi
+    echo "VACUUM bench.list_company_cells" | checked "$db"
+    printf '%s\n' BEGIN "$warm" ROLLBACK BEGIN "$run" ROLLBACK |
+        checked "$db" valgrind --tool=callgrind --callgrind-out-file="$server_dir/callgrind.out"
+    sed -n 's/^summary: //p' "$server_dir/callgrind.out"
+}
+
+rows=()
+declare -A figure   # "row,rev index" -> instructions per call or cell
+labels=()
+for ((r = 0; r < ${#revs[@]}; r++)); do
+    rev=${revs[r]} tree=$work/tree$r
+    mkdir "$tree"
+    if [ "$rev" = . ]; then
+        labels+=("worktree")
+        git ls-files -z -co --exclude-standard | tar --null -T - --ignore-failed-read -cf - | tar -x -C "$tree"
+    else
+        labels+=("$(git rev-parse --short "$rev^{commit}")")
+        git archive "$rev" | tar -x -C "$tree"
+    fi
+    echo "== ${labels[r]}: build, fixtures"
+    # tools/lib.sh stages in build/destdir of the directory it is sourced in: the copy's.
+    (cd "$tree" && . "$repo/tools/lib.sh" && PG_CONFIG=pg_config build_and_stage)
+    stage=$tree/build/destdir
+    start_server "$stage"
+    for shape in canonical original; do
+        psql -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE instr_$shape"
+        fixture=$repo/bench/sql/shapes_fixture.sql canonical=false
+        [ "$shape" = canonical ] && fixture=$repo/bench/sql/fixture.sql canonical=true
+        # From the copy: fixture.sql reads the rev's canonical DDL, sql/cellupsert_list_tables.sql.
+        (cd "$tree" && PGDATABASE=instr_$shape psql -X -q -v ON_ERROR_STOP=1 -v canonical=$canonical \
+            -v rows="$ROWS" -v other_lists="$OTHER_LISTS" -v batch=20 -v batch_cells="$BATCH" \
+            -f "$fixture" -f "$repo/bench/sql/instructions_fixture.sql" >/dev/null)
+    done
+    "${server_user[@]}" "$server_bin/pg_ctl" -D "$server_dir/data" -m fast stop >/dev/null
+
+    for shape in canonical original; do
+        echo "== ${labels[r]}: $shape shape"
+        # Once untimed, rolled back: the index pages split where the runs will write, for all alike.
+        for workload in overwrite insert; do
+            printf '%s\n' BEGIN "SELECT bench.instr_calls('call', '$workload', $CALLS)" ROLLBACK \
+                          BEGIN "SELECT bench.instr_batch('call', '$workload', $BATCH)" ROLLBACK
+        done | checked "instr_$shape"
+        for kind in calls batch; do
+            for workload in overwrite insert; do
+                empty=$(instructions "instr_$shape" $kind $workload empty)
+                full=$(instructions "instr_$shape" $kind $workload call)
+                row="$kind $workload, $shape"
+                [ "$r" -gt 0 ] || rows+=("$row")
+                n=$CALLS; [ $kind = calls ] || n=$BATCH
+                figure[$row,$r]=$(( (full - empty) / n ))
+            done
+        done
+    done
+    stop_server
+done
+
+mkdir -p "$RESULTS_DIR"
+out=$RESULTS_DIR/instructions-$(date +%Y%m%d-%H%M%S).txt
+{
+    echo "instructions per call (calls: cell_upsert) or per cell (batch: one cell_upsert_many),"
+    echo "less the empty loop's: $CALLS calls, a batch of $BATCH cells; $ROWS rows x 20 columns, $OTHER_LISTS other lists"
+    for ((r = 0; r < ${#revs[@]}; r++)); do
+        # Not git describe --dirty or git status: they may rewrite the index, which a
+        # checkout being edited shares.
+        if [ "${revs[r]}" = . ]; then echo "  worktree = the working tree, at $(git log -1 --format='%h %s' | cut -c1-70)"
+        else echo "  ${labels[r]} = $(git log -1 --format='%h %s' "${revs[r]}" | cut -c1-80)"; fi
+    done
+    printf '%-30s' workload
+    printf '%12s' "${labels[@]}"
+    for ((r = 1; r < ${#revs[@]}; r++)); do printf '%18s' "${labels[r]}/${labels[0]}"; done
+    echo
+    for row in "${rows[@]}"; do
+        printf '%-30s' "$row"
+        for ((r = 0; r < ${#revs[@]}; r++)); do printf '%12s' "${figure[$row,$r]}"; done
+        for ((r = 1; r < ${#revs[@]}; r++)); do
+            awk -v a="${figure[$row,$r]}" -v b="${figure[$row,0]}" 'BEGIN { printf "%18.3f", a / b }'
+        done
+        echo
+    done
+} | tee "$out"
+echo "this table: $out"

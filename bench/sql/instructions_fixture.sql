@@ -1,0 +1,82 @@
+-- bench/instructions.sh's part of either fixture, run after bench/sql/fixture.sql (:canonical
+-- true) or bench/sql/shapes_fixture.sql (:canonical false): the batches, and the functions
+-- that a single-user backend runs under callgrind. The original shape also gets the
+-- :other_lists other lists that fixture.sql gives the canonical one (the same statements: the
+-- tables of the lists, columns and rows have these columns in both shapes), so that the two
+-- shapes differ by their shape only.
+\if :canonical
+\else
+INSERT INTO bench.lists (id, name)
+SELECT bench.id('11000000', i), 'other list ' || i FROM generate_series(1, :other_lists) i;
+INSERT INTO bench.list_columns (list_id, id, subject)
+SELECT bench.id('11000000', i), bench.id('23000000', 100 * i + c), 'company'
+FROM generate_series(1, :other_lists) i, generate_series(1, 20) c;
+INSERT INTO bench.list_companies (list_id, id)
+SELECT bench.id('11000000', i), bench.id('33000000', 100 * i + r)
+FROM generate_series(1, :other_lists) i, generate_series(1, 10) r;
+\endif
+
+-- The batches of cell_upsert_many: :batch_cells cells, :batch_cells / 10 rows spread over the
+-- list and columns 1..10 of each (overwrite: the cells exist) or 11..20 (insert: they do not),
+-- in row then column order; and their first 20 cells, for the warm-up.
+CREATE TABLE bench.instr_batches AS
+SELECT w.workload, s.size,
+       jsonb_agg(jsonb_build_object('row', bench.id('30000000', 1 + i * :rows / (:batch_cells / 10)),
+                                    'col', bench.id('20000000', w.first_column + c),
+                                    'val', md5(i || '/' || c)) ORDER BY i, c) AS cells
+FROM (VALUES ('overwrite', 1), ('insert', 11)) w(workload, first_column),
+     (VALUES (20), (:batch_cells)) s(size), generate_series(0, :batch_cells / 10 - 1) i, generate_series(0, 9) c
+WHERE 10 * i + c < s.size
+GROUP BY w.workload, s.size;
+
+-- n single calls on distinct cells, as bench.run_calls of bench/sql/profile.sql: method
+-- 'call' calls cell_upsert, 'empty' runs the same loop without it.
+CREATE FUNCTION bench.instr_calls(method text, workload text, n int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    list constant uuid := bench.id('10000000', 1);
+    val constant text := 'manual edit';
+    row_count constant int := (SELECT count(*) FROM bench.list_companies r WHERE r.list_id = list);
+    first_column constant int := CASE workload WHEN 'insert' THEN 11 ELSE 1 END;
+    row_ids uuid[];
+    col_ids uuid[];
+    ok boolean;
+BEGIN
+    IF n > 10 * row_count THEN
+        RAISE EXCEPTION 'at most % calls: one cell each', 10 * row_count;
+    END IF;
+    SELECT array_agg(bench.id('30000000', 1 + (s * 7919) % row_count) ORDER BY s),
+           array_agg(bench.id('20000000', first_column + (s / row_count) % 10) ORDER BY s)
+    INTO row_ids, col_ids
+    FROM generate_series(0, n - 1) s;
+    FOR k IN 1 .. n LOOP
+        IF method = 'call' THEN
+            ok := bench.cell_upsert(list, row_ids[k], col_ids[k], val);
+        ELSE
+            ok := row_ids[k] IS NOT NULL AND col_ids[k] IS NOT NULL;
+        END IF;
+        IF NOT ok THEN RAISE EXCEPTION 'call % wrote nothing', k; END IF;
+    END LOOP;
+END $$;
+
+-- One batch of `size` cells: method 'call' is cell_upsert_many, 'empty' reads (and
+-- decompresses) the same input without it.
+CREATE FUNCTION bench.instr_batch(method text, workload text, size int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    written int;
+BEGIN
+    IF method = 'call' THEN
+        SELECT bench.cell_upsert_many(bench.id('10000000', 1), b.cells) INTO written
+        FROM bench.instr_batches b WHERE b.workload = instr_batch.workload AND b.size = instr_batch.size;
+    ELSE
+        SELECT jsonb_array_length(b.cells) INTO written
+        FROM bench.instr_batches b WHERE b.workload = instr_batch.workload AND b.size = instr_batch.size;
+    END IF;
+    IF written IS DISTINCT FROM size THEN
+        RAISE EXCEPTION '% of % cells written', written, size;
+    END IF;
+END $$;
+
+VACUUM ANALYZE bench.lists, bench.list_columns, bench.list_companies, bench.list_company_cells,
+               bench.instr_batches;
