@@ -1,7 +1,7 @@
 // The list tables' contract: the relations and columns of the application's list tables
 // that the functions read and write, their roles, the types and enum labels they accept,
 // what is optional, what the functions write, and the canonical DDL of a missing column.
-// Pure C++ (no PostgreSQL header). src/pg/inspection.cpp checks the catalogs against it,
+// Pure C++ (no PostgreSQL header). src/pg/discovery.cpp checks the catalogs against it,
 // statement_sql.cpp writes by it; the canonical DDL is sql/cellupsert_list_tables.sql.
 #pragma once
 

@@ -1,8 +1,9 @@
-// The statements the functions run, one entry each: the only list of them. Read by
-// statement_catalog.h (the kinds and their specs), statement_sql.cpp (the text of each kind,
-// a switch the compiler checks for every kind) and src/pg/statement_context.cpp (parameter
-// types, plans, identity, result). No include guard: it is included with a different
-// STATEMENT() each time, as PostgreSQL's own lists are (rmgrlist.h, cmdtaglist.h).
+// The statements the functions run, one entry each: the only list of them. Included by
+// statement_catalog.h only, which makes of it the kinds and their specs; through those,
+// statement_sql.cpp gives each kind its text (a switch that must handle every kind:
+// -Werror=switch) and src/pg/statement_context.cpp its parameter types, plans, identity and
+// result. No include guard: it is included with a different STATEMENT() each time, as
+// PostgreSQL's own lists are (rmgrlist.h, cmdtaglist.h).
 //
 // STATEMENT(kind, set, identity, list, result, parameters...)
 //   set         single_node, distributed (Citus, whose statements read or write one table

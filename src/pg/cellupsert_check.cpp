@@ -228,7 +228,9 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
                    list_id ? "canonical: the cells carry list_id"
                            : "original API: the cells have no list_id; the database cannot keep another writer from "
                              "pairing a column and a row of different lists (docs/adoption.md)");
-        for (const char *column : {"created_at", "updated_at"}) report_cells_column(report, found, column);
+        for (const core::ColumnContract &column : core::kColumns)
+            if (column.presence == core::Presence::optional && strcmp(column.name, core::kListIdColumn) != 0)
+                report_column(report, found, column);
 
         const bool key3 = shape.conflict_key_has_list_id, key2 = found.key_without_list_id;
         report.row("conflict key", key3 || key2,
