@@ -129,7 +129,7 @@ out=$RESULTS_DIR/instructions-$(date +%Y%m%d-%H%M%S).txt
         # Not git describe --dirty or git status: they may rewrite the index, which a
         # checkout being edited shares.
         if [ "${revs[r]}" = . ]; then echo "  worktree = the working tree, at $(git log -1 --format='%h %s' | cut -c1-70)"
-        else echo "  ${labels[r]} = $(git log -1 --format='%h %s' "${revs[r]}" | cut -c1-80)"; fi
+        else echo "  ${labels[r]} = $(git log -1 --format='%h %s' "${labels[r]}" | cut -c1-80)"; fi
     done
     printf '%-30s' workload
     printf '%12s' "${labels[@]}"
