@@ -37,7 +37,8 @@ enum class ColumnType : std::uint8_t {
 // When a column must exist.
 enum class Presence : std::uint8_t {
     required,    // in every shape
-    optional,    // used when present: the cells' list_id (the canonical shape), created_at, updated_at
+    optional,    // used when present: the cells' list_id (the canonical shape), created_at,
+                 // updated_at (written), reasoning, error (read for the cell's version)
     provenance,  // source, edited_by, edited_at: all three, or none
 };
 
@@ -69,6 +70,8 @@ inline constexpr ColumnContract kColumns[] = {
      "timestamptz NOT NULL DEFAULT now()"},
     {kListCompanyCells, "updated_at", ColumnType::timestamp, nullptr, Presence::optional,
      "timestamptz NOT NULL DEFAULT now()"},
+    {kListCompanyCells, "reasoning", ColumnType::string, nullptr, Presence::optional, "text"},
+    {kListCompanyCells, "error", ColumnType::string, nullptr, Presence::optional, "text"},
     {kListCompanyCells, "source", ColumnType::label, kManualSource, Presence::provenance, "text"},
     {kListCompanyCells, "edited_by", ColumnType::string, nullptr, Presence::provenance, "text"},
     {kListCompanyCells, "edited_at", ColumnType::timestamp, nullptr, Presence::provenance, "timestamptz"},

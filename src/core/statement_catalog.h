@@ -17,12 +17,12 @@ enum class StatementKind : std::uint8_t {
 enum class StatementSet : std::uint8_t { single_node, distributed, any, hand_over };
 enum class Identity : std::uint8_t { caller, table_owner };
 enum class ListIn : std::uint8_t { parameter, literal };
-enum class Result : std::uint8_t { processed, one_row, rows };
+enum class Result : std::uint8_t { processed, updated, one_row, rows };
 
 // A parameter's type: uuid, uuid[], text, text[], int4[], jsonb; editor is text, bound by
 // the statement context (the JWT's sub claim or the current role, NULL without provenance).
 enum class Param : std::uint8_t { id, ids, text, texts, positions, cells, editor };
-constexpr int kMaxParams = 5;
+constexpr int kMaxParams = 6;
 
 struct StatementSpec {
     StatementKind kind;

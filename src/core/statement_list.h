@@ -12,8 +12,8 @@
 //               names, in owner mode (src/pg/owner_mode.h), built by key_share_lock_sql
 //   list        parameter: $1 is the list; literal: the list's id is written into the text
 //               in place of $1, and the plan is kept per list (src/pg/list_plans.h)
-//   result      processed (an INSERT: the rows written), one_row (a SELECT of exactly one
-//               row), rows (a SELECT of any number)
+//   result      processed (an INSERT: the rows written), updated (an UPDATE: the rows
+//               written), one_row (a SELECT of exactly one row), rows (a SELECT of any number)
 //   parameters  $1, $2, ... in order, as Param (statement_catalog.h); an editor parameter is
 //               bound by the statement context, not by the caller.
 //
@@ -37,6 +37,19 @@ STATEMENT(cell_diagnose, single_node, caller, parameter, one_row, Param::id, Par
 // the arrays' order. The (col, row) pairs must be distinct.
 STATEMENT(batch_upsert, single_node, caller, parameter, processed,
           Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
+// $1 list, $2 row, $3 col: (list_found bool, column_subject text, row_found bool, version
+// text): cell_diagnose, and the cell's version (core/cell_version.h), NULL when the caller
+// sees no cell.
+STATEMENT(cell_version_read, single_node, caller, parameter, one_row, Param::id, Param::id, Param::id)
+// $1 list, $2 row, $3 col, $4 val, $5 editor: cell_upsert, but only when the cell does not
+// exist (ON CONFLICT DO NOTHING): it processes one row, or none.
+STATEMENT(cell_insert_if_absent, single_node, caller, parameter, processed,
+          Param::id, Param::id, Param::id, Param::text, Param::editor)
+// $1 list, $2 row, $3 col, $4 val, $5 editor, $6 if_match: the update of the cell, with
+// cell_upsert's checks, only when its version is $6 (checked on the row as locked): it
+// processes one row, or none.
+STATEMENT(cell_update_if_match, single_node, caller, parameter, updated,
+          Param::id, Param::id, Param::id, Param::text, Param::editor, Param::text)
 // $1 list, $2 rows, $3 cols, $4 positions: the refused element of least position, as
 // (position int4, row uuid, col uuid); no row if none.
 STATEMENT(batch_find_failure, single_node, caller, parameter, rows,
@@ -56,6 +69,16 @@ STATEMENT(row_check, distributed, caller, literal, rows, Param::id, Param::id)
 // ON CONFLICT), with no check: it processes one row (none if a trigger skipped it).
 STATEMENT(cell_write, distributed, caller, parameter, processed,
           Param::id, Param::id, Param::id, Param::text, Param::editor)
+// $1 list, $2 row, $3 col: one row (version text) when the caller sees the cell.
+STATEMENT(cell_version_get, distributed, caller, literal, rows, Param::id, Param::id, Param::id)
+// $1 list, $2 row, $3 col, $4 val, $5 editor: cell_write, only when the cell does not exist
+// (ON CONFLICT DO NOTHING): it processes one row, or none.
+STATEMENT(cell_write_if_absent, distributed, caller, parameter, processed,
+          Param::id, Param::id, Param::id, Param::text, Param::editor)
+// $1 list, $2 row, $3 col, $4 val, $5 editor, $6 if_match: the update of the cell, with no
+// check, only when its version is $6 (checked on the row as locked): one row, or none.
+STATEMENT(cell_write_if_match, distributed, caller, parameter, updated,
+          Param::id, Param::id, Param::id, Param::text, Param::editor, Param::text)
 // $1 list, $2 cols: the ids (uuid) of those the caller sees in the list whose subject is
 // company.
 STATEMENT(batch_company_columns, distributed, caller, literal, rows, Param::id, Param::ids)
@@ -75,9 +98,9 @@ STATEMENT(key_share_lock, any, table_owner, parameter, rows, Param::id, Param::i
 // The calls themselves, for a call that Citus did not delegate (PostgREST's, whose call sits
 // in a CTE): a plain call in FROM, which Citus delegates to the worker holding the list,
 // inside a transaction block too when the function has force_delegation.
-// $1 list, $2 row, $3 col, $4 val: cell_upsert's result (boolean).
+// $1 list, $2 row, $3 col, $4 val, $5 if_match: cell_upsert's result (boolean).
 STATEMENT(cell_upsert_call, hand_over, caller, parameter, one_row,
-          Param::id, Param::id, Param::id, Param::text)
+          Param::id, Param::id, Param::id, Param::text, Param::text)
 // $1 list, $2 cells: cell_upsert_many's result (integer).
 STATEMENT(batch_call, hand_over, caller, parameter, one_row, Param::id, Param::cells)
 // clang-format on

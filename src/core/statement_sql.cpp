@@ -89,12 +89,17 @@ void insert_head(Sql &sql, const TablesShape &shape, bool with_list_id, const Ce
     if (source.values) sql(")");
 }
 
-// Citus refuses non-immutable expressions in the SET list: the new values come through EXCLUDED.
-void on_conflict(Sql &sql, const TablesShape &shape) {
+void conflict_target(Sql &sql, const TablesShape &shape) {
     sql(" ON CONFLICT (");
     const int first = shape.conflict_key_has_list_id ? 0 : 1;
     for (int i = first; i < kConflictKeyColumns; ++i) sql(i == first ? "" : ", ")(kConflictKey[i]);
-    sql(") DO UPDATE SET ");
+    sql(")");
+}
+
+// Citus refuses non-immutable expressions in the SET list: the new values come through EXCLUDED.
+void on_conflict(Sql &sql, const TablesShape &shape) {
+    conflict_target(sql, shape);
+    sql(" DO UPDATE SET ");
     const char *separator = "";
     for (const WrittenColumn &column : kWrittenColumns) {
         if (!column.on_conflict || !is_written_in(column, shape, true)) continue;
@@ -102,6 +107,43 @@ void on_conflict(Sql &sql, const TablesShape &shape) {
         separator = ", ";
     }
 }
+
+// UPDATE cells x SET (the columns an update writes) = their values.
+void update_head(Sql &sql, const TablesShape &shape, const CellSource &source) {
+    sql("UPDATE ").table("list_company_cells")(" x SET ");
+    const char *separator = "";
+    for (const WrittenColumn &column : kWrittenColumns) {
+        if (!column.on_conflict || !is_written_in(column, shape, true)) continue;
+        sql(separator)(column.name)(" = ");
+        cell_value(sql, column.value, source);
+        separator = ", ";
+    }
+}
+
+// The version of the cell x (core/cell_version.h), by the extension's function.
+void cell_version(Sql &sql, const TablesShape &shape) {
+    sql.table("cell_version_of")("(x.value, x.status::pg_catalog.text, ");
+    sql(shape.has_reasoning ? "x.reasoning" : "NULL::pg_catalog.text")(", ");
+    sql(shape.has_error ? "x.error" : "NULL::pg_catalog.text")(")");
+}
+
+// The cell x of the list's column $3 and row $2; list: the list's id ($1 or a literal).
+void the_cell(Sql &sql, const TablesShape &shape, std::string_view list) {
+    if (shape.cells_have_list_id) sql("x.list_id")(kEq)(list)(" AND ");
+    sql("x.column_id")(kEq)("$3 AND x.company_row_id")(kEq)("$2");
+}
+
+// The checks of cell_upsert, as the caller sees the tables: (list_found, column_subject,
+// row_found).
+// clang-format off
+void diagnose(Sql &sql) {
+    sql("SELECT EXISTS (SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)("$1),")
+       (" (SELECT c.subject::pg_catalog.text FROM ").table("list_columns")(" c")
+       (" WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("$3),")
+       (" EXISTS (SELECT FROM ").table("list_companies")(" r")
+       (" WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("$2)");
+}
+// clang-format on
 
 // The batch's elements as u (row_id, col_id[, val], position).
 void batch_elements(Sql &sql, bool with_values, bool with_ordinality) {
@@ -126,11 +168,33 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             on_conflict(sql, shape);
             break;
         case StatementKind::cell_diagnose:
-            sql("SELECT EXISTS (SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)("$1),")
-               (" (SELECT c.subject::pg_catalog.text FROM ").table("list_columns")(" c")
-               (" WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("$3),")
-               (" EXISTS (SELECT FROM ").table("list_companies")(" r")
-               (" WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("$2)");
+            diagnose(sql);
+            break;
+        case StatementKind::cell_version_read:
+            diagnose(sql);
+            sql(", (SELECT ");
+            cell_version(sql, shape);
+            sql(" FROM ").table("list_company_cells")(" x WHERE ");
+            the_cell(sql, shape, "$1");
+            sql(")");
+            break;
+        case StatementKind::cell_insert_if_absent:
+            insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "$4", false});
+            sql(" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
+               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
+               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ").is_company()(" AND r.id")(kEq)("$2");
+            conflict_target(sql, shape);
+            sql(" DO NOTHING");
+            break;
+        case StatementKind::cell_update_if_match:
+            update_head(sql, shape, {"l.id", "c.id", "r.id", "$4", false});
+            sql(" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
+               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
+               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ").is_company()(" AND r.id")(kEq)("$2 AND ");
+            if (shape.cells_have_list_id) sql("x.list_id")(kEq)("l.id AND ");
+            sql("x.column_id")(kEq)("c.id AND x.company_row_id")(kEq)("r.id AND ");
+            cell_version(sql, shape);
+            sql(kEq)("$6");
             break;
         case StatementKind::batch_upsert:
             insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "u.val", false});
@@ -175,6 +239,25 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             insert_head(sql, shape, true, {"$1", "$3", "$2", "$4", true});
             on_conflict(sql, shape);
             break;
+        case StatementKind::cell_version_get:
+            sql("SELECT ");
+            cell_version(sql, shape);
+            sql(" FROM ").table("list_company_cells")(" x WHERE ");
+            the_cell(sql, shape, sql.list);
+            break;
+        case StatementKind::cell_write_if_absent:
+            insert_head(sql, shape, true, {"$1", "$3", "$2", "$4", true});
+            conflict_target(sql, shape);
+            sql(" DO NOTHING");
+            break;
+        case StatementKind::cell_write_if_match:
+            update_head(sql, shape, {"$1", "$3", "$2", "$4", true});
+            sql(" WHERE ");
+            the_cell(sql, shape, "$1");
+            sql(" AND ");
+            cell_version(sql, shape);
+            sql(kEq)("$6");
+            break;
         case StatementKind::batch_company_columns:
             sql("SELECT c.id FROM ").table("list_columns")(" c WHERE c.list_id")(kEq)(sql.list)(" AND c.id")(kEq)("ANY ($2)")
                (" AND ").is_company();
@@ -195,7 +278,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             sql(" RETURNING true) SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written");
             break;
         case StatementKind::cell_upsert_call:
-            sql("SELECT r FROM ").table("cell_upsert")("($1, $2, $3, $4) AS r");
+            sql("SELECT r FROM ").table("cell_upsert")("($1, $2, $3, $4, $5) AS r");
             break;
         case StatementKind::batch_call:
             sql("SELECT n FROM ").table("cell_upsert_many")("($1, $2) AS n");

@@ -27,6 +27,8 @@ struct TablesShape {
     bool has_created_at = true;   // written on insert
     bool has_updated_at = true;   // written on insert and update
     bool has_provenance = false;  // source, edited_by, edited_at
+    bool has_reasoning = true;    // read for the version (core/cell_version.h): NULL without it
+    bool has_error = true;        // read for the version: NULL without it
     // The cells are a Citus distributed table (and carry list_id, in their conflict key too):
     // the functions then run the distributed set of statements (statement_list.h).
     bool distributed = false;
@@ -34,10 +36,11 @@ struct TablesShape {
 
 // Whether two shapes give the same statements.
 inline bool operator==(const TablesShape &a, const TablesShape &b) {
-    static_assert(sizeof(TablesShape) == 6, "a new field of TablesShape is compared here too");
+    static_assert(sizeof(TablesShape) == 8, "a new field of TablesShape is compared here too");
     return a.cells_have_list_id == b.cells_have_list_id && a.conflict_key_has_list_id == b.conflict_key_has_list_id &&
            a.has_created_at == b.has_created_at && a.has_updated_at == b.has_updated_at &&
-           a.has_provenance == b.has_provenance && a.distributed == b.distributed;
+           a.has_provenance == b.has_provenance && a.has_reasoning == b.has_reasoning && a.has_error == b.has_error &&
+           a.distributed == b.distributed;
 }
 inline bool operator!=(const TablesShape &a, const TablesShape &b) { return !(a == b); }
 

@@ -18,6 +18,32 @@ Datum id_argument(FunctionCallInfo fcinfo, int i, const char *parameter) {
     return PG_GETARG_DATUM(i);
 }
 
+const char *if_match_argument(FunctionCallInfo fcinfo, int i) {
+    if (PG_NARGS() <= i || PG_ARGISNULL(i)) return nullptr;
+    const char *if_match = text_to_cstring(PG_GETARG_TEXT_PP(i));
+    bool valid = strcmp(if_match, core::kAbsentVersion) == 0;
+    if (!valid && strlen(if_match) == core::kVersionLength) {
+        valid = true;
+        for (const char *c = if_match; *c; ++c) valid &= (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f');
+    }
+    if (!valid) raise_invalid_if_match(if_match);
+    return if_match;
+}
+
+void raise_if_stale(Datum list, Datum row, Datum col, const char *current, const char *if_match) {
+    if (current == nullptr) current = core::kAbsentVersion;
+    if (strcmp(current, if_match) != 0)
+        raise_version_mismatch(id_bytes(list), id_bytes(row), id_bytes(col), current, if_match);
+}
+
+void copy_version(Datum value, bool is_null, Version &version) {
+    if (is_null) {
+        strlcpy(version, core::kAbsentVersion, sizeof version);
+        return;
+    }
+    text_to_cstring_buffer(DatumGetTextPP(value), version, sizeof version);
+}
+
 bool refused(const Findings &f) {
     return !f.list_found || f.subject == nullptr || strcmp(f.subject, core::kCompanySubject) != 0 || !f.row_found;
 }

@@ -10,12 +10,27 @@
 // checks nothing: fewer cells written after the checks passed were skipped by a trigger.
 #pragma once
 
+#include "../core/cell_version.h"
 #include "pg_headers.h"
 
 namespace cellupsert::pg {
 
 // Argument i as an accepted id (not NULL, in the UUID pattern), or an error naming parameter.
 Datum id_argument(FunctionCallInfo fcinfo, int i, const char *parameter);
+
+// A cell's version (core/cell_version.h), NUL-terminated.
+using Version = char[core::kVersionLength + 1];
+
+// Argument i, an if_match: nullptr when NULL (or absent from an older SQL declaration),
+// else the version it is (22023 when it is none).
+const char *if_match_argument(FunctionCallInfo fcinfo, int i);
+
+// Raises PT412 when a conditional write's if_match is not the cell's version, current
+// (nullptr: the cell does not exist, or the caller does not see it).
+void raise_if_stale(Datum list, Datum row, Datum col, const char *current, const char *if_match);
+
+// Copies a version datum (text) into version, kAbsentVersion for NULL.
+void copy_version(Datum value, bool is_null, Version &version);
 
 // What the checks found for (list, row, col): the list, the column's subject (nullptr when
 // the column is not one of the list's, or its subject is NULL), the row.

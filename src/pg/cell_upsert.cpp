@@ -1,9 +1,10 @@
-// cell_upsert(list uuid, "row" uuid, col uuid, val text DEFAULT NULL) RETURNS boolean
+// cell_upsert(list uuid, "row" uuid, col uuid, val text DEFAULT NULL, if_match text DEFAULT NULL)
+// RETURNS boolean
 //
 // The manual edit of one company cell: checks the ids, then writes with the strategy of the
 // list tables (write_strategy.h), which checks that the column and the row belong to the
-// list, as the caller. Returns true, or false when a trigger of the application skipped the
-// write.
+// list, as the caller; with if_match, only while the cell's version is if_match (PT412
+// otherwise). Returns true, or false when a trigger of the application skipped the write.
 #include "cell_checks.h"
 #include "functions.h"
 #include "write_strategy.h"
@@ -11,7 +12,7 @@
 namespace cellupsert::pg {
 namespace {
 
-enum Param { kList, kRow, kCol, kVal };
+enum Param { kList, kRow, kCol, kVal, kIfMatch };
 
 // NULL and '' are both stored as NULL; anything else byte for byte, without detoasting it here.
 bool value_is_null(FunctionCallInfo fcinfo) {
@@ -27,6 +28,8 @@ Datum cell_upsert_body(PG_FUNCTION_ARGS) {
     edit.col = id_argument(fcinfo, kCol, "col");
     edit.value_is_null = value_is_null(fcinfo);
     edit.value = edit.value_is_null ? (Datum)0 : PG_GETARG_DATUM(kVal);
+    edit.if_match = if_match_argument(fcinfo, kIfMatch);
+    edit.if_match_text = edit.if_match == nullptr ? (Datum)0 : PG_GETARG_DATUM(kIfMatch);
 
     SPI_connect();
     StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid);

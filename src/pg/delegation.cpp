@@ -38,8 +38,8 @@ Datum hand_over(StatementContext &context, Statement call, const Datum *args, co
 }
 
 bool write_cell(StatementContext &context, const CellEdit &edit) {
-    Datum args[] = {edit.list, edit.row, edit.col, edit.value};
-    const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' '};
+    Datum args[] = {edit.list, edit.row, edit.col, edit.value, edit.if_match_text};
+    const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' ', edit.if_match == nullptr ? 'n' : ' '};
     return DatumGetBool(hand_over(context, Statement::cell_upsert_call, args, nulls));
 }
 
@@ -50,12 +50,17 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
     return DatumGetInt32(hand_over(context, Statement::batch_call, args, nullptr));
 }
 
+// A read is not handed over (read_strategy): it reads from here, as the distributed strategy does.
+void read_version(StatementContext &context, Datum list, Datum row, Datum col, Version &version) {
+    kDistributedWrites.read_version(context, list, row, col, version);
+}
+
 }  // namespace
 
 bool should_hand_over(const StatementContext &context) {
     return !context.handing_over && context.shape().distributed && !from_another_citus_node();
 }
 
-const WriteStrategy kHandOver = {write_cell, write_batch};
+const WriteStrategy kHandOver = {write_cell, write_batch, read_version};
 
 }  // namespace cellupsert::pg

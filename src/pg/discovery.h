@@ -26,8 +26,8 @@ struct ListTables {
 
 // Whether the statements built for a and b name the same relations and columns.
 inline bool operator==(const ListTables &a, const ListTables &b) {
-    static_assert(sizeof(ListTables) ==
-                      sizeof a.relids + sizeof a.base_relids + sizeof a.base_keys + sizeof a.shape + 2 /* padding */,
+    constexpr std::size_t fields = sizeof a.relids + sizeof a.base_relids + sizeof a.base_keys + sizeof a.shape;
+    static_assert(sizeof(ListTables) == (fields + alignof(ListTables) - 1) / alignof(ListTables) * alignof(ListTables),
                   "a new field of ListTables is compared here too");
     return memcmp(a.relids, b.relids, sizeof a.relids) == 0 &&
            memcmp(a.base_relids, b.base_relids, sizeof a.base_relids) == 0 &&

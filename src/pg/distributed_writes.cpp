@@ -37,12 +37,36 @@ void raise_failed_check(StatementContext &context, Datum list, Datum row, Datum 
     raise_first_failure(f, list, row, col, element);
 }
 
+void read_version(StatementContext &context, Datum list, Datum row, Datum col, Version &version) {
+    raise_failed_check(context, list, row, col, kNoElement);
+    Datum args[] = {list, row, col};
+    const bool found = context.run(Statement::cell_version_get, args, nullptr, InvalidSnapshot, 1) == 1;
+    bool is_null = !found;
+    const Datum value = found ? SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null) : (Datum)0;
+    copy_version(value, is_null, version);
+}
+
+// The write of cell_upsert: the upsert; with if_match, the insert of a cell that must be
+// absent, or the update of a cell that must have that version.
+Statement cell_write_kind(const CellEdit &edit) {
+    if (edit.if_match == nullptr) return Statement::cell_write;
+    return strcmp(edit.if_match, core::kAbsentVersion) == 0 ? Statement::cell_write_if_absent
+                                                            : Statement::cell_write_if_match;
+}
+
 bool write_cell(StatementContext &context, const CellEdit &edit) {
     raise_failed_check(context, edit.list, edit.row, edit.col, kNoElement);
-    Datum args[] = {edit.list, edit.row, edit.col, edit.value};
-    const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' '};
-    // Nothing processed after the checks passed: a trigger of the application skipped it.
-    return context.run(Statement::cell_write, args, nulls) == 1;
+    Datum args[] = {edit.list, edit.row, edit.col, edit.value, edit.if_match_text};
+    const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' ', ' '};
+    const bool written = context.run(cell_write_kind(edit), args, nulls) == 1;
+    if (!written && edit.if_match != nullptr) {
+        Version current;
+        read_version(context, edit.list, edit.row, edit.col, current);
+        raise_if_stale(edit.list, edit.row, edit.col, current, edit.if_match);
+    }
+    // Nothing processed after the checks passed (and the version matched): a trigger of the
+    // application skipped it.
+    return written;
 }
 
 // Ids (uuid), sorted for in_set.
@@ -117,6 +141,6 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kDistributedWrites = {write_cell, write_batch};
+const WriteStrategy kDistributedWrites = {write_cell, write_batch, read_version};
 
 }  // namespace cellupsert::pg

@@ -1,6 +1,9 @@
 #include "errors.h"
 
+#include "../core/cell_version.h"
+
 extern "C" {
+#include "mb/pg_wchar.h"
 #include "utils/plancache.h"
 }
 
@@ -112,6 +115,30 @@ void raise_concurrent_change(const IdBytes &list) {
     const IdText list_text(list);
     ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                     errmsg("list %s changed during the write", list_text.text), errhint("Retry the call.")));
+}
+
+void raise_invalid_if_match(const char *if_match) {
+    // At most the length of a version, and a mark, from a bad paste.
+    const std::string_view text(if_match);
+    const bool long_text = text.size() > core::kVersionLength + 2;
+    const int shown_length = long_text ? pg_mbcliplen(if_match, static_cast<int>(text.size()), core::kVersionLength + 2)
+                                       : static_cast<int>(text.size());
+    const char *shown = quoted(text.substr(0, shown_length));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid if_match: %s%s", shown, long_text ? "..." : ""),
+             errdetail("A cell's version is 32 lower-case hex digits, or \"%s\" for a cell that does not exist.",
+                       core::kAbsentVersion),
+             errhint("Take it from cell_version(), as it is (without quotes).")));
+}
+
+void raise_version_mismatch(const IdBytes &list, const IdBytes &row, const IdBytes &col, const char *current,
+                            const char *if_match) {
+    const IdText list_text(list), row_text(row), col_text(col);
+    ereport(ERROR,
+            (errcode(MAKE_SQLSTATE('P', 'T', '4', '1', '2')),
+             errmsg("cell (column %s, row %s) of list %s has changed", col_text.text, row_text.text, list_text.text),
+             errdetail("Its version is \"%s\", not \"%s\"; nothing was written.", current, if_match),
+             errhint("Read the cell again, and write it with its new version if the edit still applies.")));
 }
 
 void raise_tables_changed(const char *schema) {

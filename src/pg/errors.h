@@ -35,6 +35,12 @@ constexpr int kNoElement = -1;
 [[noreturn]] void raise_not_company_column(const IdBytes &column, const char *subject, int element);
 [[noreturn]] void raise_row_not_found(const IdBytes &list, const IdBytes &row, int element);
 [[noreturn]] void raise_concurrent_change(const IdBytes &list);
+
+// Conditional writes (if_match, core/cell_version.h).
+[[noreturn]] void raise_invalid_if_match(const char *if_match);
+// PT412 (PostgREST: 412 Precondition Failed): the cell's version is current, not if_match.
+[[noreturn]] void raise_version_mismatch(const IdBytes &list, const IdBytes &row, const IdBytes &col,
+                                         const char *current, const char *if_match);
 [[noreturn]] void raise_tables_changed(const char *schema);
 
 // The application's list tables, checked before planning.

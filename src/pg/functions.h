@@ -8,5 +8,7 @@ namespace cellupsert::pg {
 Datum cell_upsert_body(PG_FUNCTION_ARGS);
 Datum cell_upsert_many_body(PG_FUNCTION_ARGS);
 Datum cellupsert_check_body(PG_FUNCTION_ARGS);
+Datum cell_version_of_body(PG_FUNCTION_ARGS);
+Datum cell_version_body(PG_FUNCTION_ARGS);
 
 }  // namespace cellupsert::pg

@@ -21,4 +21,14 @@ Datum cellupsert_check(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cellupsert_check", cellupsert::pg::cellupsert_check_body, fcinfo);
 }
 
+PG_FUNCTION_INFO_V1(cell_version_of);
+Datum cell_version_of(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_version_of", cellupsert::pg::cell_version_of_body, fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(cell_version);
+Datum cell_version(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_version", cellupsert::pg::cell_version_body, fcinfo);
+}
+
 }  // extern "C"

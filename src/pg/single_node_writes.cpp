@@ -11,10 +11,12 @@ namespace cellupsert::pg {
 namespace {
 
 // The findings for (list, row, col) as seen by snapshot (InvalidSnapshot: a new one, to see
-// what the write could not).
-Findings find(StatementContext &context, Datum list, Datum row, Datum col, Snapshot snapshot) {
+// what the write could not); with version, the cell's version too (cell_version_read).
+Findings find(StatementContext &context, Datum list, Datum row, Datum col, Snapshot snapshot,
+              Version *version = nullptr) {
     Datum args[] = {list, row, col};
-    context.run(Statement::cell_diagnose, args, nullptr, snapshot, 1);
+    context.run(version == nullptr ? Statement::cell_diagnose : Statement::cell_version_read, args, nullptr, snapshot,
+                1);
     HeapTuple tuple = SPI_tuptable->vals[0];
     TupleDesc desc = SPI_tuptable->tupdesc;
     bool is_null;
@@ -23,6 +25,10 @@ Findings find(StatementContext &context, Datum list, Datum row, Datum col, Snaps
     const Datum subject = SPI_getbinval(tuple, desc, 2, &is_null);
     if (!is_null) f.subject = TextDatumGetCString(subject);  // a NULL subject counts as no column
     f.row_found = DatumGetBool(SPI_getbinval(tuple, desc, 3, &is_null));
+    if (version != nullptr) {
+        const Datum value = SPI_getbinval(tuple, desc, 4, &is_null);
+        copy_version(value, is_null, *version);
+    }
     return f;
 }
 
@@ -30,15 +36,35 @@ void raise_failed_check(StatementContext &context, Datum list, Datum row, Datum 
     raise_first_failure(find(context, list, row, col, InvalidSnapshot), list, row, col, element);
 }
 
+void read_version(StatementContext &context, Datum list, Datum row, Datum col, Version &version) {
+    raise_first_failure(find(context, list, row, col, InvalidSnapshot, &version), list, row, col, kNoElement);
+}
+
+// The write of cell_upsert: the upsert; with if_match, the insert of a cell that must be
+// absent, or the update of a cell that must have that version.
+Statement cell_write_kind(const CellEdit &edit) {
+    if (edit.if_match == nullptr) return Statement::cell_upsert;
+    return strcmp(edit.if_match, core::kAbsentVersion) == 0 ? Statement::cell_insert_if_absent
+                                                            : Statement::cell_update_if_match;
+}
+
 bool write_cell(StatementContext &context, const CellEdit &edit) {
-    const PreparedStatement upsert = context.prepare(Statement::cell_upsert);
+    const PreparedStatement write = context.prepare(cell_write_kind(edit));
     // The write's snapshot is kept for the diagnosis of a write that processed nothing.
     Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
-    Datum args[] = {edit.list, edit.row, edit.col, edit.value};
-    const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' '};
-    const bool written = context.execute(upsert, args, nulls, snapshot) == 1;
+    Datum args[] = {edit.list, edit.row, edit.col, edit.value, edit.if_match_text};
+    const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' ', ' '};
+    const bool written = context.execute(write, args, nulls, snapshot) == 1;
     if (!written) {
-        raise_failed_check(context, edit.list, edit.row, edit.col, kNoElement);
+        // The checks' errors first, as the caller sees the tables now; then a version that
+        // is not if_match.
+        if (edit.if_match == nullptr) {
+            raise_failed_check(context, edit.list, edit.row, edit.col, kNoElement);
+        } else {
+            Version current;
+            read_version(context, edit.list, edit.row, edit.col, current);
+            raise_if_stale(edit.list, edit.row, edit.col, current, edit.if_match);
+        }
         if (refused(find(context, edit.list, edit.row, edit.col, snapshot)))
             raise_concurrent_change(DatumGetUUIDP(edit.list)->data);
         // Every check passes, in both snapshots: a trigger of the application skipped the write.
@@ -108,6 +134,6 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kSingleNodeWrites = {write_cell, write_batch};
+const WriteStrategy kSingleNodeWrites = {write_cell, write_batch, read_version};
 
 }  // namespace cellupsert::pg

@@ -30,9 +30,13 @@ Oid param_type(core::Param param) {
 
 // Raises an internal error when a statement's result is not what the catalogue says.
 void check_result(const core::StatementSpec &spec, int rc) {
-    const bool expected = spec.result == core::Result::processed ? rc == SPI_OK_INSERT
-                          : spec.result == core::Result::one_row ? rc == SPI_OK_SELECT && SPI_processed == 1
-                                                                 : rc == SPI_OK_SELECT;
+    bool expected = rc == SPI_OK_SELECT;
+    switch (spec.result) {
+        case core::Result::processed: expected = rc == SPI_OK_INSERT; break;
+        case core::Result::updated: expected = rc == SPI_OK_UPDATE; break;
+        case core::Result::one_row: expected = rc == SPI_OK_SELECT && SPI_processed == 1; break;
+        case core::Result::rows: break;
+    }
     if (!expected)
         elog(ERROR, "statement %s returned %s, %llu rows", spec.name, SPI_result_code_string(rc),
              static_cast<unsigned long long>(SPI_processed));

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "batch_input.h"
+#include "cell_checks.h"
 #include "statement_context.h"
 
 namespace cellupsert::pg {
@@ -21,8 +22,10 @@ namespace cellupsert::pg {
 // cell_upsert's arguments, checked.
 struct CellEdit {
     Datum list, row, col;
-    Datum value;         // text, or (Datum)0 when value_is_null
-    bool value_is_null;  // NULL or ''
+    Datum value;           // text, or (Datum)0 when value_is_null
+    bool value_is_null;    // NULL or ''
+    const char *if_match;  // the version the cell must have (core/cell_version.h); nullptr: none
+    Datum if_match_text;   // if_match as text, or (Datum)0
 };
 
 // cell_upsert_many's arguments, checked, with at least one cell.
@@ -34,10 +37,15 @@ struct BatchEdit {
 
 struct WriteStrategy {
     // Writes the cell; returns false when a trigger of the application skipped the write.
+    // With if_match, writes only while the cell's version is if_match (checked on the row
+    // as locked; "absent": while there is no cell), else raises PT412.
     bool (*write_cell)(StatementContext &context, const CellEdit &edit);
     // Writes the batch, all or nothing; returns the cells written (fewer than the distinct
     // pairs given only when a trigger of the application skipped some).
     int32 (*write_batch)(StatementContext &context, const BatchEdit &edit);
+    // The version of the cell, after cell_upsert's checks (their errors), as the caller sees
+    // it: kAbsentVersion when it sees no cell.
+    void (*read_version)(StatementContext &context, Datum list, Datum row, Datum col, Version &version);
 };
 
 extern const WriteStrategy kSingleNodeWrites;
@@ -47,5 +55,8 @@ extern const WriteStrategy kHandOver;
 // The strategy of a call: hand-over when should_hand_over (delegation.h), else distributed
 // or single-node by the tables' shape.
 const WriteStrategy &write_strategy(const StatementContext &context);
+
+// The strategy of a read (cell_version): distributed or single-node; a read is not handed over.
+const WriteStrategy &read_strategy(const StatementContext &context);
 
 }  // namespace cellupsert::pg

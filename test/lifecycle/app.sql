@@ -33,8 +33,8 @@ GRANT SELECT ON lists, list_columns, list_companies, list_members TO regress_lif
 GRANT SELECT, INSERT, UPDATE ON list_company_cells TO regress_lifecycle_member;
 GRANT SELECT ON lists TO regress_lifecycle_outsider;
 -- Only members may call the function: pg_dump writes this as an ACL on the extension's member.
-REVOKE EXECUTE ON FUNCTION app.cell_upsert(uuid, uuid, uuid, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app.cell_upsert(uuid, uuid, uuid, text) TO regress_lifecycle_member;
+REVOKE EXECUTE ON FUNCTION app.cell_upsert(uuid, uuid, uuid, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app.cell_upsert(uuid, uuid, uuid, text, text) TO regress_lifecycle_member;
 
 -- Three lists of three company columns, one person column and twenty rows; the member
 -- belongs to lists 1 and 2. Ids follow the UUID pattern cell_upsert accepts.

@@ -106,23 +106,26 @@ app.list_company_cells|h|list_id|t" \
 same "the shards of the cells on both workers" "2" \
 "$(coordinator -c "SELECT count(DISTINCT nodeport) FROM citus_shards
                    WHERE table_name = 'app.list_company_cells'::regclass AND nodeport IN ($WORKER1, $WORKER2)")"
-same "both functions: distributed by list, co-located with the cells, force_delegation" \
-"app.cell_upsert(uuid,uuid,uuid,text)|0|t|t
-app.cell_upsert_many(uuid,jsonb)|0|t|t" \
+same "the functions: distributed by list, co-located with the cells, force_delegation" \
+"app.cell_upsert(uuid,uuid,uuid,text,text)|0|t|t
+app.cell_upsert_many(uuid,jsonb)|0|t|t
+app.cell_version(uuid,uuid,uuid)|0|t|t" \
 "$(coordinator -c "SELECT d.objid::regprocedure, d.distribution_argument_index,
                           d.colocationid = (SELECT colocationid FROM pg_dist_partition WHERE logicalrelid = 'app.list_company_cells'::regclass),
                           d.force_delegation
                    FROM pg_dist_object d
                    WHERE d.classid = 'pg_proc'::regclass
-                     AND d.objid IN ('app.cell_upsert(uuid,uuid,uuid,text)'::regprocedure, 'app.cell_upsert_many(uuid,jsonb)'::regprocedure)
+                     AND d.objid IN ('app.cell_upsert(uuid,uuid,uuid,text,text)'::regprocedure, 'app.cell_upsert_many(uuid,jsonb)'::regprocedure,
+                                     'app.cell_version(uuid,uuid,uuid)'::regprocedure)
                    ORDER BY 1::text")"
-same "cellupsert_distribute() again: already distributed, six times" \
+same "cellupsert_distribute() again: already distributed, seven times" \
 "app.lists|already distributed
 app.list_columns|already distributed
 app.list_companies|already distributed
 app.list_company_cells|already distributed
-app.cell_upsert(uuid,uuid,uuid,text)|already distributed
-app.cell_upsert_many(uuid,jsonb)|already distributed" \
+app.cell_upsert(uuid,uuid,uuid,text,text)|already distributed
+app.cell_upsert_many(uuid,jsonb)|already distributed
+app.cell_version(uuid,uuid,uuid)|already distributed" \
 "$(coordinator -c "SELECT * FROM app.cellupsert_distribute()")"
 
 # sqlstate_of PORT SQL: the SQLSTATE of a statement run as postgres.

@@ -121,9 +121,9 @@ SELECT l.lists = (SELECT count(*) FROM lookalike.lists)
 FROM lookalike_before l;
 
 -- As the functions' owner, the role grants and revokes EXECUTE, as the PostgREST guide says.
-REVOKE EXECUTE ON FUNCTION app.cell_upsert(uuid, uuid, uuid, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app.cell_upsert(uuid, uuid, uuid, text) TO regress_db_user;
-SELECT proacl FROM pg_proc WHERE oid = 'app.cell_upsert(uuid, uuid, uuid, text)'::regprocedure;
+REVOKE EXECUTE ON FUNCTION app.cell_upsert(uuid, uuid, uuid, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app.cell_upsert(uuid, uuid, uuid, text, text) TO regress_db_user;
+SELECT proacl FROM pg_proc WHERE oid = 'app.cell_upsert(uuid, uuid, uuid, text, text)'::regprocedure;
 -- The admin function: the owner may run it (without Citus, 0A000), PUBLIC may not (42501).
 SELECT app.cellupsert_distribute();
 \echo :SQLSTATE

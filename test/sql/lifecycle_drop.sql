@@ -18,8 +18,8 @@ CREATE POLICY editor ON list_company_cells TO regress_lifecycle_editor USING (li
 GRANT USAGE ON SCHEMA app TO regress_lifecycle_editor;
 GRANT SELECT ON lists, list_columns, list_companies TO regress_lifecycle_editor;
 GRANT SELECT, INSERT, UPDATE ON list_company_cells TO regress_lifecycle_editor;
-REVOKE EXECUTE ON FUNCTION cell_upsert(uuid, uuid, uuid, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION cell_upsert(uuid, uuid, uuid, text) TO regress_lifecycle_editor;
+REVOKE EXECUTE ON FUNCTION cell_upsert(uuid, uuid, uuid, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cell_upsert(uuid, uuid, uuid, text, text) TO regress_lifecycle_editor;
 SELECT cell_upsert(:list1, :row1, :col1, 'before drop');
 SELECT cell_upsert(:list2, :row2, :col2, 'list two');
 
@@ -106,7 +106,7 @@ SELECT value, status, note FROM list_company_cells ORDER BY value;
 -- belonged to the dropped function, and a role under the policies both write.
 CREATE EXTENSION cellupsert SCHEMA app;
 -- New functions, with the default privileges: EXECUTE for PUBLIC again.
-SELECT has_function_privilege('public', 'app.cell_upsert(uuid, uuid, uuid, text)', 'EXECUTE')
+SELECT has_function_privilege('public', 'app.cell_upsert(uuid, uuid, uuid, text, text)', 'EXECUTE')
     AS public_may_execute;
 SELECT cell_upsert(:list1, :row1, :col1, 'after re-create');
 SET ROLE regress_lifecycle_editor;

@@ -152,7 +152,7 @@ TEST(StatementSql, LiteralsTakeTheColumnsTypes) {
 // Nothing a search_path can redirect: every relation is in the schema, every function and
 // operator in pg_catalog, in every statement of every shape.
 TEST(StatementSql, EverythingIsQualifiedInEveryShape) {
-    const std::regex relation(R"((FROM|JOIN|INTO) +([^ (]+))");
+    const std::regex relation(R"((^UPDATE|FROM|JOIN|INTO) +([^ (]+))");
     const std::regex call(R"(([A-Za-z_.]+)\()");
     const std::regex bare_operator(R"( (=|<>|<|>|~) )");
     for (const TablesShape &shape : all_shapes())
@@ -172,8 +172,13 @@ TEST(StatementSql, EverythingIsQualifiedInEveryShape) {
             }
             for (std::size_t at = sql.find("OPERATOR("); at != std::string::npos; at = sql.find("OPERATOR(", at + 1))
                 EXPECT_EQ(sql.compare(at, 20, "OPERATOR(pg_catalog."), 0) << sql;
-            // "=" appears only as the assignments of the SET list.
+            // "=" appears only as the assignments of the SET list (of an upsert, which ends
+            // the text, or of an UPDATE, before its FROM or WHERE).
             std::string without_set = sql.substr(0, sql.find(" DO UPDATE SET "));
+            if (sql.rfind("UPDATE ", 0) == 0) {
+                const bool from = contains(sql, " FROM ");
+                without_set = sql.substr(0, sql.find(" SET ")) + sql.substr(sql.find(from ? " FROM " : " WHERE "));
+            }
             EXPECT_FALSE(std::regex_search(without_set, bare_operator)) << sql;
         }
 }
@@ -190,7 +195,7 @@ TEST(StatementSql, TheSchemaIsUsedAsQuoted) {
 // that Citus's fast-path planner routes it and a function distributed with force_delegation
 // may run it. Checked on every shape the set is used for.
 TEST(CitusStatementSql, OneTableFilteredByTheListEach) {
-    const std::regex relation(R"((FROM|JOIN|INTO) +app\.([a-z_]+))");
+    const std::regex relation(R"((^UPDATE|FROM|JOIN|INTO) +app\.([a-z_]+))");
     for (const TablesShape &shape : distributed_shapes())
         for (StatementKind kind : kCitusKinds) {
             const std::string sql = statement_sql(kind, shape, "app");
@@ -210,16 +215,24 @@ TEST(CitusStatementSql, OneTableFilteredByTheListEach) {
                 EXPECT_TRUE(contains(sql, " WHERE c.list_id OPERATOR(pg_catalog.=) $1 AND ")) << sql;
             } else if (table == "list_companies") {
                 EXPECT_TRUE(contains(sql, " WHERE r.list_id OPERATOR(pg_catalog.=) $1 AND ")) << sql;
-            } else {
-                // The writes: the cells' list_id is $1, their first value.
+            } else if (contains(sql, "INSERT INTO ")) {
+                // The inserts: the cells' list_id is $1, their first value.
                 EXPECT_EQ(table, "list_company_cells") << sql;
                 EXPECT_TRUE(contains(
                     sql, "INSERT INTO app.list_company_cells (list_id, column_id, company_row_id, value, status"))
                     << sql;
                 EXPECT_TRUE(contains(sql, "VALUES ($1, ") || contains(sql, "SELECT $1, ")) << sql;
-                EXPECT_TRUE(contains(
-                    sql,
-                    "ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value, status = EXCLUDED.status"))
+                const std::string key = "ON CONFLICT (list_id, column_id, company_row_id)";
+                EXPECT_TRUE(contains(sql, key + " DO UPDATE SET value = EXCLUDED.value, status = EXCLUDED.status") ||
+                            contains(sql, key + " DO NOTHING"))
+                    << sql;
+            } else {
+                // An update or a read of one cell: the list's first.
+                EXPECT_EQ(table, "list_company_cells") << sql;
+                EXPECT_TRUE(
+                    contains(sql,
+                             " WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND x.column_id OPERATOR(pg_catalog.=) "
+                             "$3 AND x.company_row_id OPERATOR(pg_catalog.=) $2"))
                     << sql;
             }
             // No WHERE clause has an OR, and the list appears once per statement as a filter.
@@ -336,7 +349,7 @@ TEST(CitusStatementSql, TheSingleNodeSetIsUnchanged) {
 TEST(CitusStatementSql, TheCallsHandedOver) {
     const TablesShape shape = distributed_shapes().front();
     EXPECT_EQ(statement_sql(StatementKind::cell_upsert_call, shape, "\"my app\""),
-              "SELECT r FROM \"my app\".cell_upsert($1, $2, $3, $4) AS r");
+              "SELECT r FROM \"my app\".cell_upsert($1, $2, $3, $4, $5) AS r");
     EXPECT_EQ(statement_sql(StatementKind::batch_call, shape, "app"),
               "SELECT n FROM app.cell_upsert_many($1, $2) AS n");
 }
@@ -443,4 +456,49 @@ TEST(StatementCatalog, TheListIsALiteralWhereTheCatalogueSays) {
 
 TEST(StatementCatalog, TheLockIsBuiltFromItsTableOnly) {
     EXPECT_THROW(statement_sql(StatementKind::key_share_lock, TablesShape{}, "app"), std::logic_error);
+}
+
+// The conditional writes (if_match): the update compares the cell's version on the row it
+// locks; the insert of an absent cell does nothing on a conflict; the version reads name
+// the extension's function, with NULL for a field the cells lack.
+TEST(StatementSql, TheConditionalWrites) {
+    TablesShape shape;
+    shape.has_provenance = true;
+    const std::string set =
+        "UPDATE app.list_company_cells x SET value = $4, status = 'complete', updated_at = pg_catalog.now(), "
+        "source = 'manual', edited_by = $5, edited_at = pg_catalog.now()";
+    const std::string version =
+        "app.cell_version_of(x.value, x.status::pg_catalog.text, x.reasoning, x.error) OPERATOR(pg_catalog.=) $6";
+    EXPECT_EQ(statement_sql(StatementKind::cell_update_if_match, shape, "app"),
+              set +
+                  " FROM app.lists l JOIN app.list_columns c ON c.list_id OPERATOR(pg_catalog.=) l.id"
+                  " JOIN app.list_companies r ON r.list_id OPERATOR(pg_catalog.=) l.id"
+                  " WHERE l.id OPERATOR(pg_catalog.=) $1 AND c.id OPERATOR(pg_catalog.=) $3"
+                  " AND c.subject OPERATOR(pg_catalog.=) 'company' AND r.id OPERATOR(pg_catalog.=) $2"
+                  " AND x.list_id OPERATOR(pg_catalog.=) l.id AND x.column_id OPERATOR(pg_catalog.=) c.id"
+                  " AND x.company_row_id OPERATOR(pg_catalog.=) r.id AND " +
+                  version);
+    const std::string upsert = statement_sql(StatementKind::cell_upsert, shape, "app");
+    EXPECT_EQ(statement_sql(StatementKind::cell_insert_if_absent, shape, "app"),
+              upsert.substr(0, upsert.find(" DO UPDATE SET ")) + " DO NOTHING");
+    shape.distributed = true;
+    EXPECT_EQ(statement_sql(StatementKind::cell_write_if_match, shape, "app"),
+              set +
+                  " WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND x.column_id OPERATOR(pg_catalog.=) $3"
+                  " AND x.company_row_id OPERATOR(pg_catalog.=) $2 AND " +
+                  version);
+    const std::string write = statement_sql(StatementKind::cell_write, shape, "app");
+    EXPECT_EQ(statement_sql(StatementKind::cell_write_if_absent, shape, "app"),
+              write.substr(0, write.find(" DO UPDATE SET ")) + " DO NOTHING");
+    TablesShape original;
+    original.cells_have_list_id = false;
+    original.conflict_key_has_list_id = false;
+    original.has_reasoning = false;
+    original.has_error = false;
+    const std::string read = statement_sql(StatementKind::cell_version_read, original, "app");
+    EXPECT_TRUE(contains(read,
+                         ", (SELECT app.cell_version_of(x.value, x.status::pg_catalog.text, NULL::pg_catalog.text,"
+                         " NULL::pg_catalog.text) FROM app.list_company_cells x WHERE x.column_id"
+                         " OPERATOR(pg_catalog.=) $3 AND x.company_row_id OPERATOR(pg_catalog.=) $2)"))
+        << read;
 }

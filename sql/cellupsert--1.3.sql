@@ -1,0 +1,201 @@
+-- cellupsert 1.3: functions only. The list tables are the application's: create them
+-- from cellupsert_list_tables.sql in the schema this extension is installed in.
+--
+-- Trusted: a role with CREATE on the database may install it, and this script then runs as
+-- a superuser. So every object is created in @extschema@, every name is qualified (types
+-- too), and each function is handed to the installing role (@extowner@), which can then
+-- grant and revoke EXECUTE on it. One block per function: a new function is a new block.
+\echo Use "CREATE EXTENSION cellupsert" to load this file. \quit
+
+CREATE FUNCTION @extschema@.cell_upsert(list pg_catalog.uuid, "row" pg_catalog.uuid, col pg_catalog.uuid,
+                                        val pg_catalog.text DEFAULT NULL, if_match pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'cell_upsert'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_upsert(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid, pg_catalog.text,
+                                       pg_catalog.text)
+    OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_upsert(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid, pg_catalog.text,
+                                            pg_catalog.text) IS
+'Manual edit of one company cell: checks that col and row belong to list, then sets value (NULL for '''' or NULL) and status complete; reasoning and error are kept. With if_match, only while the cell has that version (cell_version), else PT412.';
+
+-- A cell's version: a token of its value, status, reasoning and error (SHA-256), the same on
+-- every node; "absent" for a cell that does not exist. Any query may compute it for the
+-- cells it reads (a grid, for a whole list).
+CREATE FUNCTION @extschema@.cell_version_of(value pg_catalog.text, status pg_catalog.text,
+                                            reasoning pg_catalog.text, error pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'cell_version_of'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL SAFE;
+
+ALTER FUNCTION @extschema@.cell_version_of(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text)
+    OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_version_of(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+'The version of a cell of these value, status, reasoning and error: what cell_upsert''s if_match takes.';
+
+CREATE FUNCTION @extschema@.cell_version(list pg_catalog.uuid, "row" pg_catalog.uuid, col pg_catalog.uuid)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'cell_version'
+LANGUAGE C STABLE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_version(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_version(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) IS
+'The version of one company cell, with cell_upsert''s checks: what its if_match takes; absent when there is no cell.';
+
+CREATE FUNCTION @extschema@.cell_upsert_many(list pg_catalog.uuid, cells pg_catalog.jsonb)
+RETURNS pg_catalog.int4
+AS 'MODULE_PATHNAME', 'cell_upsert_many'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_upsert_many(pg_catalog.uuid, pg_catalog.jsonb) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_upsert_many(pg_catalog.uuid, pg_catalog.jsonb) IS
+'Manual edit of many company cells of one list, all or nothing: cells is a JSON array of {"row", "col", "val"}; returns the number of cells written.';
+
+-- Citus: distributes the list tables of this schema by list, co-located (lists by id, the
+-- three others by list_id), and the functions by their list argument, co-located with the
+-- cells and with force_delegation, so that a call runs whole on the worker that holds its
+-- list, inside a transaction block too (PostgREST always opens one). Idempotent: says, for
+-- each object, what it did or that it found it done. An admin function: named after the
+-- extension, and not executable by PUBLIC.
+CREATE FUNCTION @extschema@.cellupsert_distribute(shard_count pg_catalog.int4 DEFAULT NULL)
+RETURNS TABLE (object pg_catalog.text, action pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $function$
+DECLARE
+    schema_name text;
+    tables constant text[] := ARRAY['lists', 'list_columns', 'list_companies', 'list_company_cells'];
+    functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text,text)', 'cell_upsert_many(uuid,jsonb)',
+                                       'cell_version(uuid,uuid,uuid)'];
+    item text;
+    relation regclass;
+    lists regclass;
+    cells regclass;
+    routine regprocedure;
+    wanted_column text;
+    method "char";
+    dist_column text;
+    colocation integer;
+    lists_colocation integer;
+    shards integer;
+BEGIN
+    IF shard_count IS NOT NULL AND shard_count < 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('shard_count must be at least 1, not %s', shard_count);
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = 'cellupsert_distribute() needs Citus, which is not installed in this database',
+            HINT = 'Install Citus on every node, run CREATE EXTENSION citus on the coordinator, then call cellupsert_distribute() there.';
+    END IF;
+    IF NOT pg_catalog.citus_is_coordinator() THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = 'cellupsert_distribute() runs on the Citus coordinator, not on a worker',
+            HINT = 'Connect to the coordinator and call it there: it distributes the tables of every node.';
+    END IF;
+
+    SELECT n.nspname INTO schema_name
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'cellupsert';
+
+    -- lists by id (hash), then the others by list_id, co-located with lists: every key and
+    -- foreign key of the canonical DDL includes the list.
+    FOREACH item IN ARRAY tables LOOP
+        relation := format('%I.%I', schema_name, item)::regclass;
+        object := relation::text;
+        wanted_column := CASE WHEN item = 'lists' THEN 'id' ELSE 'list_id' END;
+        SELECT p.partmethod, pg_catalog.column_to_column_name(p.logicalrelid, p.partkey), p.colocationid
+        INTO method, dist_column, colocation
+        FROM pg_dist_partition p WHERE p.logicalrelid = relation;
+        IF NOT FOUND THEN
+            IF item = 'lists' THEN
+                PERFORM pg_catalog.create_distributed_table(relation, 'id', shard_count := shard_count);
+            ELSE
+                PERFORM pg_catalog.create_distributed_table(relation, 'list_id', colocate_with := lists::text);
+            END IF;
+            action := format('distributed by %s', wanted_column);
+        ELSIF method = 'h' AND dist_column = wanted_column
+              AND (item = 'lists' OR colocation = lists_colocation) THEN
+            action := 'already distributed';
+        ELSE
+            RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+                MESSAGE = format('%s is already a Citus table, but not distributed by %s%s', relation,
+                                 wanted_column, CASE WHEN item = 'lists' THEN '' ELSE format(' co-located with %s', lists) END),
+                HINT = format('Undo it with SELECT undistribute_table(%L), then call cellupsert_distribute() again.', relation);
+        END IF;
+        IF item = 'lists' THEN
+            lists := relation;
+            SELECT p.colocationid INTO lists_colocation FROM pg_dist_partition p WHERE p.logicalrelid = relation;
+            SELECT count(*) INTO shards FROM pg_dist_shard s WHERE s.logicalrelid = relation;
+            IF shard_count IS NOT NULL AND shards <> shard_count THEN
+                RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+                    MESSAGE = format('%s is already distributed with %s shards, not %s', relation, shards, shard_count),
+                    HINT = format('Change the shard count with SELECT alter_distributed_table(%L, shard_count := %s, cascade_to_colocated := true).',
+                                  relation, shard_count);
+            END IF;
+        END IF;
+        cells := relation;
+        RETURN NEXT;
+    END LOOP;
+
+    FOREACH item IN ARRAY functions LOOP
+        routine := format('%I.%s', schema_name, item)::regprocedure;
+        object := routine::text;
+        IF EXISTS (SELECT FROM pg_dist_object d
+                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = routine AND d.objsubid = 0
+                     AND d.distribution_argument_index = 0 AND d.colocationid = lists_colocation
+                     AND d.force_delegation) THEN
+            action := 'already distributed';
+        ELSE
+            PERFORM pg_catalog.create_distributed_function(routine, 'list', colocate_with := cells::text,
+                                                           force_delegation := true);
+            action := 'distributed by list, with force_delegation';
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$function$;
+
+-- The owner first: the REVOKE then records the privileges as they stay (pg_init_privs), and
+-- pg_dump writes none of them.
+ALTER FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) OWNER TO @extowner@;
+REVOKE EXECUTE ON FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) FROM PUBLIC;
+
+COMMENT ON FUNCTION @extschema@.cellupsert_distribute(pg_catalog.int4) IS
+'Citus: distributes the list tables by list, co-located, and the functions by their list argument with force_delegation; idempotent.';
+
+-- What the functions rely on in the list tables, one row each: ok is false exactly for what
+-- stops them, detail says what to do. An admin function, like cellupsert_distribute().
+CREATE FUNCTION @extschema@.cellupsert_check()
+RETURNS TABLE (item pg_catalog.text, ok pg_catalog.bool, detail pg_catalog.text)
+AS 'MODULE_PATHNAME', 'cellupsert_check'
+LANGUAGE C STABLE SECURITY INVOKER PARALLEL UNSAFE;
+ALTER FUNCTION @extschema@.cellupsert_check() OWNER TO @extowner@;
+REVOKE EXECUTE ON FUNCTION @extschema@.cellupsert_check() FROM PUBLIC;
+
+COMMENT ON FUNCTION @extschema@.cellupsert_check() IS
+'What cell_upsert and cell_upsert_many rely on in the list tables, one row each; ok is false for what stops them.';
+
+-- Installed over list tables that are already there: say what would stop the functions.
+-- A WARNING, not a NOTICE: PostgreSQL runs extension scripts with client_min_messages at
+-- warning or above, so a NOTICE would never reach the installing role.
+DO $notice$
+DECLARE
+    finding record;
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c
+               WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+                 AND c.relname OPERATOR(pg_catalog.=) ANY
+                     ('{lists,list_columns,list_companies,list_company_cells}'::pg_catalog.name[])) THEN
+        FOR finding IN SELECT * FROM @extschema@.cellupsert_check() f WHERE NOT f.ok LOOP
+            RAISE WARNING 'cellupsert: %: %', finding.item, finding.detail
+                USING HINT = 'SELECT * FROM @extschema@.cellupsert_check() lists what the functions rely on.';
+        END LOOP;
+    END IF;
+END
+$notice$;
