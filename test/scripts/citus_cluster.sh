@@ -7,7 +7,8 @@
 # all-or-nothing batches on every shard; tenants apart; edited_by; a trigger-skipped write;
 # a batch's row deleted while it waits; 4 clients x 300 upserts of one cell; a worker
 # backend's memory over 3,000 calls and over 200 lists; a shard move between calls and back;
-# cellupsert_distribute() again and its errors.
+# cellupsert_distribute() again and its errors; conditional writes (if_match, PT412) and
+# cell_version through the coordinator.
 #
 # Skipped (exit 77) when Citus is not installed in this PostgreSQL: building Citus is not part
 # of this project. Alone, from the repository root, as root (the servers run as postgres) or
@@ -145,6 +146,11 @@ rpc_call() {  # rpc_call FUNCTION BODY_JSON
         columns='"list" uuid, "row" uuid, "col" uuid, "val" text'
         names='"list", "row", "col", "val"'
         args='"list" := pgrst_body."list", "row" := pgrst_body."row", "col" := pgrst_body."col", "val" := pgrst_body."val"'
+        if [[ $body == *'"if_match"'* ]]; then
+            columns+=', "if_match" text'
+            names+=', "if_match"'
+            args+=', "if_match" := pgrst_body."if_match"'
+        fi
     else
         columns='"list" uuid, "cells" jsonb'
         names='"list", "cells"'
@@ -470,6 +476,37 @@ same "list1's shards back on their worker; its cells: one per key, the two writt
                           count(*) = count(DISTINCT (column_id, company_row_id)),
                           count(*) FILTER (WHERE value LIKE 'during%')
                    FROM app.list_company_cells WHERE list_id = '$list1'")"
+
+echo "== conditional writes (if_match), through the coordinator"
+# On list2 (bob's), whose cell the checks above leave alone; a new row for a conditional create.
+row2b=30000000-0000-4000-8000-000000000022
+coordinator -c "INSERT INTO app.list_companies (list_id, id, name) VALUES ('$list2', '$row2b', 'Hooli')" >/dev/null
+version=$(coordinator -c "SELECT app.cell_version('$list2', '$row2', '$col2')")
+same "cell_version: the version of the cell's fields" \
+    "$(coordinator -c "SELECT app.cell_version_of(value, status, reasoning, error) FROM app.list_company_cells
+                       WHERE list_id = '$list2' AND company_row_id = '$row2' AND column_id = '$col2'")" "$version"
+conditional() { rpc_call cell_upsert "{\"list\": \"$1\", \"row\": \"$2\", \"col\": \"$3\", \"val\": \"$4\", \"if_match\": \"$5\"}"; }
+same "PostgREST cell_upsert with the cell's version: true" "sqlstate=00000 body=true" \
+    "$(postgrest authenticated bob "$(conditional $list2 $row2 $col2 hooli.com "$version")")"
+grep -qF "issuing SELECT r FROM app.cell_upsert('$list2'::uuid" "$WORK/notices" &&
+    grep -q 'executing the command locally: UPDATE app.list_company_cells_' "$WORK/notices" &&
+    ok "conditional cell_upsert: delegated, the worker updates locally" ||
+    not_ok "conditional cell_upsert: delegated, the worker updates locally" "$WORK/notices"
+expect_sqlstate "the same, now stale, if_match" PT412 authenticated bob "$(conditional $list2 $row2 $col2 other.com "$version")"
+grep -q "has changed" "$WORK/notices" && ok "PT412: \"has changed\"" || not_ok "PT412: \"has changed\"" "$WORK/notices"
+expect_sqlstate "if_match absent, on a cell that exists" PT412 authenticated bob "$(conditional $list2 $row2 $col2 other.com absent)"
+same "the refused writes: nothing written" "hooli.com|complete|manual|bob" "$(cell $list2 $row2 $col2)"
+same "if_match absent, on a cell that does not exist: true" "sqlstate=00000 body=true" \
+    "$(postgrest authenticated bob "$(conditional $list2 $row2b $col2 new.com absent)")"
+expect_sqlstate "the same create again" PT412 authenticated bob "$(conditional $list2 $row2b $col2 again.com absent)"
+expect_sqlstate "a bad if_match" 22023 authenticated bob "$(conditional $list2 $row2 $col2 x '\"quoted\"')"
+same "cell_version in PostgREST's read-only transaction (a GET)" \
+    "sqlstate=00000 body=$(coordinator -c "SELECT app.cell_version_of('new.com', 'complete', NULL, NULL)")" \
+    "$(postgrest authenticated bob "SELECT app.cell_version('$list2', '$row2b', '$col2') AS body" "READ ONLY")"
+expect_sqlstate "cell_version of another tenant's cell (alice on list2)" 23503 authenticated alice \
+    "SELECT app.cell_version('$list2', '$row2b', '$col2') AS body" "READ ONLY"
+same "the conditional cells" "hooli.com|complete|manual|bob
+new.com|complete|manual|bob" "$(cell $list2 $row2 $col2; cell $list2 $row2b $col2)"
 
 for port in $COORDINATOR $WORKER1 $WORKER2; do
     if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then

@@ -108,3 +108,14 @@ SELECT cell_upsert(:list1, :row1, :col1, 'through the view', cell_version(:list1
 SELECT value FROM cells_table WHERE company_row_id = :row1;
 DROP VIEW list_company_cells;
 ALTER TABLE cells_table RENAME TO list_company_cells;
+
+-- The README's example, on a cell with no version yet.
+DELETE FROM list_company_cells;
+SELECT cell_version('10000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000011',
+                    '20000000-0000-4000-8000-000000000011');                  -- 'absent': no cell yet
+SELECT cell_upsert('10000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000011',
+                   '20000000-0000-4000-8000-000000000011', 'acme.com', 'absent');  -- true: created
+SELECT cell_upsert('10000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000011',
+                   '20000000-0000-4000-8000-000000000011', 'acme.org', 'absent');  -- PT412: it exists now
+\echo :LAST_ERROR_SQLSTATE
+SELECT value FROM list_company_cells;

@@ -148,3 +148,22 @@ WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT '{"list": "100
 \echo :SQLSTATE
 ROLLBACK;
 :cells;
+
+-- A conditional edit: "if_match" is the version the client read (GET /rpc/cell_version):
+-- written. The same version again is stale: PT412, which PostgREST answers with HTTP 412,
+-- the current version in the details; nothing written.
+SELECT app.cell_version(:list1, :row1b, :col1) AS version \gset
+\set body '{"list": "10000000-0000-4000-8000-000000000001", "row": "30000000-0000-4000-8000-000000000012", "col": "20000000-0000-4000-8000-000000000011", "val": "if matched", "if_match": "' :version '"}'
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+select set_config('search_path', '"app", "public"', true), set_config('role', 'regress_pgrst_authenticated', true), set_config('request.jwt.claims', '{"aud":"authenticated","role":"regress_pgrst_authenticated","sub":"a11ce000-0000-4000-8000-000000000001"}', true), set_config('request.method', 'POST', true), set_config('request.path', '/rpc/cell_upsert', true), set_config('request.headers', '{"accept":"*/*","content-type":"application/json","host":"localhost:3000"}', true), set_config('request.cookies', '{}', true);
+WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT :'body'::json AS json_data) pgrst_payload, LATERAL (SELECT "list", "row", "col", "val", "if_match" FROM json_to_record(pgrst_payload.json_data) AS _("list" uuid, "row" uuid, "col" uuid, "val" text, "if_match" text) LIMIT 1) pgrst_body, LATERAL (SELECT "app"."cell_upsert"("list" := pgrst_body."list", "row" := pgrst_body."row", "col" := pgrst_body."col", "val" := pgrst_body."val", "if_match" := pgrst_body."if_match") pgrst_scalar) pgrst_call) SELECT null::bigint AS total_result_set, 1 AS page_total, coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT "cell_upsert".* FROM "pgrst_source" AS "cell_upsert") _postgrest_t;
+\echo :SQLSTATE
+COMMIT;
+:cells;
+\set body '{"list": "10000000-0000-4000-8000-000000000001", "row": "30000000-0000-4000-8000-000000000012", "col": "20000000-0000-4000-8000-000000000011", "val": "stale", "if_match": "' :version '"}'
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+select set_config('search_path', '"app", "public"', true), set_config('role', 'regress_pgrst_authenticated', true), set_config('request.jwt.claims', '{"aud":"authenticated","role":"regress_pgrst_authenticated","sub":"a11ce000-0000-4000-8000-000000000001"}', true), set_config('request.method', 'POST', true), set_config('request.path', '/rpc/cell_upsert', true), set_config('request.headers', '{"accept":"*/*","content-type":"application/json","host":"localhost:3000"}', true), set_config('request.cookies', '{}', true);
+WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT :'body'::json AS json_data) pgrst_payload, LATERAL (SELECT "list", "row", "col", "val", "if_match" FROM json_to_record(pgrst_payload.json_data) AS _("list" uuid, "row" uuid, "col" uuid, "val" text, "if_match" text) LIMIT 1) pgrst_body, LATERAL (SELECT "app"."cell_upsert"("list" := pgrst_body."list", "row" := pgrst_body."row", "col" := pgrst_body."col", "val" := pgrst_body."val", "if_match" := pgrst_body."if_match") pgrst_scalar) pgrst_call) SELECT null::bigint AS total_result_set, 1 AS page_total, coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT "cell_upsert".* FROM "pgrst_source" AS "cell_upsert") _postgrest_t;
+\echo :SQLSTATE
+ROLLBACK;
+:cells;
