@@ -18,15 +18,18 @@ Datum id_argument(FunctionCallInfo fcinfo, int i, const char *parameter) {
     return PG_GETARG_DATUM(i);
 }
 
+bool is_version(const char *text) {
+    if (strcmp(text, core::kAbsentVersion) == 0) return true;
+    if (strlen(text) != core::kVersionLength) return false;
+    for (const char *c = text; *c; ++c)
+        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f'))) return false;
+    return true;
+}
+
 const char *if_match_argument(FunctionCallInfo fcinfo, int i) {
     if (PG_NARGS() <= i || PG_ARGISNULL(i)) return nullptr;
     const char *if_match = text_to_cstring(PG_GETARG_TEXT_PP(i));
-    bool valid = strcmp(if_match, core::kAbsentVersion) == 0;
-    if (!valid && strlen(if_match) == core::kVersionLength) {
-        valid = true;
-        for (const char *c = if_match; *c; ++c) valid &= (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f');
-    }
-    if (!valid) raise_invalid_if_match(if_match);
+    if (!is_version(if_match)) raise_invalid_if_match(if_match);
     return if_match;
 }
 

@@ -25,6 +25,9 @@ using Version = char[core::kVersionLength + 1];
 // else the version it is (22023 when it is none).
 const char *if_match_argument(FunctionCallInfo fcinfo, int i);
 
+// Whether text is a version (32 lower-case hex digits, or kAbsentVersion).
+bool is_version(const char *text);
+
 // Raises PT412 when a conditional write's if_match is not the cell's version, current
 // (nullptr: the cell does not exist, or the caller does not see it).
 void raise_if_stale(Datum list, Datum row, Datum col, const char *current, const char *if_match);

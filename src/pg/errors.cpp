@@ -34,6 +34,16 @@ const char *where(int element) { return element == kNoElement ? "" : psprintf("c
 // A JSON string (not NUL-terminated) for a message.
 const char *quoted(std::string_view text) { return psprintf("\"%.*s\"", static_cast<int>(text.size()), text.data()); }
 
+// A text from the caller, quoted, and cut after about the length of a version (a bad paste
+// may be long): at a character's end, with "..." when cut.
+const char *shown_text(const char *text) {
+    const std::string_view view(text);
+    const int limit = static_cast<int>(core::kVersionLength) + 2;
+    if (view.size() <= static_cast<std::size_t>(limit)) return quoted(view);
+    const int length = pg_mbcliplen(text, static_cast<int>(view.size()), limit);
+    return psprintf("%s...", quoted(view.substr(0, length)));
+}
+
 }  // namespace
 
 void raise_internal(const char *function_name, const char *what) {
@@ -118,17 +128,23 @@ void raise_concurrent_change(const IdBytes &list) {
 }
 
 void raise_invalid_if_match(const char *if_match) {
-    // At most the length of a version, and a mark, from a bad paste.
-    const std::string_view text(if_match);
-    const bool long_text = text.size() > core::kVersionLength + 2;
-    const int shown_length = long_text ? pg_mbcliplen(if_match, static_cast<int>(text.size()), core::kVersionLength + 2)
-                                       : static_cast<int>(text.size());
-    const char *shown = quoted(text.substr(0, shown_length));
-    ereport(ERROR,
-            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid if_match: %s%s", shown, long_text ? "..." : ""),
-             errdetail("A cell's version is 32 lower-case hex digits, or \"%s\" for a cell that does not exist.",
-                       core::kAbsentVersion),
-             errhint("Take it from cell_version(), as it is (without quotes).")));
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid if_match: %s", shown_text(if_match)),
+                    errdetail("A cell's version is 32 lower-case hex digits, or \"%s\" for a cell that does not exist.",
+                              core::kAbsentVersion),
+                    errhint("Take it from cell_version(), as it is (without quotes).")));
+}
+
+void raise_invalid_if_match_header(const char *header) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid If-Match header: %s", shown_text(header)),
+                    errdetail("cell_upsert takes one cell version in quotes: If-Match: \"<version>\" (not a weak "
+                              "tag, not *, not a list)."),
+                    errhint("Take the version from cell_version(), or from the ETag of the last write.")));
+}
+
+void raise_if_match_disagrees(const char *argument, const char *header) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("if_match %s and the If-Match header %s disagree", shown_text(argument), shown_text(header)),
+                    errhint("Send the version once: in the body's \"if_match\", or in the If-Match header.")));
 }
 
 void raise_version_mismatch(const IdBytes &list, const IdBytes &row, const IdBytes &col, const char *current,

@@ -167,3 +167,71 @@ WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT :'body'::json 
 \echo :SQLSTATE
 ROLLBACK;
 :cells;
+
+-- The If-Match header instead of "if_match" (PostgREST passes it in request.headers): the
+-- version in quotes, as an ETag. The response's ETag is the new version; headers the
+-- application set (a pre-request function) stay.
+SELECT app.cell_version(:list1, :row1b, :col1) AS version \gset
+
+-- The current version in If-Match: written; ETag after the application's header.
+\set body '{"list": "10000000-0000-4000-8000-000000000001", "row": "30000000-0000-4000-8000-000000000012", "col": "20000000-0000-4000-8000-000000000011", "val": "by header"}'
+\set headers '{"accept":"*/*","content-type":"application/json","host":"localhost:3000","if-match":"\\"' :version '\\""}'
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+select set_config('search_path', '"app", "public"', true), set_config('role', 'regress_pgrst_authenticated', true), set_config('request.jwt.claims', '{"aud":"authenticated","role":"regress_pgrst_authenticated","sub":"a11ce000-0000-4000-8000-000000000001"}', true), set_config('request.method', 'POST', true), set_config('request.path', '/rpc/cell_upsert', true), set_config('request.headers', :'headers', true), set_config('request.cookies', '{}', true);
+SELECT set_config('response.headers', '[{"Cache-Control": "no-store"}]', true) IS NOT NULL AS pre_request;
+WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT :'body'::json AS json_data) pgrst_payload, LATERAL (SELECT "list", "row", "col", "val" FROM json_to_record(pgrst_payload.json_data) AS _("list" uuid, "row" uuid, "col" uuid, "val" text) LIMIT 1) pgrst_body, LATERAL (SELECT "app"."cell_upsert"("list" := pgrst_body."list", "row" := pgrst_body."row", "col" := pgrst_body."col", "val" := pgrst_body."val") pgrst_scalar) pgrst_call) SELECT null::bigint AS total_result_set, 1 AS page_total, coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT "cell_upsert".* FROM "pgrst_source" AS "cell_upsert") _postgrest_t;
+\echo :SQLSTATE
+COMMIT;
+:cells;
+SELECT app.cell_version(:list1, :row1b, :col1) AS new_version \gset
+
+-- The same, now stale, version in If-Match: PT412.
+\set body '{"list": "10000000-0000-4000-8000-000000000001", "row": "30000000-0000-4000-8000-000000000012", "col": "20000000-0000-4000-8000-000000000011", "val": "stale by header"}'
+\set headers '{"accept":"*/*","content-type":"application/json","host":"localhost:3000","if-match":"\\"' :version '\\""}'
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+select set_config('search_path', '"app", "public"', true), set_config('role', 'regress_pgrst_authenticated', true), set_config('request.jwt.claims', '{"aud":"authenticated","role":"regress_pgrst_authenticated","sub":"a11ce000-0000-4000-8000-000000000001"}', true), set_config('request.method', 'POST', true), set_config('request.path', '/rpc/cell_upsert', true), set_config('request.headers', :'headers', true), set_config('request.cookies', '{}', true);
+WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT :'body'::json AS json_data) pgrst_payload, LATERAL (SELECT "list", "row", "col", "val" FROM json_to_record(pgrst_payload.json_data) AS _("list" uuid, "row" uuid, "col" uuid, "val" text) LIMIT 1) pgrst_body, LATERAL (SELECT "app"."cell_upsert"("list" := pgrst_body."list", "row" := pgrst_body."row", "col" := pgrst_body."col", "val" := pgrst_body."val") pgrst_scalar) pgrst_call) SELECT null::bigint AS total_result_set, 1 AS page_total, coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT "cell_upsert".* FROM "pgrst_source" AS "cell_upsert") _postgrest_t;
+\echo :SQLSTATE
+ROLLBACK;
+:cells;
+
+-- A weak tag: 22023 (If-Match compares strongly).
+\set body '{"list": "10000000-0000-4000-8000-000000000001", "row": "30000000-0000-4000-8000-000000000012", "col": "20000000-0000-4000-8000-000000000011", "val": "weak"}'
+\set headers '{"accept":"*/*","content-type":"application/json","host":"localhost:3000","if-match":"W/\\"' :new_version '\\""}'
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+select set_config('search_path', '"app", "public"', true), set_config('role', 'regress_pgrst_authenticated', true), set_config('request.jwt.claims', '{"aud":"authenticated","role":"regress_pgrst_authenticated","sub":"a11ce000-0000-4000-8000-000000000001"}', true), set_config('request.method', 'POST', true), set_config('request.path', '/rpc/cell_upsert', true), set_config('request.headers', :'headers', true), set_config('request.cookies', '{}', true);
+WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT :'body'::json AS json_data) pgrst_payload, LATERAL (SELECT "list", "row", "col", "val" FROM json_to_record(pgrst_payload.json_data) AS _("list" uuid, "row" uuid, "col" uuid, "val" text) LIMIT 1) pgrst_body, LATERAL (SELECT "app"."cell_upsert"("list" := pgrst_body."list", "row" := pgrst_body."row", "col" := pgrst_body."col", "val" := pgrst_body."val") pgrst_scalar) pgrst_call) SELECT null::bigint AS total_result_set, 1 AS page_total, coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT "cell_upsert".* FROM "pgrst_source" AS "cell_upsert") _postgrest_t;
+\echo :SQLSTATE
+ROLLBACK;
+:cells;
+
+-- If-Match: *: 22023.
+\set body '{"list": "10000000-0000-4000-8000-000000000001", "row": "30000000-0000-4000-8000-000000000012", "col": "20000000-0000-4000-8000-000000000011", "val": "star"}'
+\set headers '{"accept":"*/*","content-type":"application/json","host":"localhost:3000","if-match":"*"}'
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+select set_config('search_path', '"app", "public"', true), set_config('role', 'regress_pgrst_authenticated', true), set_config('request.jwt.claims', '{"aud":"authenticated","role":"regress_pgrst_authenticated","sub":"a11ce000-0000-4000-8000-000000000001"}', true), set_config('request.method', 'POST', true), set_config('request.path', '/rpc/cell_upsert', true), set_config('request.headers', :'headers', true), set_config('request.cookies', '{}', true);
+WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT :'body'::json AS json_data) pgrst_payload, LATERAL (SELECT "list", "row", "col", "val" FROM json_to_record(pgrst_payload.json_data) AS _("list" uuid, "row" uuid, "col" uuid, "val" text) LIMIT 1) pgrst_body, LATERAL (SELECT "app"."cell_upsert"("list" := pgrst_body."list", "row" := pgrst_body."row", "col" := pgrst_body."col", "val" := pgrst_body."val") pgrst_scalar) pgrst_call) SELECT null::bigint AS total_result_set, 1 AS page_total, coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT "cell_upsert".* FROM "pgrst_source" AS "cell_upsert") _postgrest_t;
+\echo :SQLSTATE
+ROLLBACK;
+:cells;
+
+-- The header and the body disagree: 22023.
+\set body '{"list": "10000000-0000-4000-8000-000000000001", "row": "30000000-0000-4000-8000-000000000012", "col": "20000000-0000-4000-8000-000000000011", "val": "both", "if_match": "' :version '"}'
+\set headers '{"accept":"*/*","content-type":"application/json","host":"localhost:3000","if-match":"\\"' :new_version '\\""}'
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+select set_config('search_path', '"app", "public"', true), set_config('role', 'regress_pgrst_authenticated', true), set_config('request.jwt.claims', '{"aud":"authenticated","role":"regress_pgrst_authenticated","sub":"a11ce000-0000-4000-8000-000000000001"}', true), set_config('request.method', 'POST', true), set_config('request.path', '/rpc/cell_upsert', true), set_config('request.headers', :'headers', true), set_config('request.cookies', '{}', true);
+WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT :'body'::json AS json_data) pgrst_payload, LATERAL (SELECT "list", "row", "col", "val", "if_match" FROM json_to_record(pgrst_payload.json_data) AS _("list" uuid, "row" uuid, "col" uuid, "val" text, "if_match" text) LIMIT 1) pgrst_body, LATERAL (SELECT "app"."cell_upsert"("list" := pgrst_body."list", "row" := pgrst_body."row", "col" := pgrst_body."col", "val" := pgrst_body."val", "if_match" := pgrst_body."if_match") pgrst_scalar) pgrst_call) SELECT null::bigint AS total_result_set, 1 AS page_total, coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT "cell_upsert".* FROM "pgrst_source" AS "cell_upsert") _postgrest_t;
+\echo :SQLSTATE
+ROLLBACK;
+:cells;
+\set version :new_version
+
+-- The header and the body agree: written.
+\set body '{"list": "10000000-0000-4000-8000-000000000001", "row": "30000000-0000-4000-8000-000000000012", "col": "20000000-0000-4000-8000-000000000011", "val": "both agree", "if_match": "' :version '"}'
+\set headers '{"accept":"*/*","content-type":"application/json","host":"localhost:3000","if-match":"\\"' :new_version '\\""}'
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+select set_config('search_path', '"app", "public"', true), set_config('role', 'regress_pgrst_authenticated', true), set_config('request.jwt.claims', '{"aud":"authenticated","role":"regress_pgrst_authenticated","sub":"a11ce000-0000-4000-8000-000000000001"}', true), set_config('request.method', 'POST', true), set_config('request.path', '/rpc/cell_upsert', true), set_config('request.headers', :'headers', true), set_config('request.cookies', '{}', true);
+WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT :'body'::json AS json_data) pgrst_payload, LATERAL (SELECT "list", "row", "col", "val", "if_match" FROM json_to_record(pgrst_payload.json_data) AS _("list" uuid, "row" uuid, "col" uuid, "val" text, "if_match" text) LIMIT 1) pgrst_body, LATERAL (SELECT "app"."cell_upsert"("list" := pgrst_body."list", "row" := pgrst_body."row", "col" := pgrst_body."col", "val" := pgrst_body."val", "if_match" := pgrst_body."if_match") pgrst_scalar) pgrst_call) SELECT null::bigint AS total_result_set, 1 AS page_total, coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT "cell_upsert".* FROM "pgrst_source" AS "cell_upsert") _postgrest_t;
+\echo :SQLSTATE
+COMMIT;
+:cells;
