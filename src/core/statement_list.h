@@ -50,6 +50,14 @@ STATEMENT(cell_insert_if_absent, single_node, caller, parameter, processed,
 // processes one row, or none.
 STATEMENT(cell_update_if_match, single_node, caller, parameter, updated,
           Param::id, Param::id, Param::id, Param::text, Param::editor, Param::text)
+// $1 list, $2 rows, $3 cols, $4 vals, $5 editor: batch_upsert, but of cells that must not
+// exist (ON CONFLICT DO NOTHING): it processes those still absent.
+STATEMENT(batch_insert_if_absent, single_node, caller, parameter, processed,
+          Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
+// $1 list, $2 rows, $3 cols, $4 indexes (int4[]): (index int4, version text) for each
+// element, the version of its cell (NULL where the caller sees none), whose row it locks FOR
+// UPDATE, in the arrays' order (the primary key's).
+STATEMENT(batch_versions, single_node, caller, parameter, rows, Param::id, Param::ids, Param::ids, Param::positions)
 // $1 list, $2 rows, $3 cols, $4 positions: the refused element of least position, as
 // (position int4, row uuid, col uuid); no row if none.
 STATEMENT(batch_find_failure, single_node, caller, parameter, rows,
@@ -79,6 +87,13 @@ STATEMENT(cell_write_if_absent, distributed, caller, parameter, processed,
 // check, only when its version is $6 (checked on the row as locked): one row, or none.
 STATEMENT(cell_write_if_match, distributed, caller, parameter, updated,
           Param::id, Param::id, Param::id, Param::text, Param::editor, Param::text)
+// $1 list, $2 cols, $3 rows: (column_id, company_row_id, version) of the cells of these
+// columns and rows the caller sees in the list, locked FOR UPDATE in key order.
+STATEMENT(batch_versions_get, distributed, caller, parameter, rows, Param::id, Param::ids, Param::ids)
+// $1 list, $2 rows, $3 cols, $4 vals, $5 editor: batch_write of cells that must not exist
+// (ON CONFLICT DO NOTHING). One row: the number of cells written (int4).
+STATEMENT(batch_write_if_absent, distributed, caller, parameter, one_row,
+          Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
 // $1 list, $2 cols: the ids (uuid) of those the caller sees in the list whose subject is
 // company.
 STATEMENT(batch_company_columns, distributed, caller, literal, rows, Param::id, Param::ids)

@@ -208,6 +208,24 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                (" ORDER BY u.position");
             on_conflict(sql, shape);
             break;
+        case StatementKind::batch_insert_if_absent:
+            insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "u.val", false});
+            batch_elements(sql, true, true);
+            sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
+               (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company()
+               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id")
+               (" ORDER BY u.position");
+            conflict_target(sql, shape);
+            sql(" DO NOTHING");
+            break;
+        case StatementKind::batch_versions:
+            sql("SELECT u.position, (SELECT ");
+            cell_version(sql, shape);
+            sql(" FROM ").table("list_company_cells")(" x WHERE ");
+            if (shape.cells_have_list_id) sql("x.list_id")(kEq)("$1 AND ");
+            sql("x.column_id")(kEq)("u.col_id AND x.company_row_id")(kEq)("u.row_id FOR UPDATE OF x)");
+            batch_elements(sql, false, false);
+            break;
         case StatementKind::batch_find_failure:
             sql("SELECT u.position, u.row_id, u.col_id");
             batch_elements(sql, false, false);
@@ -257,6 +275,20 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             sql(" AND ");
             cell_version(sql, shape);
             sql(kEq)("$6");
+            break;
+        case StatementKind::batch_versions_get:
+            sql("SELECT x.column_id, x.company_row_id, ");
+            cell_version(sql, shape);
+            sql(" FROM ").table("list_company_cells")(" x WHERE x.list_id")(kEq)("$1 AND x.column_id")(kEq)("ANY ($2)")
+               (" AND x.company_row_id")(kEq)("ANY ($3) ORDER BY x.column_id, x.company_row_id FOR UPDATE OF x");
+            break;
+        case StatementKind::batch_write_if_absent:
+            sql("WITH written AS (");
+            insert_head(sql, shape, true, {"$1", "u.col_id", "u.row_id", "u.val", false});
+            batch_elements(sql, true, true);
+            sql(" ORDER BY u.position");
+            conflict_target(sql, shape);
+            sql(" DO NOTHING RETURNING true) SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written");
             break;
         case StatementKind::batch_company_columns:
             sql("SELECT c.id FROM ").table("list_columns")(" c WHERE c.list_id")(kEq)(sql.list)(" AND c.id")(kEq)("ANY ($2)")

@@ -1,41 +1,70 @@
 #include "batch_cells.h"
 
 namespace cellupsert::pg {
+namespace {
+
+// The arrays of the cells indexes[0..count), with positions[k] as their positions.
+BatchArrays arrays_of(const BatchCells &cells, const int *indexes, const uint32 *positions, int count) {
+    const BatchInput &input = *cells.input;
+    Datum *rows = static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1)));
+    Datum *cols = static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1)));
+    Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1)));
+    bool *value_nulls = static_cast<bool *>(palloc(sizeof(bool) * (count + 1)));
+    Datum *position_data = static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1)));
+    for (int n = 0; n < count; ++n) {
+        const int k = indexes == nullptr ? n : indexes[n];
+        const uint32 i = cells.kept[k];
+        rows[n] = PointerGetDatum(input.keys[i].row);
+        cols[n] = PointerGetDatum(input.keys[i].column);
+        values[n] = input.values[i];
+        value_nulls[n] = input.value_nulls[i];
+        position_data[n] = Int32GetDatum(static_cast<int32>(positions == nullptr ? k : positions[k]));
+    }
+    int dims[1] = {count};
+    int lower_bounds[1] = {1};
+    BatchArrays arrays;
+    arrays.count = count;
+    arrays.rows = PointerGetDatum(construct_array(rows, count, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+    arrays.cols = PointerGetDatum(construct_array(cols, count, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+    arrays.values = PointerGetDatum(
+        construct_md_array(values, value_nulls, 1, dims, lower_bounds, TEXTOID, -1, false, TYPALIGN_INT));
+    arrays.positions =
+        PointerGetDatum(construct_array(position_data, count, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+    pfree(rows);
+    pfree(cols);
+    pfree(values);
+    pfree(value_nulls);
+    pfree(position_data);
+    return arrays;
+}
+
+}  // namespace
 
 BatchCells batch_cells(const BatchInput &input) {
     BatchCells cells;
     cells.input = &input;
     cells.kept = static_cast<uint32 *>(palloc(sizeof(uint32) * input.count));
     cells.first = static_cast<uint32 *>(palloc(sizeof(uint32) * input.count));
-    const int count = static_cast<int>(core::keep_last_per_key(input.keys, input.count, cells.kept, cells.first));
-    cells.count = count;
-
-    Datum *rows = static_cast<Datum *>(palloc(sizeof(Datum) * count));
-    Datum *cols = static_cast<Datum *>(palloc(sizeof(Datum) * count));
-    Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * count));
-    bool *value_nulls = static_cast<bool *>(palloc(sizeof(bool) * count));
-    Datum *positions = static_cast<Datum *>(palloc(sizeof(Datum) * count));
-    for (int k = 0; k < count; ++k) {
-        const uint32 i = cells.kept[k];
-        rows[k] = PointerGetDatum(input.keys[i].row);
-        cols[k] = PointerGetDatum(input.keys[i].column);
-        values[k] = input.values[i];
-        value_nulls[k] = input.value_nulls[i];
-        positions[k] = Int32GetDatum(static_cast<int32>(cells.first[k]));
-    }
-    int dims[1] = {count};
-    int lower_bounds[1] = {1};
-    cells.rows = PointerGetDatum(construct_array(rows, count, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
-    cells.cols = PointerGetDatum(construct_array(cols, count, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
-    cells.values = PointerGetDatum(
-        construct_md_array(values, value_nulls, 1, dims, lower_bounds, TEXTOID, -1, false, TYPALIGN_INT));
-    cells.positions = PointerGetDatum(construct_array(positions, count, INT4OID, sizeof(int32), true, TYPALIGN_INT));
-    pfree(rows);
-    pfree(cols);
-    pfree(values);
-    pfree(value_nulls);
-    pfree(positions);
+    cells.count = static_cast<int>(core::keep_last_per_key(input.keys, input.count, cells.kept, cells.first));
+    cells.arrays = arrays_of(cells, nullptr, cells.first, cells.count);
+    cells.conditional = false;
+    for (int k = 0; k < cells.count && input.if_match != nullptr; ++k)
+        cells.conditional |= cell_condition(cells, k) != nullptr;
     return cells;
+}
+
+const char *cell_condition(const BatchCells &cells, int k) {
+    return cells.input->if_match == nullptr ? nullptr : cells.input->if_match[cells.kept[k]];
+}
+
+BatchArrays batch_arrays_where(const BatchCells &cells, bool (*keep)(const char *condition)) {
+    int *indexes = static_cast<int *>(palloc(sizeof(int) * (cells.count + 1)));
+    int count = 0;
+    for (int k = 0; k < cells.count; ++k)
+        if (keep(cell_condition(cells, k))) indexes[count++] = k;
+    const BatchArrays arrays = arrays_of(cells, indexes, nullptr, count);
+    pfree(indexes);
+    return arrays;
 }
 
 Datum batch_distinct_ids(const BatchCells &cells, bool columns) {

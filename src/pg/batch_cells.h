@@ -6,18 +6,34 @@
 
 namespace cellupsert::pg {
 
-struct BatchCells {
-    const BatchInput *input;
-    int count;        // distinct (column, row) pairs
-    uint32 *kept;     // the element written for each, in key order
-    uint32 *first;    // the first element of each pair in the batch, for errors
+// Cells of a batch as the statements' array parameters, in primary-key order.
+struct BatchArrays {
+    int count;
     Datum rows;       // uuid[]
     Datum cols;       // uuid[]
     Datum values;     // text[]
-    Datum positions;  // int4[]: first, for the statements
+    Datum positions;  // int4[]: per cell, the first element of its pair (errors) or its index
+};
+
+struct BatchCells {
+    const BatchInput *input;
+    int count;           // distinct (column, row) pairs
+    uint32 *kept;        // the element written for each, in key order
+    uint32 *first;       // the first element of each pair in the batch, for errors
+    BatchArrays arrays;  // every cell; positions: first
+    // Some cell's written element has an if_match (the condition of its cell: as its value,
+    // the last element of a pair decides).
+    bool conditional;
 };
 
 BatchCells batch_cells(const BatchInput &input);
+
+// The condition of cell k (its written element's if_match), or nullptr.
+const char *cell_condition(const BatchCells &cells, int k);
+
+// The cells k for which keep(condition of k) holds, as arrays whose positions are the
+// cells' indexes k (not elements).
+BatchArrays batch_arrays_where(const BatchCells &cells, bool (*keep)(const char *condition));
 
 // The distinct ids of the columns (or rows) of the cells, as a uuid[] in uuid order.
 Datum batch_distinct_ids(const BatchCells &cells, bool columns);

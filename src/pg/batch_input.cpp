@@ -2,12 +2,13 @@
 
 #include <string_view>
 
+#include "cell_checks.h"
 #include "errors.h"
 
 namespace cellupsert::pg {
 namespace {
 
-constexpr const char *kKeys[] = {"row", "col", "val"};
+constexpr const char *kKeys[] = {"row", "col", "val", "if_match"};
 
 const JsonbValue *find_key(JsonbContainer *object, const char *key, JsonbValue *buffer) {
     return getKeyJsonValueFromContainer(object, key, strlen(key), buffer);
@@ -44,9 +45,20 @@ text *value_text(const JsonbValue *val) {
     for (JsonbIteratorToken token; (token = JsonbIteratorNext(&it, &token_value, true)) != WJB_DONE;) {
         if (token != WJB_KEY) continue;
         const std::string_view key = string_of(&token_value);
-        if (key != kKeys[0] && key != kKeys[1] && key != kKeys[2]) raise_unknown_key(element, key);
+        bool known = false;
+        for (const char *name : kKeys) known |= key == name;
+        if (!known) raise_unknown_key(element, key);
     }
     elog(ERROR, "cells[%d]: no unknown key found", element);
+}
+
+// An element's if_match: nullptr for none (or null), else a version.
+const char *if_match_of(const JsonbValue *value, int element) {
+    if (value == nullptr || value->type == jbvNull) return nullptr;
+    if (value->type != jbvString) raise_not_a_string(element, "if_match");
+    const char *if_match = pnstrdup(value->val.string.val, value->val.string.len);
+    if (!is_version(if_match)) raise_invalid_if_match(if_match, element);
+    return if_match;
 }
 
 }  // namespace
@@ -58,6 +70,7 @@ BatchInput read_batch_input(Jsonb *cells) {
     input.keys = static_cast<core::CellKey *>(palloc(sizeof(core::CellKey) * input.count));
     input.values = static_cast<Datum *>(palloc(sizeof(Datum) * input.count));
     input.value_nulls = static_cast<bool *>(palloc(sizeof(bool) * input.count));
+    input.if_match = nullptr;
 
     // Elements in order; objects come back as binary containers (skipNested), read by key.
     JsonbIterator *it = JsonbIteratorInit(&cells->root);
@@ -67,11 +80,12 @@ BatchInput read_batch_input(Jsonb *cells) {
         if (token != WJB_ELEM) continue;
         if (element.type != jbvBinary || !JsonContainerIsObject(element.val.binary.data)) raise_not_an_object(i);
         JsonbContainer *object = element.val.binary.data;
-        JsonbValue row_buffer, col_buffer, val_buffer;
+        JsonbValue row_buffer, col_buffer, val_buffer, if_match_buffer;
         const JsonbValue *row = find_key(object, "row", &row_buffer);
         const JsonbValue *col = find_key(object, "col", &col_buffer);
         const JsonbValue *val = find_key(object, "val", &val_buffer);
-        const int known = (row != nullptr) + (col != nullptr) + (val != nullptr);
+        const JsonbValue *if_match = find_key(object, "if_match", &if_match_buffer);
+        const int known = (row != nullptr) + (col != nullptr) + (val != nullptr) + (if_match != nullptr);
         if (static_cast<int>(JsonContainerSize(object)) != known) raise_first_unknown_key(object, i);
 
         read_id(row, i, "row", input.keys[i].row);
@@ -79,6 +93,10 @@ BatchInput read_batch_input(Jsonb *cells) {
         text *value = value_text(val);
         input.value_nulls[i] = value == nullptr;
         input.values[i] = PointerGetDatum(value);
+        const char *version = if_match_of(if_match, i);
+        if (version != nullptr && input.if_match == nullptr)
+            input.if_match = static_cast<const char **>(palloc0(sizeof(const char *) * input.count));
+        if (input.if_match != nullptr) input.if_match[i] = version;
         ++i;
     }
     return input;

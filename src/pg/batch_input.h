@@ -12,10 +12,14 @@ struct BatchInput {
     core::CellKey *keys;  // the ids of element i
     Datum *values;        // its val as text, or (Datum)0 where value_nulls[i]
     bool *value_nulls;    // val null, omitted or ""
+    // Its if_match (a version, core/cell_version.h), or nullptr; nullptr for every element
+    // (if_match itself nullptr) when no element has one.
+    const char **if_match;
 };
 
 // Raises 22023 (or 22004 for a null or missing id, 22P02 for an id that is not a UUID at
-// all) naming the first bad element.
+// all) naming the first bad element: a bad id, an unknown key, an if_match that is not a
+// version.
 BatchInput read_batch_input(Jsonb *cells);
 
 }  // namespace cellupsert::pg

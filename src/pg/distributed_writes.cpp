@@ -122,8 +122,62 @@ void check_batch(StatementContext &context, Datum list, const BatchCells &cells,
     raise_concurrent_change(DatumGetUUIDP(list)->data);  // accepted since the batch's checks
 }
 
+// Runs batch_write or batch_write_if_absent (write) on cells; returns the cells written.
+int32 write_cells(StatementContext &context, Statement write, Datum list, const BatchArrays &cells) {
+    Datum args[] = {list, cells.rows, cells.cols, cells.values};
+    context.run(write, args, nullptr, InvalidSnapshot, 1);
+    bool is_null;
+    return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+}
+
+bool has_condition(const char *condition) { return condition != nullptr; }
+bool must_be_absent(const char *condition) {
+    return condition != nullptr && strcmp(condition, core::kAbsentVersion) == 0;
+}
+bool may_exist(const char *condition) { return !must_be_absent(condition); }
+
+int compare_keys(const void *a, const void *b) { return memcmp(a, b, sizeof(core::CellKey)); }
+
+// Raises PT412 for the first element, in input order, of the cells whose condition passes
+// filter and is not their version, read with their rows locked (the cells of the batch's
+// columns and rows, in key order).
+void raise_first_stale(StatementContext &context, Datum list, const BatchCells &cells, Datum columns, Datum rows,
+                       bool (*filter)(const char *condition)) {
+    Datum args[] = {list, columns, rows};
+    const int found = static_cast<int>(context.run(Statement::batch_versions_get, args));
+    // Their keys in key order, as the statement returns them, and their versions.
+    core::CellKey *keys = static_cast<core::CellKey *>(palloc(sizeof(core::CellKey) * (found + 1)));
+    Version *versions = static_cast<Version *>(palloc(sizeof(Version) * (found + 1)));
+    for (int i = 0; i < found; ++i) {
+        bool is_null;
+        const HeapTuple tuple = SPI_tuptable->vals[i];
+        memcpy(keys[i].column, DatumGetUUIDP(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null))->data, UUID_LEN);
+        memcpy(keys[i].row, DatumGetUUIDP(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null))->data, UUID_LEN);
+        copy_version(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null), is_null, versions[i]);
+    }
+    int stale = -1;
+    const char *stale_version = nullptr;
+    for (int k = 0; k < cells.count; ++k) {
+        const char *condition = cell_condition(cells, k);
+        if (condition == nullptr || !filter(condition)) continue;
+        const core::CellKey &key = cells.input->keys[cells.kept[k]];
+        const void *at = bsearch(&key, keys, found, sizeof(core::CellKey), compare_keys);
+        const char *current =
+            at == nullptr ? core::kAbsentVersion : versions[static_cast<const core::CellKey *>(at) - keys];
+        if (strcmp(current, condition) == 0 || (stale >= 0 && cells.kept[stale] < cells.kept[k])) continue;
+        stale = k;
+        stale_version = current;
+    }
+    if (stale < 0) return;
+    const core::CellKey &key = cells.input->keys[cells.kept[stale]];
+    raise_version_mismatch(DatumGetUUIDP(list)->data, key.row, key.column, stale_version, cell_condition(cells, stale),
+                           static_cast<int>(cells.kept[stale]));
+}
+
 // The checks, the locks of batch_locks.h on what they accepted, then the write of the cells
-// alone.
+// alone. With if_match: after the locks, the versions, their rows locked; then the write of
+// the cells that may exist, and the insert of those that must not, which writes each only
+// while it is still absent.
 int32 write_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchCells cells = batch_cells(*edit.input);
     const Datum columns = batch_distinct_ids(cells, true);
@@ -132,11 +186,20 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
     // Deleted since the checks: the checks again, the rest being locked now, so that the
     // refusal is this function's error, not the foreign key's.
     if (!lock_batch_ids(context, edit.list, columns, rows)) check_batch(context, edit.list, cells, columns, rows);
-    Datum args[] = {edit.list, cells.rows, cells.cols, cells.values};
-    context.run(Statement::batch_write, args, nullptr, InvalidSnapshot, 1);
     // Fewer cells than given after the checks passed: a trigger skipped the others.
-    bool is_null;
-    return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+    if (!cells.conditional) return write_cells(context, Statement::batch_write, edit.list, cells.arrays);
+    raise_first_stale(context, edit.list, cells, columns, rows, has_condition);
+    int32 written = 0;
+    const BatchArrays upserted = batch_arrays_where(cells, may_exist);
+    if (upserted.count > 0) written += write_cells(context, Statement::batch_write, edit.list, upserted);
+    const BatchArrays created = batch_arrays_where(cells, must_be_absent);
+    if (created.count > 0) {
+        const int32 inserts = write_cells(context, Statement::batch_write_if_absent, edit.list, created);
+        // One created meanwhile by another transaction: PT412 (else a trigger skipped it).
+        if (inserts < created.count) raise_first_stale(context, edit.list, cells, columns, rows, must_be_absent);
+        written += inserts;
+    }
+    return written;
 }
 
 }  // namespace

@@ -12,7 +12,9 @@ extern "C" {
 #define ID_PATTERN_HINT                                                                    \
     "Ids are UUIDs with a version digit from 1 to 8 and a variant digit of 8, 9, a or b, " \
     "or the nil or max UUID."
-#define BATCH_KEYS_HINT "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <any JSON value>}."
+#define BATCH_KEYS_HINT                                                                                    \
+    "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <any JSON value>}, and may have " \
+    "\"if_match\": \"<version>\"."
 #define LIST_TABLES_DETAIL "cellupsert works on the list tables of the schema it is installed in."
 #define LIST_TABLES_HINT                                                                \
     "See what is missing with SELECT * FROM \"%s\".cellupsert_check(); "                \
@@ -127,8 +129,9 @@ void raise_concurrent_change(const IdBytes &list) {
                     errmsg("list %s changed during the write", list_text.text), errhint("Retry the call.")));
 }
 
-void raise_invalid_if_match(const char *if_match) {
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid if_match: %s", shown_text(if_match)),
+void raise_invalid_if_match(const char *if_match, int element) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("%sinvalid if_match: %s", where(element), shown_text(if_match)),
                     errdetail("A cell's version is 32 lower-case hex digits, or \"%s\" for a cell that does not exist.",
                               core::kAbsentVersion),
                     errhint("Take it from cell_version(), as it is (without quotes).")));
@@ -148,13 +151,13 @@ void raise_if_match_disagrees(const char *argument, const char *header) {
 }
 
 void raise_version_mismatch(const IdBytes &list, const IdBytes &row, const IdBytes &col, const char *current,
-                            const char *if_match) {
+                            const char *if_match, int element) {
     const IdText list_text(list), row_text(row), col_text(col);
-    ereport(ERROR,
-            (errcode(MAKE_SQLSTATE('P', 'T', '4', '1', '2')),
-             errmsg("cell (column %s, row %s) of list %s has changed", col_text.text, row_text.text, list_text.text),
-             errdetail("Its version is \"%s\", not \"%s\"; nothing was written.", current, if_match),
-             errhint("Read the cell again, and write it with its new version if the edit still applies.")));
+    ereport(ERROR, (errcode(MAKE_SQLSTATE('P', 'T', '4', '1', '2')),
+                    errmsg("%scell (column %s, row %s) of list %s has changed", where(element), col_text.text,
+                           row_text.text, list_text.text),
+                    errdetail("Its version is \"%s\", not \"%s\"; nothing was written.", current, if_match),
+                    errhint("Read the cell again, and write it with its new version if the edit still applies.")));
 }
 
 void raise_tables_changed(const char *schema) {

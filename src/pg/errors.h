@@ -37,12 +37,12 @@ constexpr int kNoElement = -1;
 [[noreturn]] void raise_concurrent_change(const IdBytes &list);
 
 // Conditional writes (if_match, core/cell_version.h).
-[[noreturn]] void raise_invalid_if_match(const char *if_match);
+[[noreturn]] void raise_invalid_if_match(const char *if_match, int element = kNoElement);
 [[noreturn]] void raise_invalid_if_match_header(const char *header);
 [[noreturn]] void raise_if_match_disagrees(const char *argument, const char *header);
 // PT412 (PostgREST: 412 Precondition Failed): the cell's version is current, not if_match.
 [[noreturn]] void raise_version_mismatch(const IdBytes &list, const IdBytes &row, const IdBytes &col,
-                                         const char *current, const char *if_match);
+                                         const char *current, const char *if_match, int element = kNoElement);
 [[noreturn]] void raise_tables_changed(const char *schema);
 
 // The application's list tables, checked before planning.

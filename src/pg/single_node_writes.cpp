@@ -79,7 +79,7 @@ struct Refused {
     int position;
     Datum row, col;
 };
-bool find_first_refused(StatementContext &context, Datum list, const BatchCells &cells, Snapshot snapshot,
+bool find_first_refused(StatementContext &context, Datum list, const BatchArrays &cells, Snapshot snapshot,
                         Refused *refused) {
     Datum args[] = {list, cells.rows, cells.cols, cells.positions};
     if (context.run(Statement::batch_find_failure, args, nullptr, snapshot, 1) == 0) return false;
@@ -100,7 +100,7 @@ bool find_first_refused(StatementContext &context, Datum list, const BatchCells 
 // After a write, under write_snapshot, of fewer cells than given: raises the error of the
 // first element refused now, else 40001 if the write's snapshot refused one; returns when
 // none is refused in either, a trigger having skipped the others.
-void explain_short_write(StatementContext &context, Datum list, const BatchCells &cells, Snapshot write_snapshot) {
+void explain_short_write(StatementContext &context, Datum list, const BatchArrays &cells, Snapshot write_snapshot) {
     Refused refused;
     if (find_first_refused(context, list, cells, InvalidSnapshot, &refused)) {
         raise_failed_check(context, list, refused.row, refused.col, refused.position);
@@ -108,6 +108,67 @@ void explain_short_write(StatementContext &context, Datum list, const BatchCells
     }
     if (find_first_refused(context, list, cells, write_snapshot, &refused))
         raise_concurrent_change(DatumGetUUIDP(list)->data);
+}
+
+bool has_condition(const char *condition) { return condition != nullptr; }
+bool must_be_absent(const char *condition) {
+    return condition != nullptr && strcmp(condition, core::kAbsentVersion) == 0;
+}
+bool may_exist(const char *condition) { return !must_be_absent(condition); }
+
+// Raises PT412 for the first element, in input order, of the cells given (positions: their
+// indexes) whose version, its row locked, is not its if_match.
+void raise_first_stale(StatementContext &context, Datum list, const BatchCells &cells, const BatchArrays &given) {
+    Datum args[] = {list, given.rows, given.cols, given.positions};
+    const uint64 found = context.run(Statement::batch_versions, args);
+    int stale = -1;
+    Version stale_version;
+    for (uint64 i = 0; i < found; ++i) {
+        bool is_null;
+        const int k = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null));
+        const Datum value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &is_null);
+        Version current;
+        copy_version(value, is_null, current);
+        if (strcmp(current, cell_condition(cells, k)) == 0 || (stale >= 0 && cells.kept[stale] < cells.kept[k]))
+            continue;
+        stale = k;
+        strlcpy(stale_version, current, sizeof stale_version);
+    }
+    if (stale < 0) return;
+    const core::CellKey &key = cells.input->keys[cells.kept[stale]];
+    raise_version_mismatch(DatumGetUUIDP(list)->data, key.row, key.column, stale_version, cell_condition(cells, stale),
+                           static_cast<int>(cells.kept[stale]));
+}
+
+// A batch with if_match: the checks first (their errors come before PT412), then the
+// versions, their rows locked; then the upsert of the cells that may exist, and the insert
+// of those that must not, which writes each only while it is still absent.
+int32 write_conditional_batch(StatementContext &context, Datum list, const BatchCells &cells) {
+    Refused refused;
+    if (find_first_refused(context, list, cells.arrays, InvalidSnapshot, &refused)) {
+        raise_failed_check(context, list, refused.row, refused.col, refused.position);
+        raise_concurrent_change(DatumGetUUIDP(list)->data);
+    }
+    raise_first_stale(context, list, cells, batch_arrays_where(cells, has_condition));
+    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    const BatchArrays upserted = batch_arrays_where(cells, may_exist);
+    int written = 0;
+    if (upserted.count > 0) {
+        Datum args[] = {list, upserted.rows, upserted.cols, upserted.values};
+        const int upserts = static_cast<int>(context.run(Statement::batch_upsert, args, nullptr, snapshot));
+        if (upserts < upserted.count) explain_short_write(context, list, cells.arrays, snapshot);
+        written += upserts;
+    }
+    const BatchArrays created = batch_arrays_where(cells, must_be_absent);
+    if (created.count > 0) {
+        Datum args[] = {list, created.rows, created.cols, created.values};
+        const int inserts = static_cast<int>(context.run(Statement::batch_insert_if_absent, args, nullptr, snapshot));
+        // One created meanwhile by another transaction: PT412 (else a trigger skipped it).
+        if (inserts < created.count) raise_first_stale(context, list, cells, created);
+        written += inserts;
+    }
+    UnregisterSnapshot(snapshot);
+    return written;
 }
 
 int32 write_batch(StatementContext &context, const BatchEdit &edit) {
@@ -124,10 +185,14 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
         UnregisterSnapshot(snapshot);
         snapshot = RegisterSnapshot(GetTransactionSnapshot());
     }
-    Datum args[] = {edit.list, cells.rows, cells.cols, cells.values};
+    if (cells.conditional) {
+        UnregisterSnapshot(snapshot);
+        return write_conditional_batch(context, edit.list, cells);
+    }
+    Datum args[] = {edit.list, cells.arrays.rows, cells.arrays.cols, cells.arrays.values};
     // Prepared again: the tables may have changed while the batch waited for its locks.
     const int written = static_cast<int>(context.run(Statement::batch_upsert, args, nullptr, snapshot));
-    if (written < cells.count) explain_short_write(context, edit.list, cells, snapshot);
+    if (written < cells.count) explain_short_write(context, edit.list, cells.arrays, snapshot);
     UnregisterSnapshot(snapshot);
     return written;
 }

@@ -507,6 +507,14 @@ expect_sqlstate "cell_version of another tenant's cell (alice on list2)" 23503 a
     "SELECT app.cell_version('$list2', '$row2b', '$col2') AS body" "READ ONLY"
 same "the conditional cells" "hooli.com|complete|manual|bob
 new.com|complete|manual|bob" "$(cell $list2 $row2 $col2; cell $list2 $row2b $col2)"
+version=$(coordinator -c "SELECT app.cell_version('$list2', '$row2', '$col2')")
+conditional_batch="[{\"row\": \"$row2\", \"col\": \"$col2\", \"val\": \"batch.com\", \"if_match\": \"$version\"}]"
+same "PostgREST cell_upsert_many with the cell's version: 1" "sqlstate=00000 body=1" \
+    "$(postgrest authenticated bob "$(many $list2 "$conditional_batch")")"
+expect_sqlstate "the same batch again: stale" PT412 authenticated bob "$(many $list2 "$conditional_batch")"
+grep -q "cells\[0\]: cell" "$WORK/notices" && ok "the batch's PT412 names cells[0]" ||
+    not_ok "the batch's PT412 names cells[0]" "$WORK/notices"
+same "the stale batch: nothing written" "batch.com|complete|manual|bob" "$(cell $list2 $row2 $col2)"
 
 for port in $COORDINATOR $WORKER1 $WORKER2; do
     if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then
