@@ -35,12 +35,13 @@ Datum cell_upsert_body(PG_FUNCTION_ARGS) {
 
     SPI_connect();
     StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid);
-    const bool written = write_strategy(context).write_cell(context, edit);
+    const WriteStrategy &strategy = write_strategy(context);
+    const bool written = strategy.write_cell(context, edit);
     // Through PostgREST, the new version as the response's ETag (by the outermost call only,
     // not by a hand-over that Citus ran here).
     if (written && in_http_request() && !context.handing_over) {
         Version version;
-        read_strategy(context).read_version(context, edit.list, edit.row, edit.col, version);
+        strategy.written_version(context, edit.list, edit.row, edit.col, version);
         set_etag(version);
     }
     SPI_finish();

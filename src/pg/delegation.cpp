@@ -55,12 +55,16 @@ void read_version(StatementContext &context, Datum list, Datum row, Datum col, V
     kDistributedWrites.read_version(context, list, row, col, version);
 }
 
+void written_version(StatementContext &context, Datum list, Datum row, Datum col, Version &version) {
+    kDistributedWrites.written_version(context, list, row, col, version);
+}
+
 }  // namespace
 
 bool should_hand_over(const StatementContext &context) {
     return !context.handing_over && context.shape().distributed && !from_another_citus_node();
 }
 
-const WriteStrategy kHandOver = {write_cell, write_batch, read_version};
+const WriteStrategy kHandOver = {write_cell, write_batch, read_version, written_version};
 
 }  // namespace cellupsert::pg

@@ -37,13 +37,18 @@ void raise_failed_check(StatementContext &context, Datum list, Datum row, Datum 
     raise_first_failure(f, list, row, col, element);
 }
 
-void read_version(StatementContext &context, Datum list, Datum row, Datum col, Version &version) {
-    raise_failed_check(context, list, row, col, kNoElement);
+// The version of a cell whose checks passed: one statement, on the list's shard.
+void written_version(StatementContext &context, Datum list, Datum row, Datum col, Version &version) {
     Datum args[] = {list, row, col};
     const bool found = context.run(Statement::cell_version_get, args, nullptr, InvalidSnapshot, 1) == 1;
     bool is_null = !found;
     const Datum value = found ? SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null) : (Datum)0;
     copy_version(value, is_null, version);
+}
+
+void read_version(StatementContext &context, Datum list, Datum row, Datum col, Version &version) {
+    raise_failed_check(context, list, row, col, kNoElement);
+    written_version(context, list, row, col, version);
 }
 
 // The write of cell_upsert: the upsert; with if_match, the insert of a cell that must be
@@ -204,6 +209,6 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kDistributedWrites = {write_cell, write_batch, read_version};
+const WriteStrategy kDistributedWrites = {write_cell, write_batch, read_version, written_version};
 
 }  // namespace cellupsert::pg

@@ -199,6 +199,6 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kSingleNodeWrites = {write_cell, write_batch, read_version};
+const WriteStrategy kSingleNodeWrites = {write_cell, write_batch, read_version, read_version};
 
 }  // namespace cellupsert::pg

@@ -46,6 +46,9 @@ struct WriteStrategy {
     // The version of the cell, after cell_upsert's checks (their errors), as the caller sees
     // it: kAbsentVersion when it sees no cell.
     void (*read_version)(StatementContext &context, Datum list, Datum row, Datum col, Version &version);
+    // The version of a cell write_cell has just written (for PostgREST's ETag): its checks
+    // passed, so on Citus one statement on the list's shard.
+    void (*written_version)(StatementContext &context, Datum list, Datum row, Datum col, Version &version);
 };
 
 extern const WriteStrategy kSingleNodeWrites;
