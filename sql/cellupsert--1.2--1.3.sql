@@ -1,7 +1,8 @@
 -- cellupsert 1.2 -> 1.3: cell versions and conditional writes. cell_upsert gains an if_match
--- argument (DEFAULT NULL: every existing call works as before); cell_version_of() and
--- cell_version() are new; cellupsert_distribute() distributes cell_version too. The list
--- tables do not change. Names are qualified as in cellupsert--1.3.sql.
+-- argument (DEFAULT NULL: every existing call works as before); cell_version_of(),
+-- cell_version(), cell_release() and the trigger function cell_manual_guard() are new;
+-- cellupsert_distribute() distributes cell_version and cell_release too. The list tables do
+-- not change. Names are qualified as in cellupsert--1.3.sql.
 \echo Use "ALTER EXTENSION cellupsert UPDATE TO '1.3'" to load this file. \quit
 
 -- One cell_upsert, not two: a call with four arguments would be ambiguous between the old
@@ -97,7 +98,30 @@ ALTER FUNCTION @extschema@.cell_version(pg_catalog.uuid, pg_catalog.uuid, pg_cat
 COMMENT ON FUNCTION @extschema@.cell_version(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) IS
 'The version of one company cell, with cell_upsert''s checks: what its if_match takes; absent when there is no cell.';
 
--- cellupsert_distribute() distributes cell_upsert's new signature and cell_version.
+-- Manual edits win: a trigger function the application attaches to its cell table, so that
+-- an update by any other writer of a cell a person edited last (source = 'manual') is
+-- skipped (docs/adoption.md); and the release of that mark.
+CREATE FUNCTION @extschema@.cell_manual_guard()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cell_manual_guard'
+LANGUAGE C VOLATILE SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_manual_guard() OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_manual_guard() IS
+'Trigger (BEFORE UPDATE FOR EACH ROW on the cells): skips the update of a cell whose source is manual, unless it is one of the extension''s own manual edits.';
+
+CREATE FUNCTION @extschema@.cell_release(list pg_catalog.uuid, "row" pg_catalog.uuid, col pg_catalog.uuid)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'cell_release'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_release(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_release(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) IS
+'Releases the manual mark of one company cell (its source goes back to the default), with cell_upsert''s checks: the next enrichment may overwrite it.';
+
+-- cellupsert_distribute() distributes cell_upsert's new signature, cell_version and cell_release.
 CREATE OR REPLACE FUNCTION @extschema@.cellupsert_distribute(shard_count pg_catalog.int4 DEFAULT NULL)
 RETURNS TABLE (object pg_catalog.text, action pg_catalog.text)
 LANGUAGE plpgsql VOLATILE SECURITY INVOKER
@@ -107,7 +131,7 @@ DECLARE
     schema_name text;
     tables constant text[] := ARRAY['lists', 'list_columns', 'list_companies', 'list_company_cells'];
     functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text,text)', 'cell_upsert_many(uuid,jsonb)',
-                                       'cell_version(uuid,uuid,uuid)'];
+                                       'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)'];
     item text;
     relation regclass;
     lists regclass;

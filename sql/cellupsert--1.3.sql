@@ -56,6 +56,29 @@ ALTER FUNCTION @extschema@.cell_upsert_many(pg_catalog.uuid, pg_catalog.jsonb) O
 COMMENT ON FUNCTION @extschema@.cell_upsert_many(pg_catalog.uuid, pg_catalog.jsonb) IS
 'Manual edit of many company cells of one list, all or nothing: cells is a JSON array of {"row", "col", "val"}; returns the number of cells written.';
 
+-- Manual edits win: a trigger function the application attaches to its cell table, so that
+-- an update by any other writer of a cell a person edited last (source = 'manual') is
+-- skipped (docs/adoption.md); and the release of that mark.
+CREATE FUNCTION @extschema@.cell_manual_guard()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cell_manual_guard'
+LANGUAGE C VOLATILE SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_manual_guard() OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_manual_guard() IS
+'Trigger (BEFORE UPDATE FOR EACH ROW on the cells): skips the update of a cell whose source is manual, unless it is one of the extension''s own manual edits.';
+
+CREATE FUNCTION @extschema@.cell_release(list pg_catalog.uuid, "row" pg_catalog.uuid, col pg_catalog.uuid)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'cell_release'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_release(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_release(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) IS
+'Releases the manual mark of one company cell (its source goes back to the default), with cell_upsert''s checks: the next enrichment may overwrite it.';
+
 -- Citus: distributes the list tables of this schema by list, co-located (lists by id, the
 -- three others by list_id), and the functions by their list argument, co-located with the
 -- cells and with force_delegation, so that a call runs whole on the worker that holds its
@@ -71,7 +94,7 @@ DECLARE
     schema_name text;
     tables constant text[] := ARRAY['lists', 'list_columns', 'list_companies', 'list_company_cells'];
     functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text,text)', 'cell_upsert_many(uuid,jsonb)',
-                                       'cell_version(uuid,uuid,uuid)'];
+                                       'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)'];
     item text;
     relation regclass;
     lists regclass;

@@ -18,6 +18,7 @@ enum class StatementSet : std::uint8_t { single_node, distributed, any, hand_ove
 enum class Identity : std::uint8_t { caller, table_owner };
 enum class ListIn : std::uint8_t { parameter, literal };
 enum class Result : std::uint8_t { processed, updated, one_row, rows };
+enum class Writes : std::uint8_t { nothing, manual_edit };
 
 // A parameter's type: uuid, uuid[], text, text[], int4[], jsonb; editor is text, bound by
 // the statement context (the JWT's sub claim or the current role, NULL without provenance).
@@ -31,21 +32,23 @@ struct StatementSpec {
     Identity identity;
     ListIn list;
     Result result;
+    Writes writes;
     int nargs;
     Param params[kMaxParams];
 };
 
 template <typename... Params>
 constexpr StatementSpec make_statement_spec(StatementKind kind, const char *name, StatementSet set, Identity identity,
-                                            ListIn list, Result result, Params... params) {
+                                            ListIn list, Result result, Writes writes, Params... params) {
     static_assert(sizeof...(Params) <= kMaxParams, "a statement has at most kMaxParams parameters");
-    return StatementSpec{kind, name, set, identity, list, result, static_cast<int>(sizeof...(Params)), {params...}};
+    constexpr int nargs = static_cast<int>(sizeof...(Params));
+    return StatementSpec{kind, name, set, identity, list, result, writes, nargs, {params...}};
 }
 
 inline constexpr StatementSpec kStatements[] = {
-#define STATEMENT(kind, set, identity, list, result, ...)                                                \
+#define STATEMENT(kind, set, identity, list, result, writes, ...)                                        \
     make_statement_spec(StatementKind::kind, #kind, StatementSet::set, Identity::identity, ListIn::list, \
-                        Result::result, __VA_ARGS__),
+                        Result::result, Writes::writes, __VA_ARGS__),
 #include "statement_list.h"
 #undef STATEMENT
 };

@@ -5,7 +5,7 @@
 // result. No include guard: it is included with a different STATEMENT() each time, as
 // PostgreSQL's own lists are (rmgrlist.h, cmdtaglist.h).
 //
-// STATEMENT(kind, set, identity, list, result, parameters...)
+// STATEMENT(kind, set, identity, list, result, writes, parameters...)
 //   set         single_node, distributed (Citus, whose statements read or write one table
 //               each), any (both), hand_over (the calls of delegation.h)
 //   identity    caller; or table_owner: run as the owner of the one base table its text
@@ -14,6 +14,8 @@
 //               in place of $1, and the plan is kept per list (src/pg/list_plans.h)
 //   result      processed (an INSERT: the rows written), updated (an UPDATE: the rows
 //               written), one_row (a SELECT of exactly one row), rows (a SELECT of any number)
+//   writes      nothing; or manual_edit: the cells it writes are a person's edit, which the
+//               manual-edit guard lets through (src/pg/manual_guard.h)
 //   parameters  $1, $2, ... in order, as Param (statement_catalog.h); an editor parameter is
 //               bound by the statement context, not by the caller.
 //
@@ -29,93 +31,100 @@
 // $1 list, $2 row, $3 col, $4 val, $5 editor. Checks the list, the column (of the list,
 // subject company) and the row (of the list), as the caller sees them, and upserts the
 // cell: it processes one row, or none when a check fails.
-STATEMENT(cell_upsert, single_node, caller, parameter, processed,
+STATEMENT(cell_upsert, single_node, caller, parameter, processed, manual_edit,
           Param::id, Param::id, Param::id, Param::text, Param::editor)
 // $1 list, $2 row, $3 col: (list_found bool, column_subject text, row_found bool).
-STATEMENT(cell_diagnose, single_node, caller, parameter, one_row, Param::id, Param::id, Param::id)
+STATEMENT(cell_diagnose, single_node, caller, parameter, one_row, nothing, Param::id, Param::id, Param::id)
 // $1 list, $2 rows, $3 cols, $4 vals, $5 editor: cell_upsert for every element, written in
 // the arrays' order. The (col, row) pairs must be distinct.
-STATEMENT(batch_upsert, single_node, caller, parameter, processed,
+STATEMENT(batch_upsert, single_node, caller, parameter, processed, manual_edit,
           Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
 // $1 list, $2 row, $3 col: (list_found bool, column_subject text, row_found bool, version
 // text): cell_diagnose, and the cell's version (core/cell_version.h), NULL when the caller
 // sees no cell.
-STATEMENT(cell_version_read, single_node, caller, parameter, one_row, Param::id, Param::id, Param::id)
+STATEMENT(cell_version_read, single_node, caller, parameter, one_row, nothing, Param::id, Param::id, Param::id)
 // $1 list, $2 row, $3 col, $4 val, $5 editor: cell_upsert, but only when the cell does not
 // exist (ON CONFLICT DO NOTHING): it processes one row, or none.
-STATEMENT(cell_insert_if_absent, single_node, caller, parameter, processed,
+STATEMENT(cell_insert_if_absent, single_node, caller, parameter, processed, manual_edit,
           Param::id, Param::id, Param::id, Param::text, Param::editor)
 // $1 list, $2 row, $3 col, $4 val, $5 editor, $6 if_match: the update of the cell, with
 // cell_upsert's checks, only when its version is $6 (checked on the row as locked): it
 // processes one row, or none.
-STATEMENT(cell_update_if_match, single_node, caller, parameter, updated,
+STATEMENT(cell_update_if_match, single_node, caller, parameter, updated, manual_edit,
           Param::id, Param::id, Param::id, Param::text, Param::editor, Param::text)
+// $1 list, $2 row, $3 col: the release of the cell's manual mark (source back to its
+// default), with cell_upsert's checks, when it has one: it processes one row, or none.
+STATEMENT(cell_release, single_node, caller, parameter, updated, manual_edit, Param::id, Param::id, Param::id)
 // $1 list, $2 rows, $3 cols, $4 vals, $5 editor: batch_upsert, but of cells that must not
 // exist (ON CONFLICT DO NOTHING): it processes those still absent.
-STATEMENT(batch_insert_if_absent, single_node, caller, parameter, processed,
+STATEMENT(batch_insert_if_absent, single_node, caller, parameter, processed, manual_edit,
           Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
 // $1 list, $2 rows, $3 cols, $4 indexes (int4[]): (index int4, version text) for each
 // element, the version of its cell (NULL where the caller sees none), whose row it locks FOR
 // UPDATE, in the arrays' order (the primary key's).
-STATEMENT(batch_versions, single_node, caller, parameter, rows, Param::id, Param::ids, Param::ids, Param::positions)
+STATEMENT(batch_versions, single_node, caller, parameter, rows, nothing, Param::id, Param::ids, Param::ids, Param::positions)
 // $1 list, $2 rows, $3 cols, $4 positions: the refused element of least position, as
 // (position int4, row uuid, col uuid); no row if none.
-STATEMENT(batch_find_failure, single_node, caller, parameter, rows,
+STATEMENT(batch_find_failure, single_node, caller, parameter, rows, nothing,
           Param::id, Param::ids, Param::ids, Param::positions)
 // $1 list, $2 cols, $3 rows: (list_visible bool, cols uuid[], rows uuid[]): whether the
 // caller sees the list, and which of the given columns and rows it sees in the list. Run as
 // the caller, before the locks of src/pg/batch_locks.h.
-STATEMENT(batch_visible_keys, single_node, caller, parameter, one_row, Param::id, Param::ids, Param::ids)
+STATEMENT(batch_visible_keys, single_node, caller, parameter, one_row, nothing, Param::id, Param::ids, Param::ids)
 
 // $1 list: one row when the caller sees the list.
-STATEMENT(list_check, distributed, caller, literal, rows, Param::id)
+STATEMENT(list_check, distributed, caller, literal, rows, nothing, Param::id)
 // $1 list, $2 col: one row (subject text) when the caller sees the column in the list.
-STATEMENT(column_check, distributed, caller, literal, rows, Param::id, Param::id)
+STATEMENT(column_check, distributed, caller, literal, rows, nothing, Param::id, Param::id)
 // $1 list, $2 row: one row when the caller sees the row in the list.
-STATEMENT(row_check, distributed, caller, literal, rows, Param::id, Param::id)
+STATEMENT(row_check, distributed, caller, literal, rows, nothing, Param::id, Param::id)
 // $1 list, $2 row, $3 col, $4 val, $5 editor: the upsert of one cell (INSERT ... VALUES ...
 // ON CONFLICT), with no check: it processes one row (none if a trigger skipped it).
-STATEMENT(cell_write, distributed, caller, parameter, processed,
+STATEMENT(cell_write, distributed, caller, parameter, processed, manual_edit,
           Param::id, Param::id, Param::id, Param::text, Param::editor)
 // $1 list, $2 row, $3 col: one row (version text) when the caller sees the cell.
-STATEMENT(cell_version_get, distributed, caller, literal, rows, Param::id, Param::id, Param::id)
+STATEMENT(cell_version_get, distributed, caller, literal, rows, nothing, Param::id, Param::id, Param::id)
 // $1 list, $2 row, $3 col, $4 val, $5 editor: cell_write, only when the cell does not exist
 // (ON CONFLICT DO NOTHING): it processes one row, or none.
-STATEMENT(cell_write_if_absent, distributed, caller, parameter, processed,
+STATEMENT(cell_write_if_absent, distributed, caller, parameter, processed, manual_edit,
           Param::id, Param::id, Param::id, Param::text, Param::editor)
 // $1 list, $2 row, $3 col, $4 val, $5 editor, $6 if_match: the update of the cell, with no
 // check, only when its version is $6 (checked on the row as locked): one row, or none.
-STATEMENT(cell_write_if_match, distributed, caller, parameter, updated,
+STATEMENT(cell_write_if_match, distributed, caller, parameter, updated, manual_edit,
           Param::id, Param::id, Param::id, Param::text, Param::editor, Param::text)
+// $1 list, $2 row, $3 col: cell_release, with no check: one row, or none.
+STATEMENT(cell_release_write, distributed, caller, parameter, updated, manual_edit, Param::id, Param::id, Param::id)
 // $1 list, $2 cols, $3 rows: (column_id, company_row_id, version) of the cells of these
 // columns and rows the caller sees in the list, locked FOR UPDATE in key order.
-STATEMENT(batch_versions_get, distributed, caller, parameter, rows, Param::id, Param::ids, Param::ids)
+STATEMENT(batch_versions_get, distributed, caller, parameter, rows, nothing, Param::id, Param::ids, Param::ids)
 // $1 list, $2 rows, $3 cols, $4 vals, $5 editor: batch_write of cells that must not exist
 // (ON CONFLICT DO NOTHING). One row: the number of cells written (int4).
-STATEMENT(batch_write_if_absent, distributed, caller, parameter, one_row,
+STATEMENT(batch_write_if_absent, distributed, caller, parameter, one_row, manual_edit,
           Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
 // $1 list, $2 cols: the ids (uuid) of those the caller sees in the list whose subject is
 // company.
-STATEMENT(batch_company_columns, distributed, caller, literal, rows, Param::id, Param::ids)
+STATEMENT(batch_company_columns, distributed, caller, literal, rows, nothing, Param::id, Param::ids)
 // $1 list, $2 rows: the ids (uuid) of those the caller sees in the list.
-STATEMENT(batch_visible_rows, distributed, caller, literal, rows, Param::id, Param::ids)
+STATEMENT(batch_visible_rows, distributed, caller, literal, rows, nothing, Param::id, Param::ids)
 // $1 list, $2 rows, $3 cols, $4 vals, $5 editor: cell_write for every element, in the
 // arrays' order (INSERT ... SELECT from the arrays, no table read). One row: the number of
 // cells written (int4), without those a trigger skipped.
-STATEMENT(batch_write, distributed, caller, parameter, one_row,
+STATEMENT(batch_write, distributed, caller, parameter, one_row, manual_edit,
           Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
 
 // $1 list, $2 ids: locks FOR KEY SHARE, in id order, the list's row of the lists (id = $1,
 // $2 unused), or the list's rows of list_columns or list_companies with these ids, in the
 // table under the relation (src/pg/batch_locks.h).
-STATEMENT(key_share_lock, any, table_owner, parameter, rows, Param::id, Param::ids)
+STATEMENT(key_share_lock, any, table_owner, parameter, rows, nothing, Param::id, Param::ids)
 
 // The calls themselves, for a call that Citus did not delegate (PostgREST's, whose call sits
 // in a CTE): a plain call in FROM, which Citus delegates to the worker holding the list,
 // inside a transaction block too when the function has force_delegation.
 // $1 list, $2 row, $3 col, $4 val, $5 if_match: cell_upsert's result (boolean).
-STATEMENT(cell_upsert_call, hand_over, caller, parameter, one_row,
+STATEMENT(cell_upsert_call, hand_over, caller, parameter, one_row, nothing,
           Param::id, Param::id, Param::id, Param::text, Param::text)
+// $1 list, $2 row, $3 col: cell_release's result (boolean).
+STATEMENT(cell_release_call, hand_over, caller, parameter, one_row, nothing, Param::id, Param::id, Param::id)
 // $1 list, $2 cells: cell_upsert_many's result (integer).
-STATEMENT(batch_call, hand_over, caller, parameter, one_row, Param::id, Param::cells)
+STATEMENT(batch_call, hand_over, caller, parameter, one_row, nothing, Param::id, Param::cells)
 // clang-format on

@@ -208,6 +208,14 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                (" ORDER BY u.position");
             on_conflict(sql, shape);
             break;
+        case StatementKind::cell_release:
+            sql("UPDATE ").table("list_company_cells")(" x SET source = DEFAULT")
+               (" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
+               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
+               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ").is_company()(" AND r.id")(kEq)("$2 AND ");
+            if (shape.cells_have_list_id) sql("x.list_id")(kEq)("l.id AND ");
+            sql("x.column_id")(kEq)("c.id AND x.company_row_id")(kEq)("r.id AND x.source")(kEq).label(kManualSource);
+            break;
         case StatementKind::batch_insert_if_absent:
             insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "u.val", false});
             batch_elements(sql, true, true);
@@ -276,6 +284,11 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             cell_version(sql, shape);
             sql(kEq)("$6");
             break;
+        case StatementKind::cell_release_write:
+            sql("UPDATE ").table("list_company_cells")(" x SET source = DEFAULT WHERE ");
+            the_cell(sql, shape, "$1");
+            sql(" AND x.source")(kEq).label(kManualSource);
+            break;
         case StatementKind::batch_versions_get:
             sql("SELECT x.column_id, x.company_row_id, ");
             cell_version(sql, shape);
@@ -311,6 +324,9 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             break;
         case StatementKind::cell_upsert_call:
             sql("SELECT r FROM ").table("cell_upsert")("($1, $2, $3, $4, $5) AS r");
+            break;
+        case StatementKind::cell_release_call:
+            sql("SELECT r FROM ").table("cell_release")("($1, $2, $3) AS r");
             break;
         case StatementKind::batch_call:
             sql("SELECT n FROM ").table("cell_upsert_many")("($1, $2) AS n");

@@ -43,6 +43,11 @@ bool write_cell(StatementContext &context, const CellEdit &edit) {
     return DatumGetBool(hand_over(context, Statement::cell_upsert_call, args, nulls));
 }
 
+bool release_cell(StatementContext &context, Datum list, Datum row, Datum col) {
+    Datum args[] = {list, row, col};
+    return DatumGetBool(hand_over(context, Statement::cell_release_call, args, nullptr));
+}
+
 // The cells were read first, so that their errors come first, as on a single node; the
 // worker reads them again.
 int32 write_batch(StatementContext &context, const BatchEdit &edit) {
@@ -65,6 +70,6 @@ bool should_hand_over(const StatementContext &context) {
     return !context.handing_over && context.shape().distributed && !from_another_citus_node();
 }
 
-const WriteStrategy kHandOver = {write_cell, write_batch, read_version, written_version};
+const WriteStrategy kHandOver = {write_cell, write_batch, read_version, written_version, release_cell};
 
 }  // namespace cellupsert::pg

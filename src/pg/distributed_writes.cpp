@@ -74,6 +74,12 @@ bool write_cell(StatementContext &context, const CellEdit &edit) {
     return written;
 }
 
+bool release_cell(StatementContext &context, Datum list, Datum row, Datum col) {
+    raise_failed_check(context, list, row, col, kNoElement);
+    Datum args[] = {list, row, col};
+    return context.run(Statement::cell_release_write, args) == 1;
+}
+
 // Ids (uuid), sorted for in_set.
 struct IdSet {
     int count;
@@ -209,6 +215,6 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kDistributedWrites = {write_cell, write_batch, read_version, written_version};
+const WriteStrategy kDistributedWrites = {write_cell, write_batch, read_version, written_version, release_cell};
 
 }  // namespace cellupsert::pg

@@ -1,6 +1,7 @@
 // The extension's SQL-callable entry points: thin extern "C" wrappers over the C++ bodies.
 #include "boundary.h"
 #include "functions.h"
+#include "manual_guard.h"
 
 extern "C" {
 
@@ -29,6 +30,16 @@ Datum cell_version_of(PG_FUNCTION_ARGS) {
 PG_FUNCTION_INFO_V1(cell_version);
 Datum cell_version(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cell_version", cellupsert::pg::cell_version_body, fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(cell_release);
+Datum cell_release(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_release", cellupsert::pg::cell_release_body, fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(cell_manual_guard);
+Datum cell_manual_guard(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_manual_guard", cellupsert::pg::cell_manual_guard_body, fcinfo);
 }
 
 }  // extern "C"

@@ -110,6 +110,13 @@ void explain_short_write(StatementContext &context, Datum list, const BatchArray
         raise_concurrent_change(DatumGetUUIDP(list)->data);
 }
 
+bool release_cell(StatementContext &context, Datum list, Datum row, Datum col) {
+    Datum args[] = {list, row, col};
+    if (context.run(Statement::cell_release, args) == 1) return true;
+    raise_failed_check(context, list, row, col, kNoElement);
+    return false;
+}
+
 bool has_condition(const char *condition) { return condition != nullptr; }
 bool must_be_absent(const char *condition) {
     return condition != nullptr && strcmp(condition, core::kAbsentVersion) == 0;
@@ -199,6 +206,6 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kSingleNodeWrites = {write_cell, write_batch, read_version, read_version};
+const WriteStrategy kSingleNodeWrites = {write_cell, write_batch, read_version, read_version, release_cell};
 
 }  // namespace cellupsert::pg

@@ -2,6 +2,7 @@
 
 #include "editor.h"
 #include "errors.h"
+#include "manual_guard.h"
 #include "owner_mode.h"
 #include "statement_text.h"
 
@@ -217,6 +218,25 @@ int StatementContext::run_plan(SPIPlanPtr plan, Datum *values, const char *nulls
     return rc;
 }
 
+// run_plan for a person's edit: the manual-edit guard lets it through, and nothing else.
+int StatementContext::run_manual_edit(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot,
+                                      long tcount) {
+    const bool previous = manual_edit_begin();
+    volatile int rc = 0;  // set under PG_TRY, read after it
+    // clang-format off
+    PG_TRY();
+    {
+        rc = run_plan(plan, values, nulls, snapshot, tcount);
+    }
+    PG_FINALLY();
+    {
+        manual_edit_end(previous);
+    }
+    PG_END_TRY();
+    // clang-format on
+    return rc;
+}
+
 uint64 StatementContext::execute(const PreparedStatement &prepared, const Datum *args, const char *nulls,
                                  Snapshot snapshot, long tcount) {
     const core::StatementSpec &spec = core::statement_spec(prepared.kind);
@@ -232,7 +252,9 @@ uint64 StatementContext::execute(const PreparedStatement &prepared, const Datum 
         ++given;
     }
     const Oid function_oid = function_oid_;
-    const int rc = run_plan(prepared.plan, values, value_nulls, snapshot, tcount);
+    const int rc = spec.writes == core::Writes::manual_edit
+                       ? run_manual_edit(prepared.plan, values, value_nulls, snapshot, tcount)
+                       : run_plan(prepared.plan, values, value_nulls, snapshot, tcount);
     raise_if_names_changed(function_oid);
     check_result(spec, rc);
     return SPI_processed;

@@ -35,6 +35,7 @@ class StatementContext {
 
     const ListTables &tables() const { return tables_; }
     const core::TablesShape &shape() const { return tables_.shape; }
+    const char *schema_name() const { return NameStr(schema_name_); }
 
     // The kept plan of kind, for list when the catalogue's list is a literal, made current
     // first: prepared on first use, and again after the tables' names or shape changed.
@@ -74,6 +75,7 @@ class StatementContext {
     void forget_plans();
     SPIPlanPtr prepare_text(char *sql, const core::StatementSpec &spec, int options);
     int run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
+    int run_manual_edit(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     void raise_if_names_changed(Oid function_oid);
     static void on_relcache_invalidation(Datum, Oid relation_oid);
     // PostgreSQL 19 passes the cache's id as its enum SysCacheIdentifier, older majors as an int.

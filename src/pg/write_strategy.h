@@ -49,6 +49,9 @@ struct WriteStrategy {
     // The version of a cell write_cell has just written (for PostgREST's ETag): its checks
     // passed, so on Citus one statement on the list's shard.
     void (*written_version)(StatementContext &context, Datum list, Datum row, Datum col, Version &version);
+    // Releases the cell's manual mark (manual_guard.h), after cell_upsert's checks; returns
+    // false when it had none (or there is no cell).
+    bool (*release_cell)(StatementContext &context, Datum list, Datum row, Datum col);
 };
 
 extern const WriteStrategy kSingleNodeWrites;

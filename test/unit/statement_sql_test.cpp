@@ -501,3 +501,21 @@ TEST(StatementSql, TheConditionalWrites) {
                          " OPERATOR(pg_catalog.=) $3 AND x.company_row_id OPERATOR(pg_catalog.=) $2)"))
         << read;
 }
+
+// The catalogue's writes are the statements that write cells: the manual-edit guard lets
+// exactly those through (src/pg/manual_guard.h).
+TEST(StatementCatalog, TheWritesAreTheStatementsThatWriteCells) {
+    TablesShape shape;
+    shape.has_provenance = true;
+    int writes = 0;
+    for (const StatementSpec &spec : kStatements) {
+        if (spec.identity != Identity::caller) continue;
+        shape.distributed = spec.set == StatementSet::distributed;
+        const std::string sql = statement_sql(spec.kind, shape, "app");
+        const bool writes_cells =
+            contains(sql, "INSERT INTO app.list_company_cells") || sql.rfind("UPDATE app.list_company_cells", 0) == 0;
+        EXPECT_EQ(spec.writes == cellupsert::core::Writes::manual_edit, writes_cells) << spec.name;
+        writes += writes_cells;
+    }
+    EXPECT_GE(writes, 10);
+}
