@@ -8,7 +8,7 @@
 # a batch's row deleted while it waits; 4 clients x 300 upserts of one cell; a worker
 # backend's memory over 3,000 calls and over 200 lists; a shard move between calls and back;
 # cellupsert_distribute() again and its errors; conditional writes (if_match, PT412) and
-# cell_version through the coordinator.
+# cell_version through the coordinator; the manual-edit guard and cell_release.
 #
 # Skipped (exit 77) when Citus is not installed in this PostgreSQL: building Citus is not part
 # of this project. Alone, from the repository root, as root (the servers run as postgres) or
@@ -515,6 +515,34 @@ expect_sqlstate "the same batch again: stale" PT412 authenticated bob "$(many $l
 grep -q "cells\[0\]: cell" "$WORK/notices" && ok "the batch's PT412 names cells[0]" ||
     not_ok "the batch's PT412 names cells[0]" "$WORK/notices"
 same "the stale batch: nothing written" "batch.com|complete|manual|bob" "$(cell $list2 $row2 $col2)"
+
+echo "== manual edits win: the guard on the distributed cells"
+# Citus refuses triggers on distributed tables unless told they are safe: this one reads
+# its own row only.
+coordinator >/dev/null <<'SQL' || not_ok "the guard attached"
+SET citus.enable_unsafe_triggers = on;
+CREATE TRIGGER list_company_cells_manual_guard BEFORE UPDATE ON app.list_company_cells
+FOR EACH ROW EXECUTE FUNCTION app.cell_manual_guard();
+SQL
+same "an ORM's upsert of bob's manual cell, through the coordinator: skipped" "batch.com|complete|manual|bob" \
+    "$(coordinator -c "INSERT INTO app.list_company_cells (list_id, column_id, company_row_id, value, status)
+                       VALUES ('$list2', '$col2', '$row2', 'orm.com', 'pending')
+                       ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value" >/dev/null
+       cell $list2 $row2 $col2)"
+same "a plain UPDATE of it: skipped" "batch.com|complete|manual|bob" \
+    "$(coordinator -c "UPDATE app.list_company_cells SET value = 'plain.com' WHERE list_id = '$list2'" >/dev/null
+       cell $list2 $row2 $col2)"
+same "PostgREST cell_upsert of it (bob): true, written" "sqlstate=00000 body=true|guarded.com|complete|manual|bob" \
+    "$(postgrest authenticated bob "$(rpc_call cell_upsert "{\"list\": \"$list2\", \"row\": \"$row2\", \"col\": \"$col2\", \"val\": \"guarded.com\"}")")|$(cell $list2 $row2 $col2)"
+same "cell_release in PostgREST's transaction (bob): true, handed over" "sqlstate=00000 body=t" \
+    "$(postgrest authenticated bob "SELECT app.cell_release('$list2', '$row2', '$col2') AS body")"
+same "after the release, the ORM's upsert writes" "orm.com|complete|enrichment|bob" \
+    "$(coordinator -c "INSERT INTO app.list_company_cells (list_id, column_id, company_row_id, value, status)
+                       VALUES ('$list2', '$col2', '$row2', 'orm.com', 'pending')
+                       ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value" >/dev/null
+       cell $list2 $row2 $col2)"
+coordinator -c "SET citus.enable_unsafe_triggers = on" \
+    -c "DROP TRIGGER list_company_cells_manual_guard ON app.list_company_cells" >/dev/null || not_ok "the guard dropped"
 
 for port in $COORDINATOR $WORKER1 $WORKER2; do
     if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then
