@@ -60,6 +60,9 @@ instructions() {  # instructions DB KIND WORKLOAD METHOD
     if [ "$kind" = calls ]; then
         warm="SELECT bench.instr_calls('call', '$workload', 3)"
         run="SELECT bench.instr_calls('$method', '$workload', $CALLS)"
+    elif [ "$kind" = conditional ]; then
+        warm="SELECT bench.instr_calls('if_match', '$workload', 3)"
+        run="SELECT bench.instr_calls('$method', '$workload', $CALLS)"
     else
         warm="SELECT bench.instr_batch('call', '$workload', 20)"
         run="SELECT bench.instr_batch('$method', '$workload', $BATCH)"
@@ -106,13 +109,24 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
             printf '%s\n' BEGIN "SELECT bench.instr_calls('call', '$workload', $CALLS)" ROLLBACK \
                           BEGIN "SELECT bench.instr_batch('call', '$workload', $BATCH)" ROLLBACK
         done | checked "instr_$shape"
-        for kind in calls batch; do
+        # Calls with if_match where the rev has versions (cellupsert 1.3 on).
+        conditional=$(echo "SELECT 'versions=' || (to_regproc('bench.cell_version_of') IS NOT NULL)" |
+            "${server_user[@]}" "$server_bin/postgres" --single -D "$server_dir/data" \
+                -c extension_destdir="$stage" "instr_$shape" 2>/dev/null | grep -c '"versions=true"' || true)
+        for kind in calls conditional batch; do
+            [ $kind != conditional ] || [ "$conditional" -gt 0 ] || continue
             for workload in overwrite insert; do
-                empty=$(instructions "instr_$shape" $kind $workload empty)
-                full=$(instructions "instr_$shape" $kind $workload call)
+                if [ $kind = conditional ]; then
+                    empty=$(instructions "instr_$shape" $kind $workload empty_versions)
+                    full=$(instructions "instr_$shape" $kind $workload if_match)
+                else
+                    empty=$(instructions "instr_$shape" $kind $workload empty)
+                    full=$(instructions "instr_$shape" $kind $workload call)
+                fi
                 row="$kind $workload, $shape"
-                [ "$r" -gt 0 ] || rows+=("$row")
-                n=$CALLS; [ $kind = calls ] || n=$BATCH
+                [ $kind = conditional ] && row="calls $workload if_match, $shape"
+                [[ " ${rows[*]} " == *" $row "* ]] || rows+=("$row")
+                n=$CALLS; [ $kind = batch ] && n=$BATCH
                 figure[$row,$r]=$(( (full - empty) / n ))
             done
         done
@@ -131,15 +145,17 @@ out=$RESULTS_DIR/instructions-$(date +%Y%m%d-%H%M%S).txt
         if [ "${revs[r]}" = . ]; then echo "  worktree = the working tree, at $(git log -1 --format='%h %s' | cut -c1-70)"
         else echo "  ${labels[r]} = $(git log -1 --format='%h %s' "${labels[r]}" | cut -c1-80)"; fi
     done
-    printf '%-30s' workload
+    printf '%-36s' workload
     printf '%12s' "${labels[@]}"
     for ((r = 1; r < ${#revs[@]}; r++)); do printf '%18s' "${labels[r]}/${labels[0]}"; done
     echo
+    # A row a rev cannot run (if_match before 1.3) shows "-", and so do its ratios.
     for row in "${rows[@]}"; do
-        printf '%-30s' "$row"
-        for ((r = 0; r < ${#revs[@]}; r++)); do printf '%12s' "${figure[$row,$r]}"; done
+        printf '%-36s' "$row"
+        for ((r = 0; r < ${#revs[@]}; r++)); do printf '%12s' "${figure[$row,$r]:--}"; done
         for ((r = 1; r < ${#revs[@]}; r++)); do
-            awk -v a="${figure[$row,$r]}" -v b="${figure[$row,0]}" 'BEGIN { printf "%18.3f", a / b }'
+            awk -v a="${figure[$row,$r]:--}" -v b="${figure[$row,0]:--}" \
+                'BEGIN { if (a == "-" || b == "-") printf "%18s", "-"; else printf "%18.3f", a / b }'
         done
         echo
     done

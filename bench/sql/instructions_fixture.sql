@@ -30,7 +30,9 @@ WHERE 10 * i + c < s.size
 GROUP BY w.workload, s.size;
 
 -- n single calls on distinct cells, as bench.run_calls of bench/sql/profile.sql: method
--- 'call' calls cell_upsert, 'empty' runs the same loop without it.
+-- 'call' calls cell_upsert, 'empty' runs the same loop without it; 'if_match' calls it with
+-- each cell's current version (cellupsert 1.3 on), read before the loop, as 'empty_versions'
+-- reads them and runs the empty loop.
 CREATE FUNCTION bench.instr_calls(method text, workload text, n int) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -40,6 +42,7 @@ DECLARE
     first_column constant int := CASE workload WHEN 'insert' THEN 11 ELSE 1 END;
     row_ids uuid[];
     col_ids uuid[];
+    versions text[];
     ok boolean;
 BEGIN
     IF n > 10 * row_count THEN
@@ -49,9 +52,17 @@ BEGIN
            array_agg(bench.id('20000000', first_column + (s / row_count) % 10) ORDER BY s)
     INTO row_ids, col_ids
     FROM generate_series(0, n - 1) s;
+    IF method IN ('if_match', 'empty_versions') THEN
+        SELECT array_agg(coalesce((SELECT bench.cell_version_of(x.value, x.status::text, x.reasoning, x.error)
+                                   FROM bench.list_company_cells x
+                                   WHERE x.column_id = col_ids[k] AND x.company_row_id = row_ids[k]), 'absent') ORDER BY k)
+        INTO versions FROM generate_series(1, n) k;
+    END IF;
     FOR k IN 1 .. n LOOP
         IF method = 'call' THEN
             ok := bench.cell_upsert(list, row_ids[k], col_ids[k], val);
+        ELSIF method = 'if_match' THEN
+            ok := bench.cell_upsert(list, row_ids[k], col_ids[k], val, versions[k]);
         ELSE
             ok := row_ids[k] IS NOT NULL AND col_ids[k] IS NOT NULL;
         END IF;

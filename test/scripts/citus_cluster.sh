@@ -108,7 +108,8 @@ same "the shards of the cells on both workers" "2" \
 "$(coordinator -c "SELECT count(DISTINCT nodeport) FROM citus_shards
                    WHERE table_name = 'app.list_company_cells'::regclass AND nodeport IN ($WORKER1, $WORKER2)")"
 same "the functions: distributed by list, co-located with the cells, force_delegation" \
-"app.cell_upsert(uuid,uuid,uuid,text,text)|0|t|t
+"app.cell_release(uuid,uuid,uuid)|0|t|t
+app.cell_upsert(uuid,uuid,uuid,text,text)|0|t|t
 app.cell_upsert_many(uuid,jsonb)|0|t|t
 app.cell_version(uuid,uuid,uuid)|0|t|t" \
 "$(coordinator -c "SELECT d.objid::regprocedure, d.distribution_argument_index,
@@ -117,16 +118,17 @@ app.cell_version(uuid,uuid,uuid)|0|t|t" \
                    FROM pg_dist_object d
                    WHERE d.classid = 'pg_proc'::regclass
                      AND d.objid IN ('app.cell_upsert(uuid,uuid,uuid,text,text)'::regprocedure, 'app.cell_upsert_many(uuid,jsonb)'::regprocedure,
-                                     'app.cell_version(uuid,uuid,uuid)'::regprocedure)
+                                     'app.cell_version(uuid,uuid,uuid)'::regprocedure, 'app.cell_release(uuid,uuid,uuid)'::regprocedure)
                    ORDER BY 1::text")"
-same "cellupsert_distribute() again: already distributed, seven times" \
+same "cellupsert_distribute() again: already distributed, eight times" \
 "app.lists|already distributed
 app.list_columns|already distributed
 app.list_companies|already distributed
 app.list_company_cells|already distributed
 app.cell_upsert(uuid,uuid,uuid,text,text)|already distributed
 app.cell_upsert_many(uuid,jsonb)|already distributed
-app.cell_version(uuid,uuid,uuid)|already distributed" \
+app.cell_version(uuid,uuid,uuid)|already distributed
+app.cell_release(uuid,uuid,uuid)|already distributed" \
 "$(coordinator -c "SELECT * FROM app.cellupsert_distribute()")"
 
 # sqlstate_of PORT SQL: the SQLSTATE of a statement run as postgres.
