@@ -108,10 +108,10 @@ same "the shards of the cells on both workers" "2" \
 "$(coordinator -c "SELECT count(DISTINCT nodeport) FROM citus_shards
                    WHERE table_name = 'app.list_company_cells'::regclass AND nodeport IN ($WORKER1, $WORKER2)")"
 same "the functions: distributed by list, co-located with the cells, force_delegation" \
-"app.cell_upsert(uuid,uuid,uuid,text,text)|0|t|t
+"app.cell_release(uuid,uuid,uuid)|0|t|t
+app.cell_upsert(uuid,uuid,uuid,text,text)|0|t|t
 app.cell_upsert_many(uuid,jsonb)|0|t|t
-app.cell_version(uuid,uuid,uuid)|0|t|t
-app.cell_release(uuid,uuid,uuid)|0|t|t" \
+app.cell_version(uuid,uuid,uuid)|0|t|t" \
 "$(coordinator -c "SELECT d.objid::regprocedure, d.distribution_argument_index,
                           d.colocationid = (SELECT colocationid FROM pg_dist_partition WHERE logicalrelid = 'app.list_company_cells'::regclass),
                           d.force_delegation
@@ -119,7 +119,7 @@ app.cell_release(uuid,uuid,uuid)|0|t|t" \
                    WHERE d.classid = 'pg_proc'::regclass
                      AND d.objid IN ('app.cell_upsert(uuid,uuid,uuid,text,text)'::regprocedure, 'app.cell_upsert_many(uuid,jsonb)'::regprocedure,
                                      'app.cell_version(uuid,uuid,uuid)'::regprocedure, 'app.cell_release(uuid,uuid,uuid)'::regprocedure)
-                   ORDER BY d.objid")"
+                   ORDER BY d.objid::regprocedure::text COLLATE \"C\"")"
 same "cellupsert_distribute() again: already distributed, eight times" \
 "app.lists|already distributed
 app.list_columns|already distributed
