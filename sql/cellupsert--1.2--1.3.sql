@@ -1,8 +1,8 @@
 -- cellupsert 1.2 -> 1.3: cell versions and conditional writes. cell_upsert gains an if_match
 -- argument (DEFAULT NULL: every existing call works as before); cell_version_of(),
--- cell_version(), cell_release() and the trigger function cell_manual_guard() are new;
--- cellupsert_distribute() distributes cell_version and cell_release too. The list tables do
--- not change. Names are qualified as in cellupsert--1.3.sql.
+-- cell_version(), cell_enrich_many(), cell_release() and the trigger function
+-- cell_manual_guard() are new; cellupsert_distribute() distributes the new functions that
+-- take a list too. The list tables do not change. Names are qualified as in cellupsert--1.3.sql.
 \echo Use "ALTER EXTENSION cellupsert UPDATE TO '1.3'" to load this file. \quit
 
 -- One cell_upsert, not two: a call with four arguments would be ambiguous between the old
@@ -98,6 +98,18 @@ ALTER FUNCTION @extschema@.cell_version(pg_catalog.uuid, pg_catalog.uuid, pg_cat
 COMMENT ON FUNCTION @extschema@.cell_version(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) IS
 'The version of one company cell, with cell_upsert''s checks: what its if_match takes; absent when there is no cell.';
 
+-- For background jobs: writes many cells of one list, all or nothing, with cell_upsert_many's
+-- checks, but leaves the cells a person edited (source manual) as they are.
+CREATE FUNCTION @extschema@.cell_enrich_many(list pg_catalog.uuid, cells pg_catalog.jsonb)
+RETURNS pg_catalog.jsonb
+AS 'MODULE_PATHNAME', 'cell_enrich_many'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_enrich_many(pg_catalog.uuid, pg_catalog.jsonb) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_enrich_many(pg_catalog.uuid, pg_catalog.jsonb) IS
+'Enrichment of many company cells of one list, all or nothing: cells is a JSON array of {"row", "col", "val", "status", "reasoning", "error"}; cells a person edited are kept; returns {"written": n, "kept": m}.';
+
 -- Manual edits win: a trigger function the application attaches to its cell table, so that
 -- an update by any other writer of a cell a person edited last (source = 'manual') is
 -- skipped (docs/adoption.md); and the release of that mark.
@@ -121,7 +133,8 @@ ALTER FUNCTION @extschema@.cell_release(pg_catalog.uuid, pg_catalog.uuid, pg_cat
 COMMENT ON FUNCTION @extschema@.cell_release(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) IS
 'Releases the manual mark of one company cell (its source goes back to the default), with cell_upsert''s checks: the next enrichment may overwrite it.';
 
--- cellupsert_distribute() distributes cell_upsert's new signature, cell_version and cell_release.
+-- cellupsert_distribute() distributes cell_upsert's new signature, cell_version, cell_release
+-- and cell_enrich_many.
 CREATE OR REPLACE FUNCTION @extschema@.cellupsert_distribute(shard_count pg_catalog.int4 DEFAULT NULL)
 RETURNS TABLE (object pg_catalog.text, action pg_catalog.text)
 LANGUAGE plpgsql VOLATILE SECURITY INVOKER
@@ -131,7 +144,8 @@ DECLARE
     schema_name text;
     tables constant text[] := ARRAY['lists', 'list_columns', 'list_companies', 'list_company_cells'];
     functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text,text)', 'cell_upsert_many(uuid,jsonb)',
-                                       'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)'];
+                                       'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)',
+                                       'cell_enrich_many(uuid,jsonb)'];
     item text;
     relation regclass;
     lists regclass;

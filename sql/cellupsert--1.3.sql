@@ -56,6 +56,18 @@ ALTER FUNCTION @extschema@.cell_upsert_many(pg_catalog.uuid, pg_catalog.jsonb) O
 COMMENT ON FUNCTION @extschema@.cell_upsert_many(pg_catalog.uuid, pg_catalog.jsonb) IS
 'Manual edit of many company cells of one list, all or nothing: cells is a JSON array of {"row", "col", "val"}; returns the number of cells written.';
 
+-- For background jobs: writes many cells of one list, all or nothing, with cell_upsert_many's
+-- checks, but leaves the cells a person edited (source manual) as they are.
+CREATE FUNCTION @extschema@.cell_enrich_many(list pg_catalog.uuid, cells pg_catalog.jsonb)
+RETURNS pg_catalog.jsonb
+AS 'MODULE_PATHNAME', 'cell_enrich_many'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_enrich_many(pg_catalog.uuid, pg_catalog.jsonb) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_enrich_many(pg_catalog.uuid, pg_catalog.jsonb) IS
+'Enrichment of many company cells of one list, all or nothing: cells is a JSON array of {"row", "col", "val", "status", "reasoning", "error"}; cells a person edited are kept; returns {"written": n, "kept": m}.';
+
 -- Manual edits win: a trigger function the application attaches to its cell table, so that
 -- an update by any other writer of a cell a person edited last (source = 'manual') is
 -- skipped (docs/adoption.md); and the release of that mark.
@@ -94,7 +106,8 @@ DECLARE
     schema_name text;
     tables constant text[] := ARRAY['lists', 'list_columns', 'list_companies', 'list_company_cells'];
     functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text,text)', 'cell_upsert_many(uuid,jsonb)',
-                                       'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)'];
+                                       'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)',
+                                       'cell_enrich_many(uuid,jsonb)'];
     item text;
     relation regclass;
     lists regclass;

@@ -90,14 +90,17 @@ constexpr int kConflictKeyColumns = 3;
 
 // What a write of the functions puts in a column of the cells.
 enum class CellValue : std::uint8_t {
-    list,      // the list's id
-    column,    // the column's id
-    row,       // the row's id
-    value,     // the value given
-    complete,  // kCompleteStatus
-    now,       // the transaction's time
-    manual,    // kManualSource
-    editor,    // the editor (the JWT's sub claim, or the current role)
+    list,       // the list's id
+    column,     // the column's id
+    row,        // the row's id
+    value,      // the value given
+    complete,   // kCompleteStatus
+    now,        // the transaction's time
+    manual,     // kManualSource
+    editor,     // the editor (the JWT's sub claim, or the current role)
+    status,     // the status given (an enrichment's)
+    reasoning,  // the reasoning given
+    error,      // the error given
 };
 
 // Which shape the column is written in.
@@ -124,7 +127,23 @@ inline constexpr WrittenColumn kWrittenColumns[] = {
     {"edited_at", CellValue::now, WrittenIn::with_provenance, true},
 };
 
-// Whether the functions write a column of that name in the cells (in some shape).
+// The columns of the cells an enrichment writes (cell_enrich_many), in the order its INSERT
+// names them. It leaves source to its default on insert and alone on update (a cell it
+// updates is not manual), and edited_by and edited_at alone.
+inline constexpr WrittenColumn kEnrichedColumns[] = {
+    {kListIdColumn, CellValue::list, WrittenIn::with_list_id, false},
+    {"column_id", CellValue::column, WrittenIn::every_shape, false},
+    {"company_row_id", CellValue::row, WrittenIn::every_shape, false},
+    {"value", CellValue::value, WrittenIn::every_shape, true},
+    {"status", CellValue::status, WrittenIn::every_shape, true},
+    {"reasoning", CellValue::reasoning, WrittenIn::every_shape, true},
+    {"error", CellValue::error, WrittenIn::every_shape, true},
+    {"created_at", CellValue::now, WrittenIn::with_created_at, false},
+    {"updated_at", CellValue::now, WrittenIn::with_updated_at, true},
+};
+
+// Whether a person's edit writes a column of that name in the cells (in some shape): a cell
+// it inserts has the others NULL or at their default.
 bool is_written(std::string_view name) noexcept;
 
 }  // namespace cellupsert::core

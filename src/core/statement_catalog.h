@@ -18,12 +18,12 @@ enum class StatementSet : std::uint8_t { single_node, distributed, any, hand_ove
 enum class Identity : std::uint8_t { caller, table_owner };
 enum class ListIn : std::uint8_t { parameter, literal };
 enum class Result : std::uint8_t { processed, updated, one_row, rows };
-enum class Writes : std::uint8_t { nothing, manual_edit };
+enum class Writes : std::uint8_t { nothing, manual_edit, enrichment };
 
 // A parameter's type: uuid, uuid[], text, text[], int4[], jsonb; editor is text, bound by
 // the statement context (the JWT's sub claim or the current role, NULL without provenance).
 enum class Param : std::uint8_t { id, ids, text, texts, positions, cells, editor };
-constexpr int kMaxParams = 6;
+constexpr int kMaxParams = 7;
 
 struct StatementSpec {
     StatementKind kind;

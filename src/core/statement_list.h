@@ -14,8 +14,9 @@
 //               in place of $1, and the plan is kept per list (src/pg/list_plans.h)
 //   result      processed (an INSERT: the rows written), updated (an UPDATE: the rows
 //               written), one_row (a SELECT of exactly one row), rows (a SELECT of any number)
-//   writes      nothing; or manual_edit: the cells it writes are a person's edit, which the
-//               manual-edit guard lets through (src/pg/manual_guard.h)
+//   writes      nothing; manual_edit: the cells it writes are a person's edit, which the
+//               manual-edit guard lets through (src/pg/manual_guard.h); enrichment: it writes
+//               cells for a background job, and leaves those a person edited alone
 //   parameters  $1, $2, ... in order, as Param (statement_catalog.h); an editor parameter is
 //               bound by the statement context, not by the caller.
 //
@@ -59,6 +60,11 @@ STATEMENT(cell_release, single_node, caller, parameter, updated, manual_edit, Pa
 // exist (ON CONFLICT DO NOTHING): it processes those still absent.
 STATEMENT(batch_insert_if_absent, single_node, caller, parameter, processed, manual_edit,
           Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
+// $1 list, $2 rows, $3 cols, $4 vals, $5 statuses, $6 reasonings, $7 errors (text[]): the
+// enrichment of every cell, with cell_upsert's checks, in the arrays' order; a cell a person
+// edited (source manual) is left alone. Processes the cells written.
+STATEMENT(batch_enrich, single_node, caller, parameter, processed, enrichment,
+          Param::id, Param::ids, Param::ids, Param::texts, Param::texts, Param::texts, Param::texts)
 // $1 list, $2 rows, $3 cols, $4 indexes (int4[]): (index int4, version text) for each
 // element, the version of its cell (NULL where the caller sees none), whose row it locks FOR
 // UPDATE, in the arrays' order (the primary key's).
@@ -94,6 +100,10 @@ STATEMENT(cell_write_if_match, distributed, caller, parameter, updated, manual_e
           Param::id, Param::id, Param::id, Param::text, Param::editor, Param::text)
 // $1 list, $2 row, $3 col: cell_release, with no check: one row, or none.
 STATEMENT(cell_release_write, distributed, caller, parameter, updated, manual_edit, Param::id, Param::id, Param::id)
+// $1 list, $2 rows, $3 cols, $4 vals, $5 statuses, $6 reasonings, $7 errors: batch_enrich
+// with no check (INSERT ... SELECT from the arrays). One row: the cells written (int4).
+STATEMENT(batch_enrich_write, distributed, caller, parameter, one_row, enrichment,
+          Param::id, Param::ids, Param::ids, Param::texts, Param::texts, Param::texts, Param::texts)
 // $1 list, $2 cols, $3 rows: (column_id, company_row_id, version) of the cells of these
 // columns and rows the caller sees in the list, locked FOR UPDATE in key order.
 STATEMENT(batch_versions_get, distributed, caller, parameter, rows, nothing, Param::id, Param::ids, Param::ids)
@@ -125,6 +135,8 @@ STATEMENT(cell_upsert_call, hand_over, caller, parameter, one_row, nothing,
           Param::id, Param::id, Param::id, Param::text, Param::text)
 // $1 list, $2 row, $3 col: cell_release's result (boolean).
 STATEMENT(cell_release_call, hand_over, caller, parameter, one_row, nothing, Param::id, Param::id, Param::id)
+// $1 list, $2 cells: cell_enrich_many's result (jsonb).
+STATEMENT(batch_enrich_call, hand_over, caller, parameter, one_row, nothing, Param::id, Param::cells)
 // $1 list, $2 cells: cell_upsert_many's result (integer).
 STATEMENT(batch_call, hand_over, caller, parameter, one_row, nothing, Param::id, Param::cells)
 // clang-format on

@@ -1,5 +1,6 @@
 #include "statement_sql.h"
 
+#include <iterator>
 #include <stdexcept>
 
 #include "list_tables_contract.h"
@@ -43,6 +44,7 @@ struct Sql {
 struct CellSource {
     std::string_view list, column, row, value;
     bool values;  // INSERT ... VALUES (one row) rather than INSERT ... SELECT
+    std::string_view status = {}, reasoning = {}, error = {};  // an enrichment's
 };
 
 bool is_written_in(const WrittenColumn &column, const TablesShape &shape, bool with_list_id) {
@@ -66,21 +68,34 @@ void cell_value(Sql &sql, CellValue value, const CellSource &source) {
         case CellValue::now: sql("pg_catalog.now()"); break;
         case CellValue::manual: sql.label(kManualSource); break;
         case CellValue::editor: sql(kEditor); break;
+        case CellValue::status: sql(source.status); break;
+        case CellValue::reasoning: sql(source.reasoning); break;
+        case CellValue::error: sql(source.error); break;
     }
 }
 
-// INSERT INTO cells (the written columns) SELECT their values (or VALUES (values)).
-void insert_head(Sql &sql, const TablesShape &shape, bool with_list_id, const CellSource &source) {
-    sql("INSERT INTO ").table("list_company_cells")(" (");
+// The columns a write names, in order: a person's edit's, or an enrichment's.
+struct Columns {
+    const WrittenColumn *first, *last;
+    const WrittenColumn *begin() const { return first; }
+    const WrittenColumn *end() const { return last; }
+};
+constexpr Columns kManualEdit{std::begin(kWrittenColumns), std::end(kWrittenColumns)};
+constexpr Columns kEnrichment{std::begin(kEnrichedColumns), std::end(kEnrichedColumns)};
+
+// INSERT INTO cells [AS x] (the written columns) SELECT their values (or VALUES (values)).
+void insert_head(Sql &sql, const TablesShape &shape, bool with_list_id, const CellSource &source,
+                 Columns columns = kManualEdit, bool alias = false) {
+    sql("INSERT INTO ").table("list_company_cells")(alias ? " AS x (" : " (");
     const char *separator = "";
-    for (const WrittenColumn &column : kWrittenColumns) {
+    for (const WrittenColumn &column : columns) {
         if (!is_written_in(column, shape, with_list_id)) continue;
         sql(separator)(column.name);
         separator = ", ";
     }
     sql(source.values ? ") VALUES (" : ") SELECT ");
     separator = "";
-    for (const WrittenColumn &column : kWrittenColumns) {
+    for (const WrittenColumn &column : columns) {
         if (!is_written_in(column, shape, with_list_id)) continue;
         sql(separator);
         cell_value(sql, column.value, source);
@@ -97,15 +112,22 @@ void conflict_target(Sql &sql, const TablesShape &shape) {
 }
 
 // Citus refuses non-immutable expressions in the SET list: the new values come through EXCLUDED.
-void on_conflict(Sql &sql, const TablesShape &shape) {
+void on_conflict(Sql &sql, const TablesShape &shape, Columns columns = kManualEdit) {
     conflict_target(sql, shape);
     sql(" DO UPDATE SET ");
     const char *separator = "";
-    for (const WrittenColumn &column : kWrittenColumns) {
+    for (const WrittenColumn &column : columns) {
         if (!column.on_conflict || !is_written_in(column, shape, true)) continue;
         sql(separator)(column.name)(" = EXCLUDED.")(column.name);
         separator = ", ";
     }
+}
+
+// An enrichment's conflict: the cell x is updated unless a person edited it (source
+// manual); without provenance, every cell.
+void enrichment_conflict(Sql &sql, const TablesShape &shape) {
+    on_conflict(sql, shape, kEnrichment);
+    if (shape.has_provenance) sql(" WHERE (x.source")(kEq).label(kManualSource)(") IS NOT TRUE");
 }
 
 // UPDATE cells x SET (the columns an update writes) = their values.
@@ -144,6 +166,22 @@ void diagnose(Sql &sql) {
        (" WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("$2)");
 }
 // clang-format on
+
+// An enrichment's status (u.status, text) as a value of the cells' status column, whatever
+// its type (text, a domain, an enum): the type's input, with its own errors.
+std::string enriched_status(std::string_view schema) {
+    std::string status = "(pg_catalog.jsonb_populate_record(NULL::";
+    status += schema;
+    status += ".list_company_cells, pg_catalog.jsonb_build_object('status', u.status))).status";
+    return status;
+}
+
+// An enrichment's elements as u (row_id, col_id, val, status, reasoning, error, position).
+void enrichment_elements(Sql &sql) {
+    sql(" FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4),"
+        " pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7)) WITH ORDINALITY"
+        " AS u (row_id, col_id, val, status, reasoning, error, position)");
+}
 
 // The batch's elements as u (row_id, col_id[, val], position).
 void batch_elements(Sql &sql, bool with_values, bool with_ordinality) {
@@ -226,6 +264,17 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             conflict_target(sql, shape);
             sql(" DO NOTHING");
             break;
+        case StatementKind::batch_enrich:
+            insert_head(sql, shape, shape.cells_have_list_id,
+                        {"l.id", "c.id", "r.id", "u.val", false, enriched_status(quoted_schema), "u.reasoning", "u.error"},
+                        kEnrichment, true);
+            enrichment_elements(sql);
+            sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
+               (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company()
+               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id")
+               (" ORDER BY u.position");
+            enrichment_conflict(sql, shape);
+            break;
         case StatementKind::batch_versions:
             sql("SELECT u.position, (SELECT ");
             cell_version(sql, shape);
@@ -289,6 +338,16 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             the_cell(sql, shape, "$1");
             sql(" AND x.source")(kEq).label(kManualSource);
             break;
+        case StatementKind::batch_enrich_write:
+            sql("WITH written AS (");
+            insert_head(sql, shape, true,
+                        {"$1", "u.col_id", "u.row_id", "u.val", false, enriched_status(quoted_schema), "u.reasoning", "u.error"},
+                        kEnrichment, true);
+            enrichment_elements(sql);
+            sql(" ORDER BY u.position");
+            enrichment_conflict(sql, shape);
+            sql(" RETURNING true) SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written");
+            break;
         case StatementKind::batch_versions_get:
             sql("SELECT x.column_id, x.company_row_id, ");
             cell_version(sql, shape);
@@ -327,6 +386,9 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             break;
         case StatementKind::cell_release_call:
             sql("SELECT r FROM ").table("cell_release")("($1, $2, $3) AS r");
+            break;
+        case StatementKind::batch_enrich_call:
+            sql("SELECT e FROM ").table("cell_enrich_many")("($1, $2) AS e");
             break;
         case StatementKind::batch_call:
             sql("SELECT n FROM ").table("cell_upsert_many")("($1, $2) AS n");

@@ -3,6 +3,26 @@
 namespace cellupsert::pg {
 namespace {
 
+// The text[] of field for the cells indexes[0..count) (all when nullptr); (Datum)0 when the
+// batch has no such field.
+Datum text_array(const BatchCells &cells, const TextField &field, const int *indexes, int count) {
+    if (field.values == nullptr) return (Datum)0;
+    Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1)));
+    bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * (count + 1)));
+    for (int n = 0; n < count; ++n) {
+        const uint32 i = cells.kept[indexes == nullptr ? n : indexes[n]];
+        values[n] = field.values[i];
+        nulls[n] = field.nulls[i];
+    }
+    int dims[1] = {count};
+    int lower_bounds[1] = {1};
+    const Datum array =
+        PointerGetDatum(construct_md_array(values, nulls, 1, dims, lower_bounds, TEXTOID, -1, false, TYPALIGN_INT));
+    pfree(values);
+    pfree(nulls);
+    return array;
+}
+
 // The arrays of the cells indexes[0..count), with positions[k] as their positions.
 BatchArrays arrays_of(const BatchCells &cells, const int *indexes, const uint32 *positions, int count) {
     const BatchInput &input = *cells.input;
@@ -35,6 +55,9 @@ BatchArrays arrays_of(const BatchCells &cells, const int *indexes, const uint32 
     pfree(values);
     pfree(value_nulls);
     pfree(position_data);
+    arrays.statuses = text_array(cells, input.status, indexes, count);
+    arrays.reasonings = text_array(cells, input.reasoning, indexes, count);
+    arrays.errors = text_array(cells, input.error, indexes, count);
     return arrays;
 }
 

@@ -13,6 +13,8 @@ struct BatchArrays {
     Datum cols;       // uuid[]
     Datum values;     // text[]
     Datum positions;  // int4[]: per cell, the first element of its pair (errors) or its index
+    // An enrichment's (text[]); (Datum)0 for a person's edit.
+    Datum statuses, reasonings, errors;
 };
 
 struct BatchCells {

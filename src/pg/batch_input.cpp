@@ -2,13 +2,16 @@
 
 #include <string_view>
 
+#include "../core/list_tables_contract.h"
 #include "cell_checks.h"
 #include "errors.h"
 
 namespace cellupsert::pg {
 namespace {
 
-constexpr const char *kKeys[] = {"row", "col", "val", "if_match"};
+// The keys of an element, per kind of batch; the first three are both kinds'.
+constexpr const char *kManualEditKeys[] = {"row", "col", "val", "if_match", nullptr};
+constexpr const char *kEnrichmentKeys[] = {"row", "col", "val", "status", "reasoning", "error", nullptr};
 
 const JsonbValue *find_key(JsonbContainer *object, const char *key, JsonbValue *buffer) {
     return getKeyJsonValueFromContainer(object, key, strlen(key), buffer);
@@ -39,15 +42,16 @@ text *value_text(const JsonbValue *val) {
     return cstring_to_text(JsonbToCString(nullptr, &scalar->root, VARSIZE(scalar)));
 }
 
-[[noreturn]] void raise_first_unknown_key(JsonbContainer *object, int element) {
+[[noreturn]] void raise_first_unknown_key(JsonbContainer *object, int element, BatchKind kind) {
     JsonbIterator *it = JsonbIteratorInit(object);
     JsonbValue token_value;
     for (JsonbIteratorToken token; (token = JsonbIteratorNext(&it, &token_value, true)) != WJB_DONE;) {
         if (token != WJB_KEY) continue;
         const std::string_view key = string_of(&token_value);
         bool known = false;
-        for (const char *name : kKeys) known |= key == name;
-        if (!known) raise_unknown_key(element, key);
+        for (const char *const *name = kind == BatchKind::enrichment ? kEnrichmentKeys : kManualEditKeys; *name; ++name)
+            known |= key == *name;
+        if (!known) raise_unknown_key(element, key, kind == BatchKind::enrichment);
     }
     elog(ERROR, "cells[%d]: no unknown key found", element);
 }
@@ -61,9 +65,37 @@ const char *if_match_of(const JsonbValue *value, int element) {
     return if_match;
 }
 
+// An enrichment's text field of element i: omitted, null or "" is NULL (or fallback, a
+// status), any other JSON string its text.
+void read_text(JsonbContainer *object, const char *key, int element, const char *fallback, TextField &field, int i) {
+    JsonbValue buffer;
+    const JsonbValue *value = find_key(object, key, &buffer);
+    if (value != nullptr && value->type != jbvNull && value->type != jbvString) raise_not_a_string(element, key);
+    const bool empty = value == nullptr || value->type == jbvNull || value->val.string.len == 0;
+    field.nulls[i] = empty && fallback == nullptr;
+    field.values[i] = field.nulls[i] ? (Datum)0
+                      : empty        ? CStringGetTextDatum(fallback)
+                              : PointerGetDatum(cstring_to_text_with_len(value->val.string.val, value->val.string.len));
+}
+
+TextField text_field(int count) {
+    return {static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1))),
+            static_cast<bool *>(palloc(sizeof(bool) * (count + 1)))};
+}
+
+// How many keys of an enrichment's own the object has.
+int enrichment_keys(JsonbContainer *object) {
+    int found = 0;
+    for (const char *key : {"status", "reasoning", "error"}) {
+        JsonbValue buffer;
+        found += find_key(object, key, &buffer) != nullptr;
+    }
+    return found;
+}
+
 }  // namespace
 
-BatchInput read_batch_input(Jsonb *cells) {
+BatchInput read_batch_input(Jsonb *cells, BatchKind kind) {
     if (JB_ROOT_IS_SCALAR(cells) || !JB_ROOT_IS_ARRAY(cells)) raise_not_an_array();
     BatchInput input;
     input.count = JB_ROOT_COUNT(cells);
@@ -71,6 +103,10 @@ BatchInput read_batch_input(Jsonb *cells) {
     input.values = static_cast<Datum *>(palloc(sizeof(Datum) * input.count));
     input.value_nulls = static_cast<bool *>(palloc(sizeof(bool) * input.count));
     input.if_match = nullptr;
+    const bool enrichment = kind == BatchKind::enrichment;
+    input.status = enrichment ? text_field(input.count) : TextField{nullptr, nullptr};
+    input.reasoning = enrichment ? text_field(input.count) : TextField{nullptr, nullptr};
+    input.error = enrichment ? text_field(input.count) : TextField{nullptr, nullptr};
 
     // Elements in order; objects come back as binary containers (skipNested), read by key.
     JsonbIterator *it = JsonbIteratorInit(&cells->root);
@@ -84,15 +120,21 @@ BatchInput read_batch_input(Jsonb *cells) {
         const JsonbValue *row = find_key(object, "row", &row_buffer);
         const JsonbValue *col = find_key(object, "col", &col_buffer);
         const JsonbValue *val = find_key(object, "val", &val_buffer);
-        const JsonbValue *if_match = find_key(object, "if_match", &if_match_buffer);
-        const int known = (row != nullptr) + (col != nullptr) + (val != nullptr) + (if_match != nullptr);
-        if (static_cast<int>(JsonContainerSize(object)) != known) raise_first_unknown_key(object, i);
+        const JsonbValue *if_match = enrichment ? nullptr : find_key(object, "if_match", &if_match_buffer);
+        const int known = (row != nullptr) + (col != nullptr) + (val != nullptr) + (if_match != nullptr) +
+                          (enrichment ? enrichment_keys(object) : 0);
+        if (static_cast<int>(JsonContainerSize(object)) != known) raise_first_unknown_key(object, i, kind);
 
         read_id(row, i, "row", input.keys[i].row);
         read_id(col, i, "col", input.keys[i].column);
         text *value = value_text(val);
         input.value_nulls[i] = value == nullptr;
         input.values[i] = PointerGetDatum(value);
+        if (enrichment) {
+            read_text(object, "status", i, core::kCompleteStatus, input.status, i);
+            read_text(object, "reasoning", i, nullptr, input.reasoning, i);
+            read_text(object, "error", i, nullptr, input.error, i);
+        }
         const char *version = if_match_of(if_match, i);
         if (version != nullptr && input.if_match == nullptr)
             input.if_match = static_cast<const char **>(palloc0(sizeof(const char *) * input.count));

@@ -48,6 +48,21 @@ bool release_cell(StatementContext &context, Datum list, Datum row, Datum col) {
     return DatumGetBool(hand_over(context, Statement::cell_release_call, args, nullptr));
 }
 
+// The cells were read first; the worker reads them again. Its result (jsonb) read here.
+Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
+    Datum args[] = {edit.list, edit.cells};
+    Jsonb *result = DatumGetJsonbP(hand_over(context, Statement::batch_enrich_call, args, nullptr));
+    Enriched enriched{0, 0};
+    for (const char *key : {"written", "kept"}) {
+        JsonbValue buffer;
+        const JsonbValue *value = getKeyJsonValueFromContainer(&result->root, key, strlen(key), &buffer);
+        if (value == nullptr || value->type != jbvNumeric) elog(ERROR, "handed-over enrichment returned no %s", key);
+        const int32 n = DatumGetInt32(DirectFunctionCall1(numeric_int4, NumericGetDatum(value->val.numeric)));
+        (strcmp(key, "written") == 0 ? enriched.written : enriched.kept) = n;
+    }
+    return enriched;
+}
+
 // The cells were read first, so that their errors come first, as on a single node; the
 // worker reads them again.
 int32 write_batch(StatementContext &context, const BatchEdit &edit) {
@@ -70,6 +85,6 @@ bool should_hand_over(const StatementContext &context) {
     return !context.handing_over && context.shape().distributed && !from_another_citus_node();
 }
 
-const WriteStrategy kHandOver = {write_cell, write_batch, read_version, written_version, release_cell};
+const WriteStrategy kHandOver = {write_cell, write_batch, read_version, written_version, release_cell, enrich_batch};
 
 }  // namespace cellupsert::pg

@@ -141,6 +141,21 @@ int32 write_cells(StatementContext &context, Statement write, Datum list, const 
     return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
 }
 
+// The checks, the locks, then the enrichment's write, which leaves a person's cells alone.
+Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
+    const BatchCells cells = batch_cells(*edit.input);
+    const Datum columns = batch_distinct_ids(cells, true);
+    const Datum rows = batch_distinct_ids(cells, false);
+    check_batch(context, edit.list, cells, columns, rows);
+    if (!lock_batch_ids(context, edit.list, columns, rows)) check_batch(context, edit.list, cells, columns, rows);
+    const BatchArrays &a = cells.arrays;
+    Datum args[] = {edit.list, a.rows, a.cols, a.values, a.statuses, a.reasonings, a.errors};
+    context.run(Statement::batch_enrich_write, args, nullptr, InvalidSnapshot, 1);
+    bool is_null;
+    const int32 written = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+    return {written, cells.count - written};
+}
+
 bool has_condition(const char *condition) { return condition != nullptr; }
 bool must_be_absent(const char *condition) {
     return condition != nullptr && strcmp(condition, core::kAbsentVersion) == 0;
@@ -215,6 +230,7 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kDistributedWrites = {write_cell, write_batch, read_version, written_version, release_cell};
+const WriteStrategy kDistributedWrites = {write_cell,      write_batch,  read_version,
+                                          written_version, release_cell, enrich_batch};
 
 }  // namespace cellupsert::pg

@@ -15,6 +15,9 @@ extern "C" {
 #define BATCH_KEYS_HINT                                                                                    \
     "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <any JSON value>}, and may have " \
     "\"if_match\": \"<version>\"."
+#define ENRICHMENT_KEYS_HINT                                                                               \
+    "Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\", \"val\": <any JSON value>}, and may have " \
+    "\"status\", \"reasoning\" and \"error\" (JSON strings)."
 #define LIST_TABLES_DETAIL "cellupsert works on the list tables of the schema it is installed in."
 #define LIST_TABLES_HINT                                                                \
     "See what is missing with SELECT * FROM \"%s\".cellupsert_check(); "                \
@@ -79,9 +82,9 @@ void raise_not_an_object(int element) {
                     errhint(BATCH_KEYS_HINT)));
 }
 
-void raise_unknown_key(int element, std::string_view key) {
+void raise_unknown_key(int element, std::string_view key, bool enrichment) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sunknown key %s", where(element), quoted(key)),
-                    errhint(BATCH_KEYS_HINT)));
+                    enrichment ? errhint(ENRICHMENT_KEYS_HINT) : errhint(BATCH_KEYS_HINT)));
 }
 
 void raise_not_a_string(int element, const char *key) {

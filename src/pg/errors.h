@@ -24,7 +24,7 @@ constexpr int kNoElement = -1;
 // The elements of a batch, as JSON.
 [[noreturn]] void raise_not_an_array();
 [[noreturn]] void raise_not_an_object(int element);
-[[noreturn]] void raise_unknown_key(int element, std::string_view key);
+[[noreturn]] void raise_unknown_key(int element, std::string_view key, bool enrichment = false);
 [[noreturn]] void raise_not_a_string(int element, const char *key);
 [[noreturn]] void raise_malformed_id(int element, std::string_view text);
 

@@ -117,6 +117,24 @@ bool release_cell(StatementContext &context, Datum list, Datum row, Datum col) {
     return false;
 }
 
+// As write_batch, with the enrichment's statement, which leaves a person's cells alone.
+Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
+    const BatchCells cells = batch_cells(*edit.input);
+    context.prepare(Statement::batch_enrich);
+    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    if (!lock_batch_keys(context, edit.list, cells, snapshot)) {
+        UnregisterSnapshot(snapshot);
+        snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    }
+    const BatchArrays &a = cells.arrays;
+    Datum args[] = {edit.list, a.rows, a.cols, a.values, a.statuses, a.reasonings, a.errors};
+    const int written = static_cast<int>(context.run(Statement::batch_enrich, args, nullptr, snapshot));
+    // Fewer: a refused element is the batch's error; the others were a person's cells.
+    if (written < cells.count) explain_short_write(context, edit.list, cells.arrays, snapshot);
+    UnregisterSnapshot(snapshot);
+    return {written, cells.count - written};
+}
+
 bool has_condition(const char *condition) { return condition != nullptr; }
 bool must_be_absent(const char *condition) {
     return condition != nullptr && strcmp(condition, core::kAbsentVersion) == 0;
@@ -206,6 +224,7 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kSingleNodeWrites = {write_cell, write_batch, read_version, read_version, release_cell};
+const WriteStrategy kSingleNodeWrites = {write_cell,   write_batch,  read_version,
+                                         read_version, release_cell, enrich_batch};
 
 }  // namespace cellupsert::pg

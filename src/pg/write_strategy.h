@@ -35,6 +35,13 @@ struct BatchEdit {
     const BatchInput *input;  // cells, read
 };
 
+// What an enrichment did: the cells written, and those kept because a person edited them
+// (or a trigger of the application skipped them).
+struct Enriched {
+    int32 written;
+    int32 kept;
+};
+
 struct WriteStrategy {
     // Writes the cell; returns false when a trigger of the application skipped the write.
     // With if_match, writes only while the cell's version is if_match (checked on the row
@@ -52,6 +59,9 @@ struct WriteStrategy {
     // Releases the cell's manual mark (manual_guard.h), after cell_upsert's checks; returns
     // false when it had none (or there is no cell).
     bool (*release_cell)(StatementContext &context, Datum list, Datum row, Datum col);
+    // Writes an enrichment's batch (cell_enrich_many), all or nothing, but for the cells a
+    // person edited, which it leaves as they are.
+    Enriched (*enrich_batch)(StatementContext &context, const BatchEdit &edit);
 };
 
 extern const WriteStrategy kSingleNodeWrites;
