@@ -108,7 +108,8 @@ same "the shards of the cells on both workers" "2" \
 "$(coordinator -c "SELECT count(DISTINCT nodeport) FROM citus_shards
                    WHERE table_name = 'app.list_company_cells'::regclass AND nodeport IN ($WORKER1, $WORKER2)")"
 same "the functions: distributed by list, co-located with the cells, force_delegation" \
-"app.cell_release(uuid,uuid,uuid)|0|t|t
+"app.cell_enrich_many(uuid,jsonb)|0|t|t
+app.cell_release(uuid,uuid,uuid)|0|t|t
 app.cell_upsert(uuid,uuid,uuid,text,text)|0|t|t
 app.cell_upsert_many(uuid,jsonb)|0|t|t
 app.cell_version(uuid,uuid,uuid)|0|t|t" \
@@ -118,9 +119,10 @@ app.cell_version(uuid,uuid,uuid)|0|t|t" \
                    FROM pg_dist_object d
                    WHERE d.classid = 'pg_proc'::regclass
                      AND d.objid IN ('app.cell_upsert(uuid,uuid,uuid,text,text)'::regprocedure, 'app.cell_upsert_many(uuid,jsonb)'::regprocedure,
-                                     'app.cell_version(uuid,uuid,uuid)'::regprocedure, 'app.cell_release(uuid,uuid,uuid)'::regprocedure)
+                                     'app.cell_version(uuid,uuid,uuid)'::regprocedure, 'app.cell_release(uuid,uuid,uuid)'::regprocedure,
+                                     'app.cell_enrich_many(uuid,jsonb)'::regprocedure)
                    ORDER BY d.objid::regprocedure::text COLLATE \"C\"")"
-same "cellupsert_distribute() again: already distributed, eight times" \
+same "cellupsert_distribute() again: already distributed, nine times" \
 "app.lists|already distributed
 app.list_columns|already distributed
 app.list_companies|already distributed
@@ -128,7 +130,8 @@ app.list_company_cells|already distributed
 app.cell_upsert(uuid,uuid,uuid,text,text)|already distributed
 app.cell_upsert_many(uuid,jsonb)|already distributed
 app.cell_version(uuid,uuid,uuid)|already distributed
-app.cell_release(uuid,uuid,uuid)|already distributed" \
+app.cell_release(uuid,uuid,uuid)|already distributed
+app.cell_enrich_many(uuid,jsonb)|already distributed" \
 "$(coordinator -c "SELECT * FROM app.cellupsert_distribute()")"
 
 # sqlstate_of PORT SQL: the SQLSTATE of a statement run as postgres.
@@ -519,6 +522,8 @@ grep -q "cells\[0\]: cell" "$WORK/notices" && ok "the batch's PT412 names cells[
 same "the stale batch: nothing written" "batch.com|complete|manual|bob" "$(cell $list2 $row2 $col2)"
 
 echo "== manual edits win: the guard on the distributed cells"
+row2c=30000000-0000-4000-8000-000000000023
+coordinator -c "INSERT INTO app.list_companies (list_id, id, name) VALUES ('$list2', '$row2c', 'Umbrella')" >/dev/null
 # Citus refuses triggers on distributed tables unless told they are safe: this one reads
 # its own row only.
 coordinator >/dev/null <<'SQL' || not_ok "the guard attached"
@@ -536,6 +541,11 @@ same "a plain UPDATE of it: skipped" "batch.com|complete|manual|bob" \
        cell $list2 $row2 $col2)"
 same "PostgREST cell_upsert of it (bob): true, written" "sqlstate=00000 body=true|guarded.com|complete|manual|bob" \
     "$(postgrest authenticated bob "$(rpc_call cell_upsert "{\"list\": \"$list2\", \"row\": \"$row2\", \"col\": \"$col2\", \"val\": \"guarded.com\"}")")|$(cell $list2 $row2 $col2)"
+same "cell_enrich_many of bob's manual cell and a new one, in a transaction block: one kept" \
+    "sqlstate=00000 body={\"kept\": 1, \"written\": 1}|guarded.com|complete|manual|bob" \
+    "$(postgrest authenticated bob "SELECT app.cell_enrich_many('$list2', '[{\"row\": \"$row2\", \"col\": \"$col2\", \"val\": \"job.com\"},
+                                     {\"row\": \"$row2c\", \"col\": \"$col2\", \"val\": \"job.com\", \"status\": \"error\", \"error\": \"timeout\"}]') AS body")|$(cell $list2 $row2 $col2)"
+same "the enrichment's new cell" "job.com|error|enrichment|" "$(cell $list2 $row2c $col2)"
 same "cell_release in PostgREST's transaction (bob): true, handed over" "sqlstate=00000 body=t" \
     "$(postgrest authenticated bob "SELECT app.cell_release('$list2', '$row2', '$col2') AS body")"
 same "after the release, the ORM's upsert writes" "orm.com|complete|enrichment|bob" \
