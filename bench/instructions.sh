@@ -4,10 +4,13 @@
 # bench/profile.sh):
 #   bash bench/instructions.sh                    # the working tree only
 #   bash bench/instructions.sh 6018dce 4c87ae6    # each rev, and its ratio to the first
-# Workloads: BENCH_INSTRUCTIONS_CALLS single calls, and one batch of BENCH_INSTRUCTIONS_BATCH
-# cells, overwrite and insert, on the canonical shape (bench/sql/fixture.sql with
-# BENCH_OTHER_LISTS other lists) and the original API's (bench/sql/shapes_fixture.sql, given
-# as many other lists by bench/sql/instructions_fixture.sql).
+# Workloads: BENCH_INSTRUCTIONS_CALLS single calls (with if_match too, from 1.3), and one batch
+# of BENCH_INSTRUCTIONS_BATCH cells, overwrite and insert, on the canonical shape
+# (bench/sql/fixture.sql with BENCH_OTHER_LISTS other lists) and the original API's
+# (bench/sql/shapes_fixture.sql, given as many other lists by bench/sql/instructions_fixture.sql);
+# and, from 1.3 on the canonical shape, one cell_enrich_many of the overwrite batch with a
+# tenth of its cells a person's, against the bare set-based upsert with the predicate that
+# skips them ("enrich ...: call" and "bare").
 # A figure: the instructions of a backend that warms up (3 calls, or a 20-cell batch, rolled
 # back) then makes the calls, less those of a backend that warms up alike then runs the empty
 # loop, per call or cell. The warm-up is in both, so the first calls' planning cancels out:
@@ -60,6 +63,9 @@ instructions() {  # instructions DB KIND WORKLOAD METHOD
     if [ "$kind" = calls ]; then
         warm="SELECT bench.instr_calls('call', '$workload', 3)"
         run="SELECT bench.instr_calls('$method', '$workload', $CALLS)"
+    elif [ "$kind" = enrich ]; then
+        warm="SELECT bench.instr_enrich('call', 20)"
+        run="SELECT bench.instr_enrich('$method', $BATCH)"
     elif [ "$kind" = conditional ]; then
         warm="SELECT bench.instr_calls('if_match', '$workload', 3)"
         run="SELECT bench.instr_calls('$method', '$workload', $CALLS)"
@@ -109,6 +115,19 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
             printf '%s\n' BEGIN "SELECT bench.instr_calls('call', '$workload', $CALLS)" ROLLBACK \
                           BEGIN "SELECT bench.instr_batch('call', '$workload', $BATCH)" ROLLBACK
         done | checked "instr_$shape"
+        # cell_enrich_many against the bare predicate upsert (canonical shape, 1.3 on).
+        enrich=$(echo "SELECT 'enrich=' || (to_regproc('bench.cell_enrich_many') IS NOT NULL)" |
+            "${server_user[@]}" "$server_bin/postgres" --single -D "$server_dir/data" \
+                -c extension_destdir="$stage" "instr_$shape" 2>/dev/null | grep -c '"enrich=true"' || true)
+        if [ "$shape" = canonical ] && [ "$enrich" -gt 0 ]; then
+            empty=$(instructions "instr_$shape" enrich - empty)
+            for method in call bare; do
+                full=$(instructions "instr_$shape" enrich - $method)
+                row="enrich $BATCH, 10% manual: $method"
+                [[ " ${rows[*]} " == *" $row "* ]] || rows+=("$row")
+                figure[$row,$r]=$(( (full - empty) / BATCH ))
+            done
+        fi
         # Calls with if_match where the rev has versions (cellupsert 1.3 on).
         conditional=$(echo "SELECT 'versions=' || (to_regproc('bench.cell_version_of') IS NOT NULL)" |
             "${server_user[@]}" "$server_bin/postgres" --single -D "$server_dir/data" \

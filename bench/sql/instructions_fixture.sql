@@ -91,3 +91,36 @@ END $$;
 
 VACUUM ANALYZE bench.lists, bench.list_columns, bench.list_companies, bench.list_company_cells,
                bench.instr_batches;
+
+-- An enrichment of the overwrite batch's cells (cellupsert 1.3 on), a tenth of them marked as
+-- a person's first: method 'call' is cell_enrich_many, 'bare' the set-based upsert of the
+-- same cells from the same JSON with the predicate a job needs without it, 'empty' marks the
+-- cells and reads the input only. Each writes all but the person's cells.
+CREATE FUNCTION bench.instr_enrich(method text, size int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    list constant uuid := bench.id('10000000', 1);
+    cells constant jsonb := (SELECT b.cells FROM bench.instr_batches b
+                             WHERE b.workload = 'overwrite' AND b.size = instr_enrich.size);
+    written int;
+BEGIN
+    UPDATE bench.list_company_cells x SET source = 'manual'
+    FROM (SELECT (t.e->>'row')::uuid AS row_id, (t.e->>'col')::uuid AS col_id
+          FROM jsonb_array_elements(cells) WITH ORDINALITY AS t(e, n) WHERE t.n % 10 = 1) m
+    WHERE x.list_id = list AND x.company_row_id = m.row_id AND x.column_id = m.col_id;
+    IF method = 'call' THEN
+        written := (bench.cell_enrich_many(list, cells)->>'written')::int;
+    ELSIF method = 'bare' THEN
+        INSERT INTO bench.list_company_cells AS c (list_id, column_id, company_row_id, value, status)
+        SELECT list, (e->>'col')::uuid, (e->>'row')::uuid, e->>'val', 'complete' FROM jsonb_array_elements(cells) e
+        ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE
+        SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+        WHERE c.source <> 'manual';
+        GET DIAGNOSTICS written = ROW_COUNT;
+    ELSE
+        written := jsonb_array_length(cells) - (jsonb_array_length(cells) + 9) / 10;
+    END IF;
+    IF written <> size - (size + 9) / 10 THEN
+        RAISE EXCEPTION '% of % cells written', written, size;
+    END IF;
+END $$;
