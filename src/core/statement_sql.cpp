@@ -167,9 +167,11 @@ void diagnose(Sql &sql) {
 }
 // clang-format on
 
-// An enrichment's status (u.status, text) as a value of the cells' status column, whatever
-// its type (text, a domain, an enum): the type's input, with its own errors.
-std::string enriched_status(std::string_view schema) {
+// An enrichment's status (u.status, text) as a value of the cells' status column: as it is
+// for text, varchar and domains over them; through the type's input for an enum (with the
+// type's own error for a label it lacks).
+std::string enriched_status(std::string_view schema, const TablesShape &shape) {
+    if (!shape.status_is_enum) return "u.status";
     std::string status = "(pg_catalog.jsonb_populate_record(NULL::";
     status += schema;
     status += ".list_company_cells, pg_catalog.jsonb_build_object('status', u.status))).status";
@@ -266,7 +268,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             break;
         case StatementKind::batch_enrich:
             insert_head(sql, shape, shape.cells_have_list_id,
-                        {"l.id", "c.id", "r.id", "u.val", false, enriched_status(quoted_schema), "u.reasoning", "u.error"},
+                        {"l.id", "c.id", "r.id", "u.val", false, enriched_status(quoted_schema, shape), "u.reasoning", "u.error"},
                         kEnrichment, true);
             enrichment_elements(sql);
             sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
@@ -341,7 +343,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
         case StatementKind::batch_enrich_write:
             sql("WITH written AS (");
             insert_head(sql, shape, true,
-                        {"$1", "u.col_id", "u.row_id", "u.val", false, enriched_status(quoted_schema), "u.reasoning", "u.error"},
+                        {"$1", "u.col_id", "u.row_id", "u.val", false, enriched_status(quoted_schema, shape), "u.reasoning", "u.error"},
                         kEnrichment, true);
             enrichment_elements(sql);
             sql(" ORDER BY u.position");

@@ -29,6 +29,9 @@ struct TablesShape {
     bool has_provenance = false;  // source, edited_by, edited_at
     bool has_reasoning = true;    // read for the version (core/cell_version.h): NULL without it
     bool has_error = true;        // read for the version: NULL without it
+    // The cells' status is an enum (or a domain over one): an enrichment's status, text, goes
+    // through the type's input (no text converts to an enum on assignment).
+    bool status_is_enum = false;
     // The cells are a Citus distributed table (and carry list_id, in their conflict key too):
     // the functions then run the distributed set of statements (statement_list.h).
     bool distributed = false;
@@ -36,11 +39,11 @@ struct TablesShape {
 
 // Whether two shapes give the same statements.
 inline bool operator==(const TablesShape &a, const TablesShape &b) {
-    static_assert(sizeof(TablesShape) == 8, "a new field of TablesShape is compared here too");
+    static_assert(sizeof(TablesShape) == 9, "a new field of TablesShape is compared here too");
     return a.cells_have_list_id == b.cells_have_list_id && a.conflict_key_has_list_id == b.conflict_key_has_list_id &&
            a.has_created_at == b.has_created_at && a.has_updated_at == b.has_updated_at &&
            a.has_provenance == b.has_provenance && a.has_reasoning == b.has_reasoning && a.has_error == b.has_error &&
-           a.distributed == b.distributed;
+           a.status_is_enum == b.status_is_enum && a.distributed == b.distributed;
 }
 inline bool operator!=(const TablesShape &a, const TablesShape &b) { return !(a == b); }
 

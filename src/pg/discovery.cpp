@@ -90,6 +90,8 @@ Inspection inspect_list_tables(Oid schema_oid) {
     shape.has_provenance = found.provenance_columns == 3;
     shape.has_reasoning = exists(column_finding(found, kListCompanyCells, "reasoning"));
     shape.has_error = exists(column_finding(found, kListCompanyCells, "error"));
+    const ColumnFinding &status = column_finding(found, kListCompanyCells, "status");
+    shape.status_is_enum = exists(status) && type_is_enum(getBaseType(status.type));
     shape.conflict_key_has_list_id = shape.cells_have_list_id && has_conflict_key(cells, true);
     found.key_without_list_id = !shape.conflict_key_has_list_id && has_conflict_key(cells, false);
     // The distributed set writes list_id and needs it in the conflict key (as Citus does).

@@ -527,3 +527,22 @@ TEST(StatementCatalog, TheWritesAreTheStatementsThatWriteCells) {
     }
     EXPECT_GE(writes, 10);
 }
+
+// An enrichment writes its status as given into a text status, and through the type's input
+// into an enum one (no text converts to an enum on assignment).
+TEST(StatementSql, TheEnrichmentsStatus) {
+    TablesShape shape;
+    shape.has_provenance = true;
+    const std::string text = statement_sql(StatementKind::batch_enrich, shape, "app");
+    EXPECT_TRUE(contains(text, "SELECT l.id, c.id, r.id, u.val, u.status, u.reasoning, u.error,")) << text;
+    EXPECT_TRUE(contains(text, " WHERE (x.source OPERATOR(pg_catalog.=) 'manual') IS NOT TRUE")) << text;
+    shape.status_is_enum = true;
+    const std::string status =
+        "(pg_catalog.jsonb_populate_record(NULL::app.list_company_cells, "
+        "pg_catalog.jsonb_build_object('status', u.status))).status";
+    EXPECT_TRUE(contains(statement_sql(StatementKind::batch_enrich, shape, "app"), status));
+    shape.distributed = true;
+    EXPECT_TRUE(contains(statement_sql(StatementKind::batch_enrich_write, shape, "app"), status));
+    shape.has_provenance = false;
+    EXPECT_FALSE(contains(statement_sql(StatementKind::batch_enrich, shape, "app"), "source"));
+}
