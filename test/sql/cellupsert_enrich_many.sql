@@ -43,6 +43,16 @@ SELECT cell_enrich_many(:list1, jsonb_build_array(
     jsonb_build_object('row', :row2, 'col', :col1, 'val', 'lost')));
 SELECT * FROM cell;
 
+-- A refused element whose cell exists and is marked manual (a person column's, written by
+-- another writer) is still the batch's error: the person's cells that make up the rest are
+-- only those that pass the checks.
+INSERT INTO list_company_cells (list_id, column_id, company_row_id, value, status, source)
+VALUES (:list1, :person1, :row1b, 'someone', 'complete', 'manual');
+SELECT cell_enrich_many(:list1, jsonb_build_array(
+    jsonb_build_object('row', :row1, 'col', :col1, 'val', 'lost'),
+    jsonb_build_object('row', :row1b, 'col', :person1, 'val', 'lost')));
+DELETE FROM list_company_cells WHERE column_id = :person1;
+
 -- The elements: a text field that is not a JSON string, a key of cell_upsert_many's, an
 -- unknown key, a bad id: 22023 naming the element, before any lookup.
 SELECT cell_enrich_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1b, 'col', :col1, 'status', 1)));
