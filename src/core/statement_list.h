@@ -65,9 +65,6 @@ STATEMENT(batch_insert_if_absent, single_node, caller, parameter, processed, man
 // edited (source manual) is left alone. Processes the cells written.
 STATEMENT(batch_enrich, single_node, caller, parameter, processed, enrichment,
           Param::id, Param::ids, Param::ids, Param::texts, Param::texts, Param::texts, Param::texts)
-// $1 list, $2 rows, $3 cols: one row, the number (int4) of these cells that pass
-// cell_upsert's checks, as the caller sees them, and that a person edited (source manual).
-STATEMENT(batch_manual_count, single_node, caller, parameter, one_row, nothing, Param::id, Param::ids, Param::ids)
 // $1 list, $2 rows, $3 cols, $4 indexes (int4[]): (index int4, version text) for each
 // element, the version of its cell (NULL where the caller sees none), whose row it locks FOR
 // UPDATE, in the arrays' order (the primary key's).

@@ -277,16 +277,6 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                (" ORDER BY u.position");
             enrichment_conflict(sql, shape);
             break;
-        case StatementKind::batch_manual_count:
-            sql("SELECT pg_catalog.count(*)::pg_catalog.int4 FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3))"
-                " AS u (row_id, col_id)")
-               (" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
-               (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company()
-               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id")
-               (" JOIN ").table("list_company_cells")(" x ON ");
-            if (shape.cells_have_list_id) sql("x.list_id")(kEq)("l.id AND ");
-            sql("x.column_id")(kEq)("c.id AND x.company_row_id")(kEq)("r.id WHERE x.source")(kEq).label(kManualSource);
-            break;
         case StatementKind::batch_versions:
             sql("SELECT u.position, (SELECT ");
             cell_version(sql, shape);

@@ -129,16 +129,8 @@ Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchArrays &a = cells.arrays;
     Datum args[] = {edit.list, a.rows, a.cols, a.values, a.statuses, a.reasonings, a.errors};
     const int written = static_cast<int>(context.run(Statement::batch_enrich, args, nullptr, snapshot));
-    // Fewer: when the person's cells (whose checks pass) make up the rest, nothing was
-    // refused: one statement; else a refused element is the batch's error, or a trigger
-    // skipped some.
-    if (written < cells.count) {
-        Datum keys[] = {edit.list, a.rows, a.cols};
-        context.run(Statement::batch_manual_count, keys, nullptr, InvalidSnapshot, 1);
-        bool is_null;
-        const int manual = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
-        if (written + manual != cells.count) explain_short_write(context, edit.list, cells.arrays, snapshot);
-    }
+    // Fewer: a refused element is the batch's error; the others were a person's cells.
+    if (written < cells.count) explain_short_write(context, edit.list, cells.arrays, snapshot);
     UnregisterSnapshot(snapshot);
     return {written, cells.count - written};
 }
