@@ -1,6 +1,6 @@
 -- cellupsert 1.2 -> 1.3: cell versions and conditional writes. cell_upsert gains an if_match
 -- argument (DEFAULT NULL: every existing call works as before); cell_version_of(),
--- cell_version(), cell_enrich_many(), cell_release() and the trigger function
+-- cell_version(), cell_enrich_many(), cell_release(), cell_release_many() and the trigger function
 -- cell_manual_guard() are new; cellupsert_distribute() distributes the new functions that
 -- take a list too. The list tables do not change. Names are qualified as in cellupsert--1.3.sql.
 \echo Use "ALTER EXTENSION cellupsert UPDATE TO '1.3'" to load this file. \quit
@@ -133,6 +133,16 @@ ALTER FUNCTION @extschema@.cell_release(pg_catalog.uuid, pg_catalog.uuid, pg_cat
 COMMENT ON FUNCTION @extschema@.cell_release(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) IS
 'Releases the manual mark of one company cell (its source goes back to the default), with cell_upsert''s checks: the next enrichment may overwrite it.';
 
+CREATE FUNCTION @extschema@.cell_release_many(list pg_catalog.uuid, cells pg_catalog.jsonb)
+RETURNS pg_catalog.int4
+AS 'MODULE_PATHNAME', 'cell_release_many'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_release_many(pg_catalog.uuid, pg_catalog.jsonb) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_release_many(pg_catalog.uuid, pg_catalog.jsonb) IS
+'cell_release for many company cells of one list, all or nothing: cells is a JSON array of {"row", "col"}; returns the number of cells released.';
+
 -- cellupsert_distribute() distributes cell_upsert's new signature, cell_version, cell_release
 -- and cell_enrich_many.
 CREATE OR REPLACE FUNCTION @extschema@.cellupsert_distribute(shard_count pg_catalog.int4 DEFAULT NULL)
@@ -145,7 +155,7 @@ DECLARE
     tables constant text[] := ARRAY['lists', 'list_columns', 'list_companies', 'list_company_cells'];
     functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text,text)', 'cell_upsert_many(uuid,jsonb)',
                                        'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)',
-                                       'cell_enrich_many(uuid,jsonb)'];
+                                       'cell_enrich_many(uuid,jsonb)', 'cell_release_many(uuid,jsonb)'];
     item text;
     relation regclass;
     lists regclass;

@@ -91,6 +91,16 @@ ALTER FUNCTION @extschema@.cell_release(pg_catalog.uuid, pg_catalog.uuid, pg_cat
 COMMENT ON FUNCTION @extschema@.cell_release(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid) IS
 'Releases the manual mark of one company cell (its source goes back to the default), with cell_upsert''s checks: the next enrichment may overwrite it.';
 
+CREATE FUNCTION @extschema@.cell_release_many(list pg_catalog.uuid, cells pg_catalog.jsonb)
+RETURNS pg_catalog.int4
+AS 'MODULE_PATHNAME', 'cell_release_many'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_release_many(pg_catalog.uuid, pg_catalog.jsonb) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_release_many(pg_catalog.uuid, pg_catalog.jsonb) IS
+'cell_release for many company cells of one list, all or nothing: cells is a JSON array of {"row", "col"}; returns the number of cells released.';
+
 -- Citus: distributes the list tables of this schema by list, co-located (lists by id, the
 -- three others by list_id), and the functions by their list argument, co-located with the
 -- cells and with force_delegation, so that a call runs whole on the worker that holds its
@@ -107,7 +117,7 @@ DECLARE
     tables constant text[] := ARRAY['lists', 'list_columns', 'list_companies', 'list_company_cells'];
     functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text,text)', 'cell_upsert_many(uuid,jsonb)',
                                        'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)',
-                                       'cell_enrich_many(uuid,jsonb)'];
+                                       'cell_enrich_many(uuid,jsonb)', 'cell_release_many(uuid,jsonb)'];
     item text;
     relation regclass;
     lists regclass;

@@ -56,6 +56,9 @@ STATEMENT(cell_update_if_match, single_node, caller, parameter, updated, manual_
 // $1 list, $2 row, $3 col: the release of the cell's manual mark (source back to its
 // default), with cell_upsert's checks, when it has one: it processes one row, or none.
 STATEMENT(cell_release, single_node, caller, parameter, updated, manual_edit, Param::id, Param::id, Param::id)
+// $1 list, $2 rows, $3 cols: the release of these cells' manual marks (cell_release for every
+// element), with no check (cell_release_many checks first): the cells released.
+STATEMENT(batch_release, any, caller, parameter, updated, manual_edit, Param::id, Param::ids, Param::ids)
 // $1 list, $2 rows, $3 cols, $4 vals, $5 editor: batch_upsert, but of cells that must not
 // exist (ON CONFLICT DO NOTHING): it processes those still absent.
 STATEMENT(batch_insert_if_absent, single_node, caller, parameter, processed, manual_edit,
@@ -137,6 +140,8 @@ STATEMENT(cell_upsert_call, hand_over, caller, parameter, one_row, nothing,
 STATEMENT(cell_release_call, hand_over, caller, parameter, one_row, nothing, Param::id, Param::id, Param::id)
 // $1 list, $2 cells: cell_enrich_many's result (jsonb).
 STATEMENT(batch_enrich_call, hand_over, caller, parameter, one_row, nothing, Param::id, Param::cells)
+// $1 list, $2 cells: cell_release_many's result (integer).
+STATEMENT(batch_release_call, hand_over, caller, parameter, one_row, nothing, Param::id, Param::cells)
 // $1 list, $2 cells: cell_upsert_many's result (integer).
 STATEMENT(batch_call, hand_over, caller, parameter, one_row, nothing, Param::id, Param::cells)
 // clang-format on

@@ -71,6 +71,12 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             if (shape.cells_have_list_id) sql("x.list_id")(kEq)("l.id AND ");
             sql("x.column_id")(kEq)("c.id AND x.company_row_id")(kEq)("r.id AND x.source")(kEq).label(kManualSource);
             break;
+        case StatementKind::batch_release:
+            sql("UPDATE ").table("list_company_cells")(" x SET source = DEFAULT")
+               (" FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3)) AS u (row_id, col_id) WHERE ");
+            if (shape.cells_have_list_id) sql("x.list_id")(kEq)("$1 AND ");
+            sql("x.column_id")(kEq)("u.col_id AND x.company_row_id")(kEq)("u.row_id AND x.source")(kEq).label(kManualSource);
+            break;
         case StatementKind::batch_insert_if_absent:
             insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "u.val", false});
             batch_elements(sql, true, true);
@@ -206,6 +212,9 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             break;
         case StatementKind::batch_enrich_call:
             sql("SELECT e FROM ").table("cell_enrich_many")("($1, $2) AS e");
+            break;
+        case StatementKind::batch_release_call:
+            sql("SELECT n FROM ").table("cell_release_many")("($1, $2) AS n");
             break;
         case StatementKind::batch_call:
             sql("SELECT n FROM ").table("cell_upsert_many")("($1, $2) AS n");

@@ -12,6 +12,16 @@ namespace {
 // The keys of an element, per kind of batch; the first three are both kinds'.
 constexpr const char *kManualEditKeys[] = {"row", "col", "val", "if_match", nullptr};
 constexpr const char *kEnrichmentKeys[] = {"row", "col", "val", "status", "reasoning", "error", nullptr};
+constexpr const char *kReleaseKeys[] = {"row", "col", nullptr};
+
+const char *const *keys_of(BatchKind kind) {
+    switch (kind) {
+        case BatchKind::manual_edit: return kManualEditKeys;
+        case BatchKind::enrichment: return kEnrichmentKeys;
+        case BatchKind::release: return kReleaseKeys;
+    }
+    return kManualEditKeys;
+}
 
 const JsonbValue *find_key(JsonbContainer *object, const char *key, JsonbValue *buffer) {
     return getKeyJsonValueFromContainer(object, key, strlen(key), buffer);
@@ -49,9 +59,8 @@ text *value_text(const JsonbValue *val) {
         if (token != WJB_KEY) continue;
         const std::string_view key = string_of(&token_value);
         bool known = false;
-        for (const char *const *name = kind == BatchKind::enrichment ? kEnrichmentKeys : kManualEditKeys; *name; ++name)
-            known |= key == *name;
-        if (!known) raise_unknown_key(element, key, kind == BatchKind::enrichment);
+        for (const char *const *name = keys_of(kind); *name; ++name) known |= key == *name;
+        if (!known) raise_unknown_key(element, key, kind);
     }
     elog(ERROR, "cells[%d]: no unknown key found", element);
 }
@@ -119,8 +128,9 @@ BatchInput read_batch_input(Jsonb *cells, BatchKind kind) {
         JsonbValue row_buffer, col_buffer, val_buffer, if_match_buffer;
         const JsonbValue *row = find_key(object, "row", &row_buffer);
         const JsonbValue *col = find_key(object, "col", &col_buffer);
-        const JsonbValue *val = find_key(object, "val", &val_buffer);
-        const JsonbValue *if_match = enrichment ? nullptr : find_key(object, "if_match", &if_match_buffer);
+        const JsonbValue *val = kind == BatchKind::release ? nullptr : find_key(object, "val", &val_buffer);
+        const JsonbValue *if_match =
+            kind == BatchKind::manual_edit ? find_key(object, "if_match", &if_match_buffer) : nullptr;
         const int known = (row != nullptr) + (col != nullptr) + (val != nullptr) + (if_match != nullptr) +
                           (enrichment ? enrichment_keys(object) : 0);
         if (static_cast<int>(JsonContainerSize(object)) != known) raise_first_unknown_key(object, i, kind);

@@ -1,5 +1,6 @@
 // The cells argument of cell_upsert_many, a JSON array of {"row", "col", "val", "if_match"}
-// objects, or of cell_enrich_many, of {"row", "col", "val", "status", "reasoning", "error"}:
+// objects, of cell_enrich_many, {"row", "col", "val", "status", "reasoning", "error"}, or of
+// cell_release_many, {"row", "col"}:
 // read and checked element by element before anything is written.
 #pragma once
 
@@ -8,7 +9,7 @@
 
 namespace cellupsert::pg {
 
-enum class BatchKind { manual_edit, enrichment };
+enum class BatchKind { manual_edit, enrichment, release };
 
 // A text of each element, or NULL.
 struct TextField {

@@ -48,6 +48,11 @@ bool release_cell(StatementContext &context, Datum list, Datum row, Datum col) {
     return DatumGetBool(hand_over(context, Statement::cell_release_call, args, nullptr));
 }
 
+int32 release_batch(StatementContext &context, const BatchEdit &edit) {
+    Datum args[] = {edit.list, edit.cells};
+    return DatumGetInt32(hand_over(context, Statement::batch_release_call, args, nullptr));
+}
+
 // The cells were read first; the worker reads them again. Its result (jsonb) read here.
 Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
     Datum args[] = {edit.list, edit.cells};
@@ -85,6 +90,7 @@ bool should_hand_over(const StatementContext &context) {
     return !context.handing_over && context.shape().distributed && !from_another_citus_node();
 }
 
-const WriteStrategy kHandOver = {write_cell, write_batch, read_version, written_version, release_cell, enrich_batch};
+const WriteStrategy kHandOver = {write_cell,   write_batch,  read_version, written_version,
+                                 release_cell, enrich_batch, release_batch};
 
 }  // namespace cellupsert::pg

@@ -156,6 +156,14 @@ Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
     return {written, cells.count - written};
 }
 
+// The checks of every element first, then the release, one statement on the list's shard.
+int32 release_batch(StatementContext &context, const BatchEdit &edit) {
+    const BatchCells cells = batch_cells(*edit.input);
+    check_batch(context, edit.list, cells, batch_distinct_ids(cells, true), batch_distinct_ids(cells, false));
+    Datum args[] = {edit.list, cells.arrays.rows, cells.arrays.cols};
+    return static_cast<int32>(context.run(Statement::batch_release, args));
+}
+
 bool has_condition(const char *condition) { return condition != nullptr; }
 bool must_be_absent(const char *condition) {
     return condition != nullptr && strcmp(condition, core::kAbsentVersion) == 0;
@@ -230,7 +238,7 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kDistributedWrites = {write_cell,      write_batch,  read_version,
-                                          written_version, release_cell, enrich_batch};
+const WriteStrategy kDistributedWrites = {write_cell,   write_batch,  read_version, written_version,
+                                          release_cell, enrich_batch, release_batch};
 
 }  // namespace cellupsert::pg

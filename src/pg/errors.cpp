@@ -82,9 +82,12 @@ void raise_not_an_object(int element) {
                     errhint(BATCH_KEYS_HINT)));
 }
 
-void raise_unknown_key(int element, std::string_view key, bool enrichment) {
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sunknown key %s", where(element), quoted(key)),
-                    enrichment ? errhint(ENRICHMENT_KEYS_HINT) : errhint(BATCH_KEYS_HINT)));
+void raise_unknown_key(int element, std::string_view key, BatchKind kind) {
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sunknown key %s", where(element), quoted(key)),
+             kind == BatchKind::enrichment ? errhint(ENRICHMENT_KEYS_HINT)
+             : kind == BatchKind::release  ? errhint("Each element is {\"row\": \"<uuid>\", \"col\": \"<uuid>\"}.")
+                                           : errhint(BATCH_KEYS_HINT)));
 }
 
 void raise_not_a_string(int element, const char *key) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "../core/id_rules.h"
+#include "batch_input.h"
 #include "pg_headers.h"
 
 namespace cellupsert::pg {
@@ -24,7 +25,7 @@ constexpr int kNoElement = -1;
 // The elements of a batch, as JSON.
 [[noreturn]] void raise_not_an_array();
 [[noreturn]] void raise_not_an_object(int element);
-[[noreturn]] void raise_unknown_key(int element, std::string_view key, bool enrichment = false);
+[[noreturn]] void raise_unknown_key(int element, std::string_view key, BatchKind kind);
 [[noreturn]] void raise_not_a_string(int element, const char *key);
 [[noreturn]] void raise_malformed_id(int element, std::string_view text);
 

@@ -11,6 +11,7 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS);
 Datum cell_version_of_body(PG_FUNCTION_ARGS);
 Datum cell_version_body(PG_FUNCTION_ARGS);
 Datum cell_release_body(PG_FUNCTION_ARGS);
+Datum cell_release_many_body(PG_FUNCTION_ARGS);
 Datum cell_enrich_many_body(PG_FUNCTION_ARGS);
 
 }  // namespace cellupsert::pg

@@ -37,6 +37,11 @@ Datum cell_release(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cell_release", cellupsert::pg::cell_release_body, fcinfo);
 }
 
+PG_FUNCTION_INFO_V1(cell_release_many);
+Datum cell_release_many(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_release_many", cellupsert::pg::cell_release_many_body, fcinfo);
+}
+
 PG_FUNCTION_INFO_V1(cell_enrich_many);
 Datum cell_enrich_many(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cell_enrich_many", cellupsert::pg::cell_enrich_many_body, fcinfo);

@@ -135,6 +135,18 @@ Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
     return {written, cells.count - written};
 }
 
+// The checks of every element first (their errors name it), then the release.
+int32 release_batch(StatementContext &context, const BatchEdit &edit) {
+    const BatchCells cells = batch_cells(*edit.input);
+    Refused refused;
+    if (find_first_refused(context, edit.list, cells.arrays, InvalidSnapshot, &refused)) {
+        raise_failed_check(context, edit.list, refused.row, refused.col, refused.position);
+        raise_concurrent_change(DatumGetUUIDP(edit.list)->data);
+    }
+    Datum args[] = {edit.list, cells.arrays.rows, cells.arrays.cols};
+    return static_cast<int32>(context.run(Statement::batch_release, args));
+}
+
 bool has_condition(const char *condition) { return condition != nullptr; }
 bool must_be_absent(const char *condition) {
     return condition != nullptr && strcmp(condition, core::kAbsentVersion) == 0;
@@ -224,7 +236,7 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kSingleNodeWrites = {write_cell,   write_batch,  read_version,
-                                         read_version, release_cell, enrich_batch};
+const WriteStrategy kSingleNodeWrites = {write_cell,   write_batch,  read_version, read_version,
+                                         release_cell, enrich_batch, release_batch};
 
 }  // namespace cellupsert::pg

@@ -62,6 +62,9 @@ struct WriteStrategy {
     // Writes an enrichment's batch (cell_enrich_many), all or nothing, but for the cells a
     // person edited, which it leaves as they are.
     Enriched (*enrich_batch)(StatementContext &context, const BatchEdit &edit);
+    // Releases the manual marks of a batch's cells (cell_release_many), all or nothing: the
+    // checks of every element first; returns the cells that had one.
+    int32 (*release_batch)(StatementContext &context, const BatchEdit &edit);
 };
 
 extern const WriteStrategy kSingleNodeWrites;

@@ -110,6 +110,7 @@ same "the shards of the cells on both workers" "2" \
 same "the functions: distributed by list, co-located with the cells, force_delegation" \
 "app.cell_enrich_many(uuid,jsonb)|0|t|t
 app.cell_release(uuid,uuid,uuid)|0|t|t
+app.cell_release_many(uuid,jsonb)|0|t|t
 app.cell_upsert(uuid,uuid,uuid,text,text)|0|t|t
 app.cell_upsert_many(uuid,jsonb)|0|t|t
 app.cell_version(uuid,uuid,uuid)|0|t|t" \
@@ -120,9 +121,9 @@ app.cell_version(uuid,uuid,uuid)|0|t|t" \
                    WHERE d.classid = 'pg_proc'::regclass
                      AND d.objid IN ('app.cell_upsert(uuid,uuid,uuid,text,text)'::regprocedure, 'app.cell_upsert_many(uuid,jsonb)'::regprocedure,
                                      'app.cell_version(uuid,uuid,uuid)'::regprocedure, 'app.cell_release(uuid,uuid,uuid)'::regprocedure,
-                                     'app.cell_enrich_many(uuid,jsonb)'::regprocedure)
+                                     'app.cell_enrich_many(uuid,jsonb)'::regprocedure, 'app.cell_release_many(uuid,jsonb)'::regprocedure)
                    ORDER BY d.objid::regprocedure::text COLLATE \"C\"")"
-same "cellupsert_distribute() again: already distributed, nine times" \
+same "cellupsert_distribute() again: already distributed, ten times" \
 "app.lists|already distributed
 app.list_columns|already distributed
 app.list_companies|already distributed
@@ -131,7 +132,8 @@ app.cell_upsert(uuid,uuid,uuid,text,text)|already distributed
 app.cell_upsert_many(uuid,jsonb)|already distributed
 app.cell_version(uuid,uuid,uuid)|already distributed
 app.cell_release(uuid,uuid,uuid)|already distributed
-app.cell_enrich_many(uuid,jsonb)|already distributed" \
+app.cell_enrich_many(uuid,jsonb)|already distributed
+app.cell_release_many(uuid,jsonb)|already distributed" \
 "$(coordinator -c "SELECT * FROM app.cellupsert_distribute()")"
 
 # sqlstate_of PORT SQL: the SQLSTATE of a statement run as postgres.
@@ -548,7 +550,10 @@ same "cell_enrich_many of bob's manual cell and a new one, in a transaction bloc
 same "the enrichment's new cell" "job.com|error|enrichment|" "$(cell $list2 $row2c $col2)"
 same "cell_release in PostgREST's transaction (bob): true, handed over" "sqlstate=00000 body=t" \
     "$(postgrest authenticated bob "SELECT app.cell_release('$list2', '$row2', '$col2') AS body")"
-same "after the release, the ORM's upsert writes" "orm.com|complete|enrichment|bob" \
+same "cell_release_many of it, after a manual edit, in a transaction block: 1, handed over" "sqlstate=00000 body=1" \
+    "$(coordinator -c "SELECT app.cell_upsert('$list2', '$row2', '$col2', 'again.com')" >/dev/null
+       postgrest authenticated bob "SELECT app.cell_release_many('$list2', '[{\"row\": \"$row2\", \"col\": \"$col2\"}]') AS body")"
+same "after the release, the ORM's upsert writes" "orm.com|complete|enrichment|postgres" \
     "$(coordinator -c "INSERT INTO app.list_company_cells (list_id, column_id, company_row_id, value, status)
                        VALUES ('$list2', '$col2', '$row2', 'orm.com', 'pending')
                        ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value" >/dev/null

@@ -50,6 +50,20 @@ SELECT cell_release(:list1, :row1, :col2);
 SELECT cell_release(:list1, :row1, :person1);
 SELECT cell_release(:missing, :row1, :col1);
 
+-- Many at once, all or nothing: the checks of every element first, then the marks of those
+-- cells that have one released; the number released.
+SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1, 'col', :col1, 'val', 'mine'),
+                                                  jsonb_build_object('row', :row1b, 'col', :col1, 'val', 'mine too')));
+SELECT cell_release_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1b, 'col', :col2),
+                                                   jsonb_build_object('row', :row1, 'col', :col1)));
+SELECT cell_release_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1, 'col', :col1, 'val', 'x')));
+SELECT * FROM cell;
+SELECT cell_release_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1, 'col', :col1),
+                                                   jsonb_build_object('row', :row1b, 'col', :col1)));
+SELECT cell_release_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1, 'col', :col1)));
+SELECT cell_release_many(:list1, '[]');
+SELECT * FROM cell;
+
 -- The guard is a BEFORE UPDATE row trigger, on a table with source.
 SELECT cell_manual_guard();
 CREATE TRIGGER wrong AFTER UPDATE ON list_company_cells FOR EACH ROW EXECUTE FUNCTION cell_manual_guard();
