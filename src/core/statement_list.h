@@ -65,8 +65,9 @@ STATEMENT(batch_insert_if_absent, single_node, caller, parameter, processed, man
           Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
 // $1 list, $2 rows, $3 cols, $4 vals, $5 statuses, $6 reasonings, $7 errors (text[]): the
 // enrichment of every cell, with cell_upsert's checks, in the arrays' order; a cell a person
-// edited (source manual) is left alone. Processes the cells written.
-STATEMENT(batch_enrich, single_node, caller, parameter, processed, enrichment,
+// edited (source manual) is left alone. One row (accepted int4, written int4): the elements
+// the checks accepted, and the cells written.
+STATEMENT(batch_enrich, single_node, caller, parameter, one_row, enrichment,
           Param::id, Param::ids, Param::ids, Param::texts, Param::texts, Param::texts, Param::texts)
 // $1 list, $2 rows, $3 cols, $4 indexes (int4[]): (index int4, version text) for each
 // element, the version of its cell (NULL where the caller sees none), whose row it locks FOR

@@ -88,15 +88,22 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             sql(" DO NOTHING");
             break;
         case StatementKind::batch_enrich:
-            insert_head(sql, shape, shape.cells_have_list_id,
-                        {"l.id", "c.id", "r.id", "u.val", false, enriched_status(quoted_schema, shape), "u.reasoning", "u.error"},
-                        kEnrichment, true);
+            // The elements the checks accept, counted: when they are all, what the write did
+            // not write was a person's (or a trigger's), with no diagnosis to run.
+            sql("WITH accepted AS MATERIALIZED (SELECT l.id AS list_id, c.id AS col_id, r.id AS row_id, u.val, u.status,"
+                " u.reasoning, u.error, u.position");
             enrichment_elements(sql);
             sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
                (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company()
                (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id")
-               (" ORDER BY u.position");
+               ("), written AS (");
+            insert_head(sql, shape, shape.cells_have_list_id,
+                        {"u.list_id", "u.col_id", "u.row_id", "u.val", false, enriched_status(quoted_schema, shape), "u.reasoning", "u.error"},
+                        kEnrichment, true);
+            sql(" FROM accepted u ORDER BY u.position");
             enrichment_conflict(sql, shape);
+            sql(" RETURNING true) SELECT (SELECT pg_catalog.count(*)::pg_catalog.int4 FROM accepted),"
+                " (SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written)");
             break;
         case StatementKind::batch_versions:
             sql("SELECT u.position, (SELECT ");

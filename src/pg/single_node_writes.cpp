@@ -128,9 +128,13 @@ Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
     }
     const BatchArrays &a = cells.arrays;
     Datum args[] = {edit.list, a.rows, a.cols, a.values, a.statuses, a.reasonings, a.errors};
-    const int written = static_cast<int>(context.run(Statement::batch_enrich, args, nullptr, snapshot));
-    // Fewer: a refused element is the batch's error; the others were a person's cells.
-    if (written < cells.count) explain_short_write(context, edit.list, cells.arrays, snapshot);
+    context.run(Statement::batch_enrich, args, nullptr, snapshot, 1);
+    bool is_null;
+    const int accepted = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+    const int written = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &is_null));
+    // An element the checks refused is the batch's error; what the write left of the others
+    // was a person's cells (or a trigger's skips).
+    if (accepted < cells.count) explain_short_write(context, edit.list, cells.arrays, snapshot);
     UnregisterSnapshot(snapshot);
     return {written, cells.count - written};
 }

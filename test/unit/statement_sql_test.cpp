@@ -160,8 +160,10 @@ TEST(StatementSql, EverythingIsQualifiedInEveryShape) {
             const std::string sql = statement_sql(kind, shape, "app");
             for (auto m = std::sregex_iterator(sql.begin(), sql.end(), relation); m != std::sregex_iterator(); ++m) {
                 const std::string name = (*m)[2];
-                // written: the batch_write's CTE.
-                EXPECT_TRUE(name.rfind("app.", 0) == 0 || name == "ROWS" || name == "written") << name << " in " << sql;
+                // written, accepted: the CTEs of the batch writes.
+                EXPECT_TRUE(name.rfind("app.", 0) == 0 || name == "ROWS" || name.rfind("written", 0) == 0 ||
+                            name.rfind("accepted", 0) == 0)
+                    << name << " in " << sql;
             }
             for (auto m = std::sregex_iterator(sql.begin(), sql.end(), call); m != std::sregex_iterator(); ++m) {
                 const std::string name = (*m)[1];
@@ -534,7 +536,7 @@ TEST(StatementSql, TheEnrichmentsStatus) {
     TablesShape shape;
     shape.has_provenance = true;
     const std::string text = statement_sql(StatementKind::batch_enrich, shape, "app");
-    EXPECT_TRUE(contains(text, "SELECT l.id, c.id, r.id, u.val, u.status, u.reasoning, u.error,")) << text;
+    EXPECT_TRUE(contains(text, "SELECT u.list_id, u.col_id, u.row_id, u.val, u.status, u.reasoning, u.error,")) << text;
     EXPECT_TRUE(contains(text, " WHERE (x.source OPERATOR(pg_catalog.=) 'manual') IS NOT TRUE")) << text;
     shape.status_is_enum = true;
     const std::string status =
