@@ -39,14 +39,17 @@ const char *where(int element) { return element == kNoElement ? "" : psprintf("c
 // A JSON string (not NUL-terminated) for a message.
 const char *quoted(std::string_view text) { return psprintf("\"%.*s\"", static_cast<int>(text.size()), text.data()); }
 
-// A text from the caller, quoted, and cut after about the length of a version (a bad paste
-// may be long): at a character's end, with "..." when cut.
-const char *shown_text(const char *text) {
+// A text from the caller, quoted (or as it is, for a header, whose quotes are its own), and
+// cut after a little more than the length of a version (a bad paste may be long): at a
+// character's end, with "..." when cut.
+const char *shown_text(const char *text, bool quote = true) {
     const std::string_view view(text);
-    const int limit = static_cast<int>(core::kVersionLength) + 2;
-    if (view.size() <= static_cast<std::size_t>(limit)) return quoted(view);
-    const int length = pg_mbcliplen(text, static_cast<int>(view.size()), limit);
-    return psprintf("%s...", quoted(view.substr(0, length)));
+    const int limit = static_cast<int>(core::kVersionLength) + 8;
+    const bool cut = view.size() > static_cast<std::size_t>(limit);
+    const std::string_view shown =
+        cut ? view.substr(0, pg_mbcliplen(text, static_cast<int>(view.size()), limit)) : view;
+    const char *text_shown = quote ? quoted(shown) : psprintf("%.*s", static_cast<int>(shown.size()), shown.data());
+    return cut ? psprintf("%s...", text_shown) : text_shown;
 }
 
 }  // namespace
@@ -144,16 +147,18 @@ void raise_invalid_if_match(const char *if_match, int element) {
 }
 
 void raise_invalid_if_match_header(const char *header) {
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid If-Match header: %s", shown_text(header)),
-                    errdetail("cell_upsert takes one cell version in quotes: If-Match: \"<version>\" (not a weak "
-                              "tag, not *, not a list)."),
-                    errhint("Take the version from cell_version(), or from the ETag of the last write.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid If-Match header: %s", shown_text(header, false)),
+             errdetail("cell_upsert takes one cell version in quotes: If-Match: \"<version>\" (not a weak "
+                       "tag, not *, not a list)."),
+             errhint("Take the version from cell_version(), or from the ETag of the last write.")));
 }
 
 void raise_if_match_disagrees(const char *argument, const char *header) {
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("if_match %s and the If-Match header %s disagree", shown_text(argument), shown_text(header)),
-                    errhint("Send the version once: in the body's \"if_match\", or in the If-Match header.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+             errmsg("if_match %s and the If-Match header %s disagree", shown_text(argument), shown_text(header, false)),
+             errhint("Send the version once: in the body's \"if_match\", or in the If-Match header.")));
 }
 
 void raise_version_mismatch(const IdBytes &list, const IdBytes &row, const IdBytes &col, const char *current,
