@@ -153,6 +153,28 @@ inline void cell_version(Sql &sql, const TablesShape &shape) {
     sql(shape.has_error ? "x.error" : "NULL::pg_catalog.text")(")");
 }
 
+// cell_upsert's checks, as the caller sees the tables: FROM the list $1 (l), its company
+// column $3 (c) and its row $2 (r), with no other row. A statement joins its cell x to them.
+inline void cell_checks(Sql &sql) {
+    sql(" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id");
+    sql(" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id");
+    sql(" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ").is_company()(" AND r.id")(kEq)("$2");
+}
+
+// The same checks of a batch's elements u: JOIN the list $1 (l), the company column u.col_id
+// (c) and the row u.row_id (r); an element that fails one has no row.
+inline void element_checks(Sql &sql) {
+    sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1");
+    sql(" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company();
+    sql(" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id");
+}
+
+// The cell x of the checked list l, column c and row r (cell_checks).
+inline void checked_cell(Sql &sql, const TablesShape &shape) {
+    if (shape.cells_have_list_id) sql("x.list_id")(kEq)("l.id AND ");
+    sql("x.column_id")(kEq)("c.id AND x.company_row_id")(kEq)("r.id");
+}
+
 // The cell x of the list's column $3 and row $2; list: the list's id ($1 or a literal).
 inline void the_cell(Sql &sql, const TablesShape &shape, std::string_view list) {
     if (shape.cells_have_list_id) sql("x.list_id")(kEq)(list)(" AND ");

@@ -17,9 +17,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
     switch (kind) {
         case StatementKind::cell_upsert:
             insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "$4", false});
-            sql(" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
-               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
-               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ").is_company()(" AND r.id")(kEq)("$2");
+            cell_checks(sql);
             on_conflict(sql, shape);
             break;
         case StatementKind::cell_diagnose:
@@ -35,41 +33,35 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             break;
         case StatementKind::cell_insert_if_absent:
             insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "$4", false});
-            sql(" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
-               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
-               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ").is_company()(" AND r.id")(kEq)("$2");
+            cell_checks(sql);
             conflict_target(sql, shape);
             sql(" DO NOTHING");
             break;
         case StatementKind::cell_update_if_match:
             update_head(sql, shape, {"l.id", "c.id", "r.id", "$4", false});
-            sql(" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
-               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
-               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ").is_company()(" AND r.id")(kEq)("$2 AND ");
-            if (shape.cells_have_list_id) sql("x.list_id")(kEq)("l.id AND ");
-            sql("x.column_id")(kEq)("c.id AND x.company_row_id")(kEq)("r.id AND ");
+            cell_checks(sql);
+            sql(" AND ");
+            checked_cell(sql, shape);
+            sql(" AND ");
             cell_version(sql, shape);
             sql(kEq)("$6");
             break;
         case StatementKind::batch_upsert:
             insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "u.val", false});
             batch_elements(sql, true, true);
-            sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
-               (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company()
-               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id")
-               // The arrays come in primary-key order; writing in that order, whatever join
-               // order the planner picks, makes overlapping batches lock their cells in the
-               // same order: no deadlock.
-               (" ORDER BY u.position");
+            element_checks(sql);
+            // The arrays come in primary-key order; writing in that order, whatever join
+            // order the planner picks, makes overlapping batches lock their cells in the
+            // same order: no deadlock.
+            sql(" ORDER BY u.position");
             on_conflict(sql, shape);
             break;
         case StatementKind::cell_release:
-            sql("UPDATE ").table("list_company_cells")(" x SET source = DEFAULT")
-               (" FROM ").table("lists")(" l JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id")
-               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id")
-               (" WHERE l.id")(kEq)("$1 AND c.id")(kEq)("$3 AND ").is_company()(" AND r.id")(kEq)("$2 AND ");
-            if (shape.cells_have_list_id) sql("x.list_id")(kEq)("l.id AND ");
-            sql("x.column_id")(kEq)("c.id AND x.company_row_id")(kEq)("r.id AND x.source")(kEq).label(kManualSource);
+            sql("UPDATE ").table("list_company_cells")(" x SET source = DEFAULT");
+            cell_checks(sql);
+            sql(" AND ");
+            checked_cell(sql, shape);
+            sql(" AND x.source")(kEq).label(kManualSource);
             break;
         case StatementKind::batch_release:
             sql("UPDATE ").table("list_company_cells")(" x SET source = DEFAULT")
@@ -80,10 +72,8 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
         case StatementKind::batch_insert_if_absent:
             insert_head(sql, shape, shape.cells_have_list_id, {"l.id", "c.id", "r.id", "u.val", false});
             batch_elements(sql, true, true);
-            sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
-               (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company()
-               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id")
-               (" ORDER BY u.position");
+            element_checks(sql);
+            sql(" ORDER BY u.position");
             conflict_target(sql, shape);
             sql(" DO NOTHING");
             break;
@@ -93,10 +83,8 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             sql("WITH accepted AS MATERIALIZED (SELECT l.id AS list_id, c.id AS col_id, r.id AS row_id, u.val, u.status,"
                 " u.reasoning, u.error, u.position");
             enrichment_elements(sql);
-            sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1")
-               (" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company()
-               (" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id")
-               ("), written AS (");
+            element_checks(sql);
+            sql("), written AS (");
             insert_head(sql, shape, shape.cells_have_list_id,
                         {"u.list_id", "u.col_id", "u.row_id", "u.val", false, enriched_status(quoted_schema, shape), "u.reasoning", "u.error"},
                         kEnrichment, true);

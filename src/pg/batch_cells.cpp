@@ -1,5 +1,7 @@
 #include "batch_cells.h"
 
+#include "../core/cell_version.h"
+
 namespace cellupsert::pg {
 namespace {
 
@@ -89,6 +91,14 @@ BatchArrays batch_arrays_where(const BatchCells &cells, bool (*keep)(const char 
     pfree(indexes);
     return arrays;
 }
+
+bool has_condition(const char *condition) { return condition != nullptr; }
+
+bool must_be_absent(const char *condition) {
+    return condition != nullptr && strcmp(condition, core::kAbsentVersion) == 0;
+}
+
+bool may_exist(const char *condition) { return !must_be_absent(condition); }
 
 Datum batch_distinct_ids(const BatchCells &cells, bool columns) {
     core::Id *ids = static_cast<core::Id *>(palloc(sizeof(core::Id) * cells.count));

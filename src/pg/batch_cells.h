@@ -37,6 +37,11 @@ const char *cell_condition(const BatchCells &cells, int k);
 // cells' indexes k (not elements).
 BatchArrays batch_arrays_where(const BatchCells &cells, bool (*keep)(const char *condition));
 
+// Conditions (a cell's if_match, or nullptr) that select cells for batch_arrays_where.
+bool has_condition(const char *condition);   // any if_match
+bool must_be_absent(const char *condition);  // "absent"
+bool may_exist(const char *condition);       // none, or a version
+
 // The distinct ids of the columns (or rows) of the cells, as a uuid[] in uuid order.
 Datum batch_distinct_ids(const BatchCells &cells, bool columns);
 

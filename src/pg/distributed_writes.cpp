@@ -133,12 +133,19 @@ void check_batch(StatementContext &context, Datum list, const BatchCells &cells,
     raise_concurrent_change(DatumGetUUIDP(list)->data);  // accepted since the batch's checks
 }
 
+// The checks of a batch, then the locks of batch_locks.h on what they accepted. Something
+// deleted since the checks: the checks again, the rest being locked now, so that the refusal
+// is this function's error, not the foreign key's.
+void check_and_lock(StatementContext &context, Datum list, const BatchCells &cells, Datum columns, Datum rows) {
+    check_batch(context, list, cells, columns, rows);
+    if (!lock_batch_ids(context, list, columns, rows)) check_batch(context, list, cells, columns, rows);
+}
+
 // Runs batch_write or batch_write_if_absent (write) on cells; returns the cells written.
 int32 write_cells(StatementContext &context, Statement write, Datum list, const BatchArrays &cells) {
     Datum args[] = {list, cells.rows, cells.cols, cells.values};
     context.run(write, args, nullptr, InvalidSnapshot, 1);
-    bool is_null;
-    return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+    return result_int32(1);
 }
 
 // The checks, the locks, then the enrichment's write, which leaves a person's cells alone.
@@ -146,13 +153,11 @@ Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchCells cells = batch_cells(*edit.input);
     const Datum columns = batch_distinct_ids(cells, true);
     const Datum rows = batch_distinct_ids(cells, false);
-    check_batch(context, edit.list, cells, columns, rows);
-    if (!lock_batch_ids(context, edit.list, columns, rows)) check_batch(context, edit.list, cells, columns, rows);
+    check_and_lock(context, edit.list, cells, columns, rows);
     const BatchArrays &a = cells.arrays;
     Datum args[] = {edit.list, a.rows, a.cols, a.values, a.statuses, a.reasonings, a.errors};
     context.run(Statement::batch_enrich_write, args, nullptr, InvalidSnapshot, 1);
-    bool is_null;
-    const int32 written = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+    const int32 written = result_int32(1);
     return {written, cells.count - written};
 }
 
@@ -163,12 +168,6 @@ int32 release_batch(StatementContext &context, const BatchEdit &edit) {
     Datum args[] = {edit.list, cells.arrays.rows, cells.arrays.cols};
     return static_cast<int32>(context.run(Statement::batch_release, args));
 }
-
-bool has_condition(const char *condition) { return condition != nullptr; }
-bool must_be_absent(const char *condition) {
-    return condition != nullptr && strcmp(condition, core::kAbsentVersion) == 0;
-}
-bool may_exist(const char *condition) { return !must_be_absent(condition); }
 
 int compare_keys(const void *a, const void *b) { return memcmp(a, b, sizeof(core::CellKey)); }
 
@@ -216,10 +215,7 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchCells cells = batch_cells(*edit.input);
     const Datum columns = batch_distinct_ids(cells, true);
     const Datum rows = batch_distinct_ids(cells, false);
-    check_batch(context, edit.list, cells, columns, rows);
-    // Deleted since the checks: the checks again, the rest being locked now, so that the
-    // refusal is this function's error, not the foreign key's.
-    if (!lock_batch_ids(context, edit.list, columns, rows)) check_batch(context, edit.list, cells, columns, rows);
+    check_and_lock(context, edit.list, cells, columns, rows);
     // Fewer cells than given after the checks passed: a trigger skipped the others.
     if (!cells.conditional) return write_cells(context, Statement::batch_write, edit.list, cells.arrays);
     raise_first_stale(context, edit.list, cells, columns, rows, has_condition);

@@ -97,15 +97,33 @@ bool find_first_refused(StatementContext &context, Datum list, const BatchArrays
     return true;
 }
 
+// The snapshot of a batch's write, registered, after the locks of batch_locks.h taken on what
+// it sees. It is kept for the diagnosis of a write that processed too little. A row that a
+// DELETE removed while the batch waited for its lock is not in the snapshot returned then (a
+// new one): the write's own checks refuse the element, as for a row deleted before the call.
+Snapshot locked_snapshot(StatementContext &context, Datum list, const BatchCells &cells) {
+    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    if (lock_batch_keys(context, list, cells, snapshot)) return snapshot;
+    UnregisterSnapshot(snapshot);
+    return RegisterSnapshot(GetTransactionSnapshot());
+}
+
+// Raises the error of the first element refused as the caller sees the tables now; 40001
+// when the element was refused meanwhile but is accepted now (a concurrent change). Returns
+// when none is refused.
+void raise_first_refused(StatementContext &context, Datum list, const BatchArrays &cells) {
+    Refused refused;
+    if (!find_first_refused(context, list, cells, InvalidSnapshot, &refused)) return;
+    raise_failed_check(context, list, refused.row, refused.col, refused.position);
+    raise_concurrent_change(DatumGetUUIDP(list)->data);  // accepted since the last look
+}
+
 // After a write, under write_snapshot, of fewer cells than given: raises the error of the
 // first element refused now, else 40001 if the write's snapshot refused one; returns when
 // none is refused in either, a trigger having skipped the others.
 void explain_short_write(StatementContext &context, Datum list, const BatchArrays &cells, Snapshot write_snapshot) {
+    raise_first_refused(context, list, cells);
     Refused refused;
-    if (find_first_refused(context, list, cells, InvalidSnapshot, &refused)) {
-        raise_failed_check(context, list, refused.row, refused.col, refused.position);
-        raise_concurrent_change(DatumGetUUIDP(list)->data);  // accepted since the last look
-    }
     if (find_first_refused(context, list, cells, write_snapshot, &refused))
         raise_concurrent_change(DatumGetUUIDP(list)->data);
 }
@@ -121,17 +139,12 @@ bool release_cell(StatementContext &context, Datum list, Datum row, Datum col) {
 Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchCells cells = batch_cells(*edit.input);
     context.prepare(Statement::batch_enrich);
-    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
-    if (!lock_batch_keys(context, edit.list, cells, snapshot)) {
-        UnregisterSnapshot(snapshot);
-        snapshot = RegisterSnapshot(GetTransactionSnapshot());
-    }
+    Snapshot snapshot = locked_snapshot(context, edit.list, cells);
     const BatchArrays &a = cells.arrays;
     Datum args[] = {edit.list, a.rows, a.cols, a.values, a.statuses, a.reasonings, a.errors};
     context.run(Statement::batch_enrich, args, nullptr, snapshot, 1);
-    bool is_null;
-    const int accepted = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
-    const int written = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &is_null));
+    const int accepted = result_int32(1);
+    const int written = result_int32(2);
     // An element the checks refused is the batch's error; what the write left of the others
     // was a person's cells (or a trigger's skips).
     if (accepted < cells.count) explain_short_write(context, edit.list, cells.arrays, snapshot);
@@ -142,20 +155,10 @@ Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
 // The checks of every element first (their errors name it), then the release.
 int32 release_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchCells cells = batch_cells(*edit.input);
-    Refused refused;
-    if (find_first_refused(context, edit.list, cells.arrays, InvalidSnapshot, &refused)) {
-        raise_failed_check(context, edit.list, refused.row, refused.col, refused.position);
-        raise_concurrent_change(DatumGetUUIDP(edit.list)->data);
-    }
+    raise_first_refused(context, edit.list, cells.arrays);
     Datum args[] = {edit.list, cells.arrays.rows, cells.arrays.cols};
     return static_cast<int32>(context.run(Statement::batch_release, args));
 }
-
-bool has_condition(const char *condition) { return condition != nullptr; }
-bool must_be_absent(const char *condition) {
-    return condition != nullptr && strcmp(condition, core::kAbsentVersion) == 0;
-}
-bool may_exist(const char *condition) { return !must_be_absent(condition); }
 
 // Raises PT412 for the first element, in input order, of the cells given (positions: their
 // indexes) whose version, its row locked, is not its if_match.
@@ -185,11 +188,7 @@ void raise_first_stale(StatementContext &context, Datum list, const BatchCells &
 // versions, their rows locked; then the upsert of the cells that may exist, and the insert
 // of those that must not, which writes each only while it is still absent.
 int32 write_conditional_batch(StatementContext &context, Datum list, const BatchCells &cells) {
-    Refused refused;
-    if (find_first_refused(context, list, cells.arrays, InvalidSnapshot, &refused)) {
-        raise_failed_check(context, list, refused.row, refused.col, refused.position);
-        raise_concurrent_change(DatumGetUUIDP(list)->data);
-    }
+    raise_first_refused(context, list, cells.arrays);
     raise_first_stale(context, list, cells, batch_arrays_where(cells, has_condition));
     Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
     const BatchArrays upserted = batch_arrays_where(cells, may_exist);
@@ -216,16 +215,7 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchCells cells = batch_cells(*edit.input);
     // The write's own errors first (a schema the caller cannot use), before any lock.
     context.prepare(Statement::batch_upsert);
-    // The write's snapshot is kept for the diagnosis of a write that processed too little.
-    // The locks are taken on what it sees; a row that a DELETE removed while the batch
-    // waited for its lock is not in the snapshot the write then takes: its own checks refuse
-    // the element, as for a row deleted before the call.
-    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
-    if (!lock_batch_keys(context, edit.list, cells, snapshot)) {
-        // A DELETE committed while the batch waited for a lock: a snapshot that sees it.
-        UnregisterSnapshot(snapshot);
-        snapshot = RegisterSnapshot(GetTransactionSnapshot());
-    }
+    Snapshot snapshot = locked_snapshot(context, edit.list, cells);
     if (cells.conditional) {
         UnregisterSnapshot(snapshot);
         return write_conditional_batch(context, edit.list, cells);

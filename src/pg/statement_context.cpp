@@ -45,6 +45,11 @@ void check_result(const core::StatementSpec &spec, int rc) {
 
 }  // namespace
 
+int32 result_int32(int column) {
+    bool is_null;
+    return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &is_null));
+}
+
 // Any invalidation of one of the list tables or of a table under one of their views (DDL,
 // a rename, a new index, but also ANALYZE) makes the next statement check the tables again;
 // InvalidOid means "every relation".

@@ -25,6 +25,9 @@ struct PreparedStatement {
     core::TablesShape shape;
 };
 
+// The int4 in column (from 1) of the one row the last statement returned.
+int32 result_int32(int column);
+
 class StatementContext {
    public:
     // This backend's context for a call of function_oid, made current: the list tables of the
