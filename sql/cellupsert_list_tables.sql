@@ -1,9 +1,10 @@
--- The canonical list tables used by cellupsert (as of 1.1), for the application's migrations.
+-- The canonical list tables used by cellupsert (as of 1.3), for the application's migrations.
 -- Tables created from an earlier version: apply cellupsert_list_tables--A--B.sql in order.
 -- Names are unqualified: run this with search_path set to the schema the extension is
 -- installed in. Every key includes list_id, so the same schema can be distributed by
 -- list_id (Citus) without change. Row-level security is enabled on every table and no
--- policy is created: access is the application's to grant.
+-- policy is created: access is the application's to grant. Install the extension in that
+-- schema first: the cell table's manual-edit guard is its trigger function.
 --
 -- One DO block, so that the file applies whole or not at all however it is run: psql -f
 -- without ON_ERROR_STOP (which goes on after an error), psql -1, or a migration tool sending
@@ -14,6 +15,7 @@
 DO $ddl$
 DECLARE
     existing text;
+    guarded boolean;
 BEGIN
 -- current_schema() is where the unqualified CREATEs below create: the first schema of
 -- search_path that exists.
@@ -78,6 +80,24 @@ CREATE TABLE list_company_cells (
 
 -- The primary keys serve cell_upsert's lookups; this one serves the cascade from a row.
 CREATE INDEX list_company_cells_row_idx ON list_company_cells (list_id, company_row_id);
+
+-- Manual edits win (1.3): an update of a cell a person edited last is skipped unless it is
+-- one of the extension's own manual edits, whoever the writer (docs/adoption.md). The guard
+-- is the extension's trigger function: without the extension in this schema (tables created
+-- before it) the tables are created all the same, and a WARNING says how to attach it later.
+SELECT EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+               WHERE n.nspname = pg_catalog.current_schema() AND p.proname = 'cell_manual_guard'
+                 AND p.pronargs = 0)
+INTO guarded;
+IF guarded THEN
+    EXECUTE pg_catalog.format('CREATE TRIGGER list_company_cells_manual_guard BEFORE UPDATE ON list_company_cells'
+                              ' FOR EACH ROW EXECUTE FUNCTION %I.cell_manual_guard()', pg_catalog.current_schema());
+ELSE
+    RAISE WARNING 'cellupsert_list_tables.sql created the list tables without the manual-edit guard'
+        USING DETAIL = pg_catalog.format('cellupsert 1.3 or later is not installed in schema %I, and the guard is its trigger function.',
+                                         pg_catalog.current_schema()),
+              HINT = 'After CREATE EXTENSION cellupsert in that schema, attach it with cellupsert_list_tables--1.2--1.3.sql.';
+END IF;
 
 ALTER TABLE lists ENABLE ROW LEVEL SECURITY;
 ALTER TABLE list_columns ENABLE ROW LEVEL SECURITY;

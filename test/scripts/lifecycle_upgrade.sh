@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Upgrades: a database installed at each earlier version, with that version's list tables
-# and data, then upgraded as docs/operations.md says (the list-table migrations
-# in order, then ALTER EXTENSION cellupsert UPDATE, in one transaction), must equal a fresh
+# and data, then upgraded as docs/operations.md says (ALTER EXTENSION cellupsert UPDATE, then
+# the list-table migrations in order, in one transaction), must equal a fresh
 # install of the newest version with the current DDL: same extension members and function
 # definitions, same table shape; its data kept, and cell_upsert working before and after.
 # Also each version's install script must equal the upgrade chain that leads to it, whether
@@ -68,8 +68,8 @@ grep -q "^extension|cellupsert|$newest|app|" "$work/catalog.fresh" ||
 
 # 3. upgrade_from V: version V with the list tables as they were at V (the oldest DDL and
 # the migrations up to V) and data written with the installed library, which must still
-# serve V's functions until the update; then the migrations from V on, in version order,
-# and one ALTER EXTENSION UPDATE, which follows the chain, all in one transaction.
+# serve V's functions until the update; then one ALTER EXTENSION UPDATE, which follows the
+# chain, and the migrations from V on, in version order, all in one transaction.
 upgrade_from() {
     local start=$1 up=lifecycle_upgrade_from_${1//./_}
     echo "upgrading $start -> $newest"
@@ -105,8 +105,8 @@ FROM pg_class c WHERE c.relnamespace = 'app'::regnamespace AND c.relkind = 'r' \
 SQL
 
     # shellcheck disable=SC2046
-    sql -d "$up" --single-transaction -c 'SET search_path = app' $(migrations "$start" "$newest") \
-        -c 'ALTER EXTENSION cellupsert UPDATE'
+    sql -d "$up" --single-transaction -c 'SET search_path = app' -c 'ALTER EXTENSION cellupsert UPDATE' \
+        $(migrations "$start" "$newest")
 
     catalog "$up" app > "$work/catalog.$start"
     same "$start upgraded to $newest = $newest installed (extension and list tables)" \

@@ -5,7 +5,7 @@
 -- table under the view, and the view gives the ids the ORM would have made a default.
 \i test/fixtures/ids.sql
 SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cellupsert;
+DROP EXTENSION IF EXISTS cellupsert CASCADE;
 DROP SCHEMA IF EXISTS app, crm CASCADE;
 RESET client_min_messages;
 CREATE SCHEMA crm;

@@ -1,7 +1,7 @@
 -- What CREATE EXTENSION installs, and the first call on missing list tables.
 \i test/fixtures/ids.sql
 SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cellupsert;
+DROP EXTENSION IF EXISTS cellupsert CASCADE;
 DROP SCHEMA IF EXISTS app CASCADE;
 RESET client_min_messages;
 CREATE SCHEMA app;

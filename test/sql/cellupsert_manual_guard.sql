@@ -1,12 +1,13 @@
--- Manual edits win: with cell_manual_guard() attached to the cells, an update of a cell a
--- person edited last (source 'manual') by any other writer is skipped; the extension's own
--- manual edits get through; cell_release() gives the cell back to the next enrichment.
+-- Manual edits win: with cell_manual_guard() attached to the cells (by the canonical DDL),
+-- an update of a cell a person edited last (source 'manual') by any other writer is skipped;
+-- the extension's own manual edits get through; cell_release() gives the cell back to the
+-- next enrichment.
 -- Each write is read back in a statement of its own.
 \i test/fixtures/ids.sql
 \i test/fixtures/lists.sql
 \set VERBOSITY default
-CREATE TRIGGER list_company_cells_manual_guard BEFORE UPDATE ON list_company_cells
-    FOR EACH ROW EXECUTE FUNCTION cell_manual_guard();
+SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
+WHERE tgrelid = 'list_company_cells'::regclass AND NOT tgisinternal;
 CREATE VIEW cell AS SELECT company_row_id = :row1 AS row1, value, status, reasoning, error, source,
                            edited_at IS NOT NULL AS edited FROM list_company_cells ORDER BY company_row_id;
 

@@ -3,7 +3,7 @@
 -- CREATE EXTENSION nor the application's calls; and PUBLIC cannot execute it.
 \i test/fixtures/ids.sql
 SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cellupsert;
+DROP EXTENSION IF EXISTS cellupsert CASCADE;
 DROP SCHEMA IF EXISTS app CASCADE;
 DROP ROLE IF EXISTS regress_names_caller;
 RESET client_min_messages;

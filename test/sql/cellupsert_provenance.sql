@@ -30,10 +30,11 @@ SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :row
 SELECT value, source, edited_by = current_user AS by_role FROM list_company_cells ORDER BY company_row_id;
 COMMIT;
 
--- How an enrichment job skips manual cells: a predicate in its upsert. The manual cell
--- keeps its value; a cell the enrichment owns is updated; a new one is inserted.
+-- How an enrichment job skips manual cells on tables without the guard: a predicate in its
+-- upsert (with the guard, redundant). The manual cell keeps its value; a cell the enrichment
+-- owns (released) is updated; a new one is inserted.
 INSERT INTO list_companies (list_id, id) VALUES (:list1, '30000000-0000-4000-8000-000000000013');
-UPDATE list_company_cells SET source = 'enrichment' WHERE company_row_id = :row1b;
+SELECT cell_release(:list1, :row1b, :col1);
 INSERT INTO list_company_cells AS cell (list_id, column_id, company_row_id, value, status, reasoning)
 VALUES (:list1, :col1, :row1, 'robot', 'complete', 'from the web'),
        (:list1, :col1, :row1b, 'robot', 'complete', 'from the web'),

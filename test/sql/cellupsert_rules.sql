@@ -7,7 +7,9 @@ SELECT cell_upsert(:list1, :row1, :col1, '42');
 SELECT value, status, reasoning, error, created_at = updated_at AS same_times
 FROM list_company_cells WHERE column_id = :col1 AND company_row_id = :row1;
 
--- An enrichment run leaves a failed cell with reasoning and error, at a known old time.
+-- An enrichment run leaves a failed cell with reasoning and error, at a known old time
+-- (once the manual mark is released: the guard skips other writers' updates of a manual cell).
+SELECT cell_release(:list1, :row1, :col1);
 UPDATE list_company_cells
 SET value = 'enriched', status = 'error', reasoning = 'looked it up', error = 'timeout',
     created_at = '2000-01-01 00:00:00+00', updated_at = '2000-01-01 00:00:00+00'
@@ -24,6 +26,7 @@ FROM list_company_cells WHERE column_id = :col1 AND company_row_id = :row1;
 COMMIT;
 
 -- 2. Whatever the previous status was.
+SELECT cell_release(:list1, :row1, :col1);
 UPDATE list_company_cells SET status = 'running' WHERE company_row_id = :row1;
 SELECT cell_upsert(:list1, :row1, :col1, '18');
 SELECT status FROM list_company_cells WHERE company_row_id = :row1;

@@ -39,7 +39,11 @@ SELECT cell_upsert(:list1, :row1, :col1, 'third', NULL);
 SELECT cell_upsert(:list1, :row1, :col1, 'fourth');
 SELECT value FROM list_company_cells WHERE company_row_id = :row1;
 
--- Any writer changes the version: value, status, reasoning, error, each alone.
+-- Any writer changes the version: value, status, reasoning, error, each alone (released
+-- first: the guard skips other writers' updates of a manual cell; the release keeps it).
+SELECT cell_version(:list1, :row1, :col1) AS v \gset
+SELECT cell_release(:list1, :row1, :col1);
+SELECT cell_version(:list1, :row1, :col1) = :'v' AS release_keeps_it;
 SELECT cell_version(:list1, :row1, :col1) AS v \gset
 UPDATE list_company_cells SET reasoning = '' WHERE company_row_id = :row1;
 SELECT cell_version(:list1, :row1, :col1) <> :'v' AS reasoning_empty_changes_it;

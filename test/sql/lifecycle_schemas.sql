@@ -3,7 +3,7 @@
 -- written by the functions, whatever the search_path, and neither are temporary tables.
 \i test/fixtures/ids.sql
 SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cellupsert;
+DROP EXTENSION IF EXISTS cellupsert CASCADE;
 DROP SCHEMA IF EXISTS app, lists_a, tenant_b CASCADE;
 DROP TABLE IF EXISTS public.list_company_cells, public.list_companies, public.list_columns, public.lists;
 RESET client_min_messages;

@@ -8,7 +8,7 @@
 -- caller stays an ordinary role, and the batch writes.
 \i test/fixtures/ids.sql
 SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cellupsert;
+DROP EXTENSION IF EXISTS cellupsert CASCADE;
 DROP SCHEMA IF EXISTS app, crm, regress_sec_alice CASCADE;
 DROP ROLE IF EXISTS regress_sec_alice, regress_sec_views, regress_sec_tables;
 RESET client_min_messages;
