@@ -122,7 +122,7 @@ void raise_not_company_column(const IdBytes &column, const char *subject, int el
     const IdText column_text(column);
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("%scolumn %s is not a company column", where(element), column_text.text),
-                    errdetail("Its subject is \"%s\"; cell_upsert writes company cells only.", subject)));
+                    errdetail("Its subject is \"%s\"; cellupsert reads and writes company cells only.", subject)));
 }
 
 void raise_row_not_found(const IdBytes &list, const IdBytes &row, int element) {
@@ -164,9 +164,13 @@ void raise_if_match_disagrees(const char *argument, const char *header) {
 void raise_version_mismatch(const IdBytes &list, const IdBytes &row, const IdBytes &col, const char *current,
                             const char *if_match, int element) {
     const IdText list_text(list), row_text(row), col_text(col);
+    // What the caller expected that did not hold: no cell (a create), that cell, or a cell.
+    const bool absent_expected = strcmp(if_match, core::kAbsentVersion) == 0;
+    const bool absent_now = strcmp(current, core::kAbsentVersion) == 0;
+    const char *what = absent_expected ? "already exists" : absent_now ? "does not exist" : "has changed";
     ereport(ERROR, (errcode(MAKE_SQLSTATE('P', 'T', '4', '1', '2')),
-                    errmsg("%scell (column %s, row %s) of list %s has changed", where(element), col_text.text,
-                           row_text.text, list_text.text),
+                    errmsg("%scell (column %s, row %s) of list %s %s", where(element), col_text.text, row_text.text,
+                           list_text.text, what),
                     errdetail("Its version is \"%s\", not \"%s\"; nothing was written.", current, if_match),
                     errhint("Read the cell again, and write it with its new version if the edit still applies.")));
 }
