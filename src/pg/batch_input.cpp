@@ -74,11 +74,9 @@ const char *if_match_of(const JsonbValue *value, int element) {
     return if_match;
 }
 
-// An enrichment's text field of element i: omitted, null or "" is NULL (or fallback, a
-// status), any other JSON string its text.
-void read_text(JsonbContainer *object, const char *key, int element, const char *fallback, TextField &field, int i) {
-    JsonbValue buffer;
-    const JsonbValue *value = find_key(object, key, &buffer);
+// An enrichment's text field (key) of element i, value as found: omitted, null or "" is NULL
+// (or fallback, a status), any other JSON string its text.
+void read_text(const JsonbValue *value, const char *key, int element, const char *fallback, TextField &field, int i) {
     if (value != nullptr && value->type != jbvNull && value->type != jbvString) raise_not_a_string(element, key);
     const bool empty = value == nullptr || value->type == jbvNull || value->val.string.len == 0;
     field.nulls[i] = empty && fallback == nullptr;
@@ -90,16 +88,6 @@ void read_text(JsonbContainer *object, const char *key, int element, const char 
 TextField text_field(int count) {
     return {static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1))),
             static_cast<bool *>(palloc(sizeof(bool) * (count + 1)))};
-}
-
-// How many keys of an enrichment's own the object has.
-int enrichment_keys(JsonbContainer *object) {
-    int found = 0;
-    for (const char *key : {"status", "reasoning", "error"}) {
-        JsonbValue buffer;
-        found += find_key(object, key, &buffer) != nullptr;
-    }
-    return found;
 }
 
 }  // namespace
@@ -125,14 +113,17 @@ BatchInput read_batch_input(Jsonb *cells, BatchKind kind) {
         if (token != WJB_ELEM) continue;
         if (element.type != jbvBinary || !JsonContainerIsObject(element.val.binary.data)) raise_not_an_object(i);
         JsonbContainer *object = element.val.binary.data;
-        JsonbValue row_buffer, col_buffer, val_buffer, if_match_buffer;
+        JsonbValue row_buffer, col_buffer, val_buffer, if_match_buffer, status_buffer, reasoning_buffer, error_buffer;
         const JsonbValue *row = find_key(object, "row", &row_buffer);
         const JsonbValue *col = find_key(object, "col", &col_buffer);
         const JsonbValue *val = kind == BatchKind::release ? nullptr : find_key(object, "val", &val_buffer);
         const JsonbValue *if_match =
             kind == BatchKind::manual_edit ? find_key(object, "if_match", &if_match_buffer) : nullptr;
+        const JsonbValue *status = enrichment ? find_key(object, "status", &status_buffer) : nullptr;
+        const JsonbValue *reasoning = enrichment ? find_key(object, "reasoning", &reasoning_buffer) : nullptr;
+        const JsonbValue *error = enrichment ? find_key(object, "error", &error_buffer) : nullptr;
         const int known = (row != nullptr) + (col != nullptr) + (val != nullptr) + (if_match != nullptr) +
-                          (enrichment ? enrichment_keys(object) : 0);
+                          (status != nullptr) + (reasoning != nullptr) + (error != nullptr);
         if (static_cast<int>(JsonContainerSize(object)) != known) raise_first_unknown_key(object, i, kind);
 
         read_id(row, i, "row", input.keys[i].row);
@@ -141,9 +132,9 @@ BatchInput read_batch_input(Jsonb *cells, BatchKind kind) {
         input.value_nulls[i] = value == nullptr;
         input.values[i] = PointerGetDatum(value);
         if (enrichment) {
-            read_text(object, "status", i, core::kCompleteStatus, input.status, i);
-            read_text(object, "reasoning", i, nullptr, input.reasoning, i);
-            read_text(object, "error", i, nullptr, input.error, i);
+            read_text(status, "status", i, core::kCompleteStatus, input.status, i);
+            read_text(reasoning, "reasoning", i, nullptr, input.reasoning, i);
+            read_text(error, "error", i, nullptr, input.error, i);
         }
         const char *version = if_match_of(if_match, i);
         if (version != nullptr && input.if_match == nullptr)

@@ -6,7 +6,7 @@
 //  - as 16 raw bytes (its first 16): format_id must agree with printf, and the text must
 //    parse back, in either case, to the same bytes.
 // The input is copied to the end of a page followed by an inaccessible one, so that a read
-// past its end faults even inside libuuid, which the sanitizers do not instrument.
+// past its end faults even inside libuuid (format_id), which the sanitizers do not instrument.
 #include "id_rules.h"
 
 #include <sys/mman.h>
