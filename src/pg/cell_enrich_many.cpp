@@ -11,12 +11,14 @@
 #include "cell_checks.h"
 #include "errors.h"
 #include "functions.h"
+#include "http_headers.h"
 #include "write_strategy.h"
 
 namespace cellupsert::pg {
 
 Datum cell_enrich_many_body(PG_FUNCTION_ARGS) {
     const Datum list = id_argument(fcinfo, 0, "list");
+    refuse_if_match_header("cell_enrich_many");
     if (PG_ARGISNULL(1)) raise_null_argument("cells");
     const BatchInput input = read_batch_input(PG_GETARG_JSONB_P(1), BatchKind::enrichment);
     Enriched enriched{0, 0};

@@ -7,12 +7,14 @@
 #include "cell_checks.h"
 #include "errors.h"
 #include "functions.h"
+#include "http_headers.h"
 #include "write_strategy.h"
 
 namespace cellupsert::pg {
 
 Datum cell_release_body(PG_FUNCTION_ARGS) {
     const Datum list = id_argument(fcinfo, 0, "list");
+    refuse_if_match_header("cell_release");
     const Datum row = id_argument(fcinfo, 1, "row");
     const Datum col = id_argument(fcinfo, 2, "col");
     SPI_connect();

@@ -161,6 +161,13 @@ void raise_if_match_disagrees(const char *argument, const char *header) {
              errhint("Send the version once: in the body's \"if_match\", or in the If-Match header.")));
 }
 
+void raise_if_match_header_refused(const char *function) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s takes no If-Match header", function),
+                    errdetail("The If-Match header is cell_upsert's: the version of its one cell."),
+                    errhint("Send If-Match with cell_upsert only; cell_upsert_many takes each element's version as its "
+                            "\"if_match\".")));
+}
+
 void raise_version_mismatch(const IdBytes &list, const IdBytes &row, const IdBytes &col, const char *current,
                             const char *if_match, int element) {
     const IdText list_text(list), row_text(row), col_text(col);

@@ -41,6 +41,7 @@ constexpr int kNoElement = -1;
 [[noreturn]] void raise_invalid_if_match(const char *if_match, int element = kNoElement);
 [[noreturn]] void raise_invalid_if_match_header(const char *header);
 [[noreturn]] void raise_if_match_disagrees(const char *argument, const char *header);
+[[noreturn]] void raise_if_match_header_refused(const char *function);
 // PT412 (PostgREST: 412 Precondition Failed): the cell's version is current, not if_match.
 [[noreturn]] void raise_version_mismatch(const IdBytes &list, const IdBytes &row, const IdBytes &col,
                                          const char *current, const char *if_match, int element = kNoElement);

@@ -45,7 +45,24 @@ const char *if_match_with_header(const char *argument) {
     return version;
 }
 
+void refuse_if_match_header(const char *function) {
+    if (if_match_header() != nullptr) raise_if_match_header_refused(function);
+}
+
 bool in_http_request() { return setting(kRequestHeaders) != nullptr; }
+
+namespace {
+
+// Whether element i of the headers array is an object with an ETag (as set_etag sets it).
+bool is_etag(Jsonb *headers, uint32 i) {
+    JsonbValue *element = getIthJsonbValueFromContainer(&headers->root, i);
+    if (element == nullptr || element->type != jbvBinary || !JsonContainerIsObject(element->val.binary.data))
+        return false;
+    JsonbValue buffer;
+    return getKeyJsonValueFromContainer(element->val.binary.data, "ETag", 4, &buffer) != nullptr;
+}
+
+}  // namespace
 
 void set_etag(const char *version) {
     const char *tag = psprintf("[{\"ETag\": \"\\\"%s\\\"\"}]", version);
@@ -53,9 +70,15 @@ void set_etag(const char *version) {
     Datum headers = DirectFunctionCall1(jsonb_in, CStringGetDatum(tag));
     if (existing != nullptr) {
         const Datum before = DirectFunctionCall1(jsonb_in, CStringGetDatum(existing));
-        // Headers the application set stay; anything but an array of them is left alone.
-        if (!JB_ROOT_IS_ARRAY(DatumGetJsonbP(before)) || JB_ROOT_IS_SCALAR(DatumGetJsonbP(before))) return;
-        headers = DirectFunctionCall2(jsonb_concat, before, headers);
+        // Headers the application set stay; anything but an array of them is left alone. An
+        // ETag of an earlier write in the transaction is replaced: a response has one.
+        Datum kept = before;
+        Jsonb *array = DatumGetJsonbP(before);
+        if (!JB_ROOT_IS_ARRAY(array) || JB_ROOT_IS_SCALAR(array)) return;
+        for (int i = static_cast<int>(JB_ROOT_COUNT(array)) - 1; i >= 0; --i)
+            if (is_etag(array, static_cast<uint32>(i)))
+                kept = DirectFunctionCall2(jsonb_delete_idx, kept, Int32GetDatum(i));
+        headers = DirectFunctionCall2(jsonb_concat, kept, headers);
     }
     (void)set_config_option(kResponseHeaders, DatumGetCString(DirectFunctionCall1(jsonb_out, headers)), PGC_USERSET,
                             PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);

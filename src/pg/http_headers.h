@@ -14,10 +14,15 @@ namespace cellupsert::pg {
 // one version in quotes (a weak tag, "*", a list), or when it and the argument disagree.
 const char *if_match_with_header(const char *argument);
 
+// For the functions other than cell_upsert: 22023 when the request has an If-Match header,
+// which they cannot honour (HTTP: a precondition is never ignored).
+void refuse_if_match_header(const char *function);
+
 // Whether the call comes through PostgREST (request.headers is set).
 bool in_http_request();
 
-// Adds ETag: "<version>" to the response's headers (response.headers, for the transaction).
+// Adds ETag: "<version>" to the response's headers (response.headers, for the transaction),
+// in place of the ETag of an earlier write in the transaction.
 void set_etag(const char *version);
 
 }  // namespace cellupsert::pg

@@ -20,6 +20,13 @@ RESET ROLE;
 DROP OWNED BY regress_cellupsert_user;
 DROP ROLE regress_cellupsert_user;
 
+-- Without the manual-edit guard: ok (the functions mark manual edits either way), and the
+-- detail says how to attach it.
+BEGIN;
+DROP TRIGGER list_company_cells_manual_guard ON list_company_cells;
+SELECT * FROM cellupsert_check() WHERE item = 'manual-edit guard';
+ROLLBACK;
+
 -- Each piece missing in turn: only what stops the functions is not ok.
 BEGIN;
 INSERT INTO lists (id) VALUES ('10000000-0000-0000-8000-000000000009'), ('10000000-0000-4000-c000-000000000009');

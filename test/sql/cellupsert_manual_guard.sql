@@ -81,8 +81,22 @@ ALTER TABLE list_company_cells RENAME TO cells_table;
 CREATE VIEW list_company_cells WITH (security_invoker = true) AS
     SELECT list_id, column_id, company_row_id, value, status, reasoning, error, created_at, updated_at FROM cells_table;
 SELECT cell_release(:list1, :row1, :col1);
+-- The 1.3 migration attaches the guard to a table with source only: to this view (adopted
+-- tables), and to a table without source, none, and a WARNING says so.
+\set ECHO none
+\i sql/cellupsert_list_tables--1.2--1.3.sql
+\set ECHO all
 DROP VIEW list_company_cells;
 ALTER TABLE cells_table RENAME TO list_company_cells;
+CREATE SCHEMA no_provenance;
+CREATE TABLE no_provenance.list_company_cells (list_id uuid, value text);
+SET search_path = no_provenance, app;
+\set ECHO none
+\i sql/cellupsert_list_tables--1.2--1.3.sql
+\set ECHO all
+SET search_path = app;
+SELECT count(*) AS guards FROM pg_trigger WHERE tgrelid = 'no_provenance.list_company_cells'::regclass;
+DROP SCHEMA no_provenance CASCADE;
 
 -- While the guard is attached, DROP EXTENSION refuses (the trigger depends on its function);
 -- dropping the trigger first leaves the cells as they are.

@@ -235,3 +235,33 @@ WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT :'body'::json 
 \echo :SQLSTATE
 COMMIT;
 :cells;
+
+-- The If-Match header on a function that cannot honour it (a batch, a release, an
+-- enrichment): 22023, nothing written; never ignored.
+SELECT app.cell_version(:list1, :row1b, :col1) AS version \gset
+\set headers '{"accept":"*/*","content-type":"application/json","host":"localhost:3000","if-match":"\\"' :version '\\""}'
+BEGIN;
+SELECT set_config('request.headers', :'headers', true) IS NOT NULL AS headers_set;
+SAVEPOINT call;
+SELECT app.cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1b, 'col', :col1, 'val', 'batch')));
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO call;
+SELECT app.cell_release(:list1, :row1b, :col1);
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO call;
+SELECT app.cell_release_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1b, 'col', :col1)));
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO call;
+SELECT app.cell_enrich_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1b, 'col', :col1, 'val', 'job')));
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+:cells;
+
+-- Two writes in one transaction (a wrapper that calls cell_upsert twice): one ETag, the
+-- last write's version.
+BEGIN;
+SELECT set_config('request.headers', '{"accept":"*/*"}', true) IS NOT NULL AS headers_set;
+SELECT app.cell_upsert(:list1, :row1, :col1, 'first of two') AND app.cell_upsert(:list1, :row1b, :col1, 'second of two');
+SELECT current_setting('response.headers') = format('[{"ETag": "\"%s\""}]', app.cell_version(:list1, :row1b, :col1))
+       AS one_etag_the_last;
+ROLLBACK;

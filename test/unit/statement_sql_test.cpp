@@ -468,8 +468,8 @@ TEST(StatementCatalog, TheLockIsBuiltFromItsTableOnly) {
 }
 
 // The conditional writes (if_match): the update compares the cell's version on the row it
-// locks, with the checks in an uncorrelated EXISTS (an InitPlan, not a join); the insert of an absent cell does nothing on a conflict; the version reads name
-// the extension's function, with NULL for a field the cells lack.
+// locks, with the checks in an uncorrelated EXISTS (an InitPlan, not a join); the insert of an absent cell does nothing
+// on a conflict; the version reads name the extension's function, with NULL for a field the cells lack.
 TEST(StatementSql, TheConditionalWrites) {
     TablesShape shape;
     shape.has_provenance = true;
@@ -478,15 +478,16 @@ TEST(StatementSql, TheConditionalWrites) {
         "source = 'manual', edited_by = $5, edited_at = pg_catalog.now()";
     const std::string version =
         "app.cell_version_of(x.value, x.status::pg_catalog.text, x.reasoning, x.error) OPERATOR(pg_catalog.=) $6";
-    EXPECT_EQ(statement_sql(StatementKind::cell_update_if_match, shape, "app"),
-              set +
-                  " WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND x.column_id OPERATOR(pg_catalog.=) $3"
-                  " AND x.company_row_id OPERATOR(pg_catalog.=) $2"
-                  " AND EXISTS (SELECT FROM app.lists l JOIN app.list_columns c ON c.list_id OPERATOR(pg_catalog.=) l.id"
-                  " JOIN app.list_companies r ON r.list_id OPERATOR(pg_catalog.=) l.id"
-                  " WHERE l.id OPERATOR(pg_catalog.=) $1 AND c.id OPERATOR(pg_catalog.=) $3"
-                  " AND c.subject OPERATOR(pg_catalog.=) 'company' AND r.id OPERATOR(pg_catalog.=) $2) AND " +
-                  version);
+    EXPECT_EQ(
+        statement_sql(StatementKind::cell_update_if_match, shape, "app"),
+        set +
+            " WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND x.column_id OPERATOR(pg_catalog.=) $3"
+            " AND x.company_row_id OPERATOR(pg_catalog.=) $2"
+            " AND EXISTS (SELECT FROM app.lists l JOIN app.list_columns c ON c.list_id OPERATOR(pg_catalog.=) l.id"
+            " JOIN app.list_companies r ON r.list_id OPERATOR(pg_catalog.=) l.id"
+            " WHERE l.id OPERATOR(pg_catalog.=) $1 AND c.id OPERATOR(pg_catalog.=) $3"
+            " AND c.subject OPERATOR(pg_catalog.=) 'company' AND r.id OPERATOR(pg_catalog.=) $2) AND " +
+            version);
     const std::string upsert = statement_sql(StatementKind::cell_upsert, shape, "app");
     EXPECT_EQ(statement_sql(StatementKind::cell_insert_if_absent, shape, "app"),
               upsert.substr(0, upsert.find(" DO UPDATE SET ")) + " DO NOTHING");
