@@ -57,7 +57,7 @@ BEGIN
     IF column_subject <> 'company' THEN
         RAISE EXCEPTION 'column % is not a company column', col
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('Its subject is "%s"; cell_upsert writes company cells only.',
+                  DETAIL = format('Its subject is "%s"; cellupsert reads and writes company cells only.',
                                   column_subject);
     END IF;
 
