@@ -1,4 +1,4 @@
--- The canonical list tables used by cellupsert (as of 1.3), for the application's migrations.
+-- The canonical list tables used by cellupsert (as of 1.4), for the application's migrations.
 -- Tables created from an earlier version: apply cellupsert_list_tables--A--B.sql in order.
 -- Names are unqualified: run this with search_path set to the schema the extension is
 -- installed in. Every key includes list_id, so the same schema can be distributed by
@@ -22,7 +22,7 @@ BEGIN
 SELECT string_agg(c.relname, ', ' ORDER BY c.relname) INTO existing
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = pg_catalog.current_schema()
-  AND c.relname IN ('lists', 'list_columns', 'list_companies', 'list_company_cells');
+  AND c.relname IN ('lists', 'list_columns', 'list_companies', 'list_company_cells', 'list_cell_history');
 IF existing IS NOT NULL THEN
     RAISE WARNING 'cellupsert_list_tables.sql created nothing: schema % already has %',
                   pg_catalog.quote_ident(pg_catalog.current_schema()), existing
@@ -81,6 +81,37 @@ CREATE TABLE list_company_cells (
 -- The primary keys serve cell_upsert's lookups; this one serves the cascade from a row.
 CREATE INDEX list_company_cells_row_idx ON list_company_cells (list_id, company_row_id);
 
+-- The cell history (1.4, docs/history.md): one row per cell written, by any writer, with
+-- what the write replaced. Written by the extension's trigger as this table's owner; the
+-- application grants SELECT only; its owner deletes what it no longer keeps (docs/history.md).
+CREATE TABLE list_cell_history (
+    list_id        uuid NOT NULL,
+    id             bigint GENERATED ALWAYS AS IDENTITY,
+    column_id      uuid NOT NULL,
+    company_row_id uuid NOT NULL,
+    -- What wrote it: the extension's functions (manual: cell_upsert, cell_upsert_many;
+    -- enrichment: cell_enrich_many; release: cell_release, cell_release_many), or any other
+    -- writer (external).
+    kind           text NOT NULL CHECK (kind IN ('manual', 'enrichment', 'release', 'revert', 'undo', 'external')),
+    edit_id        uuid,         -- one per call of the extension's functions; NULL for external
+    edited_by      text,         -- the JWT "sub" claim, else the role
+    edited_at      timestamptz NOT NULL DEFAULT now(),
+    existed_before boolean NOT NULL,
+    value_before   text,
+    value_after    text,
+    status_before  text,
+    status_after   text,
+    source_before  text,
+    source_after   text,
+    xact           xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    -- No foreign key: the history outlives the cells it tells of (an audit trail), and
+    -- recording it locks no row of the lists, columns or rows, which a write of an existing
+    -- cell does not lock either (a concurrent DELETE of them would deadlock with it).
+    PRIMARY KEY (list_id, id)
+);
+CREATE INDEX list_cell_history_cell_idx ON list_cell_history (list_id, column_id, company_row_id, id);
+CREATE INDEX list_cell_history_edit_idx ON list_cell_history (list_id, edit_id);
+
 -- Manual edits win (1.3): an update of a cell a person edited last is skipped unless it is
 -- one of the extension's own manual edits, whoever the writer (docs/adoption.md). The guard
 -- is the extension's trigger function: without the extension in this schema (tables created
@@ -92,16 +123,29 @@ INTO guarded;
 IF guarded THEN
     EXECUTE pg_catalog.format('CREATE TRIGGER list_company_cells_manual_guard BEFORE UPDATE ON list_company_cells'
                               ' FOR EACH ROW EXECUTE FUNCTION %I.cell_manual_guard()', pg_catalog.current_schema());
+END IF;
+-- The history's writer (1.4): AFTER each statement that inserts or updates cells.
+IF guarded AND EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                       WHERE n.nspname = pg_catalog.current_schema() AND p.proname = 'cell_history_record'
+                         AND p.pronargs = 0) THEN
+    EXECUTE pg_catalog.format('CREATE TRIGGER list_company_cells_history_insert AFTER INSERT ON list_company_cells'
+                              ' REFERENCING NEW TABLE AS new_cells FOR EACH STATEMENT EXECUTE FUNCTION %I.cell_history_record()',
+                              pg_catalog.current_schema());
+    EXECUTE pg_catalog.format('CREATE TRIGGER list_company_cells_history_update AFTER UPDATE ON list_company_cells'
+                              ' REFERENCING OLD TABLE AS old_cells NEW TABLE AS new_cells'
+                              ' FOR EACH STATEMENT EXECUTE FUNCTION %I.cell_history_record()', pg_catalog.current_schema());
 ELSE
-    RAISE WARNING 'cellupsert_list_tables.sql created the list tables without the manual-edit guard'
-        USING DETAIL = pg_catalog.format('cellupsert 1.3 or later is not installed in schema %I, and the guard is its trigger function.',
+    RAISE WARNING 'cellupsert_list_tables.sql created the list tables without the manual-edit guard and the history''s triggers'
+        USING DETAIL = pg_catalog.format('cellupsert 1.4 or later is not installed in schema %I, and they are its trigger functions.',
                                          pg_catalog.current_schema()),
-              HINT = 'After CREATE EXTENSION cellupsert in that schema, attach it with cellupsert_list_tables--1.2--1.3.sql.';
+              HINT = 'After CREATE EXTENSION cellupsert in that schema, attach them with cellupsert_list_tables--1.2--1.3.sql'
+                     ' and cellupsert_list_tables--1.3--1.4.sql.';
 END IF;
 
 ALTER TABLE lists ENABLE ROW LEVEL SECURITY;
 ALTER TABLE list_columns ENABLE ROW LEVEL SECURITY;
 ALTER TABLE list_companies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE list_company_cells ENABLE ROW LEVEL SECURITY;
+ALTER TABLE list_cell_history ENABLE ROW LEVEL SECURITY;
 END
 $ddl$;

@@ -3,8 +3,12 @@
 CREATE EXTENSION cellupsert;
 \i sql/cellupsert_list_tables.sql
 -- Without the manual-edit guard (1.3 on): the runs compare writers, and the bare upserts of
--- cells cell_upsert marked as a person's would be skipped by it.
+-- cells cell_upsert marked as a person's would be skipped by it. Without the history (1.4
+-- on): its triggers and table, measured apart.
 DROP TRIGGER IF EXISTS list_company_cells_manual_guard ON list_company_cells;
+DROP TRIGGER IF EXISTS list_company_cells_history_insert ON list_company_cells;
+DROP TRIGGER IF EXISTS list_company_cells_history_update ON list_company_cells;
+DROP TABLE IF EXISTS list_cell_history;
 INSERT INTO lists (id) VALUES ('10000000-0000-4000-8000-000000000001');
 INSERT INTO list_columns (list_id, id, subject)
 SELECT '10000000-0000-4000-8000-000000000001',

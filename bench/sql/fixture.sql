@@ -12,8 +12,12 @@ CREATE EXTENSION cellupsert SCHEMA bench;
 SET search_path = bench;
 \i sql/cellupsert_list_tables.sql
 -- Without the manual-edit guard (1.3 on): the runs compare writers, and the bare upserts of
--- cells cell_upsert marked as a person's would be skipped by it.
+-- cells cell_upsert marked as a person's would be skipped by it. Without the history (1.4
+-- on): its triggers and table, measured apart.
 DROP TRIGGER IF EXISTS list_company_cells_manual_guard ON list_company_cells;
+DROP TRIGGER IF EXISTS list_company_cells_history_insert ON list_company_cells;
+DROP TRIGGER IF EXISTS list_company_cells_history_update ON list_company_cells;
+DROP TABLE IF EXISTS list_cell_history;
 RESET search_path;
 
 CREATE FUNCTION bench.id(prefix text, n bigint) RETURNS uuid

@@ -24,7 +24,7 @@ Datum cell_enrich_many_body(PG_FUNCTION_ARGS) {
     Enriched enriched{0, 0};
     if (input.count > 0) {
         SPI_connect();
-        StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid);
+        StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid, WriteKind::enrichment);
         const char *cells = kListTableNames[kListCompanyCells];
         if (!context.shape().has_reasoning) raise_missing_column(context.schema_name(), cells, "reasoning");
         if (!context.shape().has_error) raise_missing_column(context.schema_name(), cells, "error");

@@ -18,7 +18,7 @@ Datum cell_release_body(PG_FUNCTION_ARGS) {
     const Datum row = id_argument(fcinfo, 1, "row");
     const Datum col = id_argument(fcinfo, 2, "col");
     SPI_connect();
-    StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid);
+    StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid, WriteKind::release);
     if (!context.shape().has_provenance)
         raise_missing_column(context.schema_name(), core::kListTableNames[kListCompanyCells], "source");
     const bool released = write_strategy(context).release_cell(context, list, row, col);

@@ -20,7 +20,7 @@ Datum cell_release_many_body(PG_FUNCTION_ARGS) {
     const BatchInput input = read_batch_input(PG_GETARG_JSONB_P(1), BatchKind::release);
     if (input.count == 0) PG_RETURN_INT32(0);
     SPI_connect();
-    StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid);
+    StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid, WriteKind::release);
     if (!context.shape().has_provenance)
         raise_missing_column(context.schema_name(), kListTableNames[kListCompanyCells], "source");
     const int32 released = write_strategy(context).release_batch(context, {list, PG_GETARG_DATUM(1), &input});

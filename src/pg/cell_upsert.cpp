@@ -34,7 +34,7 @@ Datum cell_upsert_body(PG_FUNCTION_ARGS) {
     edit.if_match_text = edit.if_match == nullptr ? (Datum)0 : CStringGetTextDatum(edit.if_match);
 
     SPI_connect();
-    StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid);
+    StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid, WriteKind::manual);
     const WriteStrategy &strategy = write_strategy(context);
     const bool written = strategy.write_cell(context, edit);
     // Through PostgREST, the new version as the response's ETag (by the outermost call only,

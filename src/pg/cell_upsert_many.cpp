@@ -24,7 +24,7 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
     if (input.count == 0) PG_RETURN_INT32(0);
 
     SPI_connect();
-    StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid);
+    StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid, WriteKind::manual);
     const int32 written = write_strategy(context).write_batch(context, {list, PG_GETARG_DATUM(1), &input});
     SPI_finish();
     PG_RETURN_INT32(written);

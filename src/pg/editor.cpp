@@ -23,9 +23,13 @@ void bind_editor(bool record_provenance, Datum &value, char &null) {
         null = 'n';
         return;
     }
-    value = jwt_subject();
-    if (value == (Datum)0) value = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+    value = editor_name();
     null = ' ';
+}
+
+Datum editor_name() {
+    const Datum subject = jwt_subject();
+    return subject != (Datum)0 ? subject : CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 }
 
 }  // namespace cellupsert::pg

@@ -12,4 +12,7 @@ namespace cellupsert::pg {
 // subquery in the statement would cost every call a walk of its tree in plan revalidation.
 void bind_editor(bool record_provenance, Datum &value, char &null);
 
+// The editor as text: the "sub" claim of request.jwt.claims, else the current role.
+Datum editor_name();
+
 }  // namespace cellupsert::pg

@@ -1,6 +1,7 @@
 #include "manual_guard.h"
 
 #include "../core/list_tables_contract.h"
+#include "write_scope.h"
 
 extern "C" {
 #include "commands/trigger.h"
@@ -8,19 +9,6 @@ extern "C" {
 }
 
 namespace cellupsert::pg {
-namespace {
-
-bool manual_edit_running = false;
-
-}  // namespace
-
-bool manual_edit_begin() {
-    const bool previous = manual_edit_running;
-    manual_edit_running = true;
-    return previous;
-}
-
-void manual_edit_end(bool previous) { manual_edit_running = previous; }
 
 Datum cell_manual_guard_body(PG_FUNCTION_ARGS) {
     if (!CALLED_AS_TRIGGER(fcinfo))
@@ -31,7 +19,7 @@ Datum cell_manual_guard_body(PG_FUNCTION_ARGS) {
         !TRIGGER_FIRED_BY_UPDATE(trigger->tg_event))
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                         errmsg("cell_manual_guard() must be fired BEFORE UPDATE FOR EACH ROW")));
-    if (manual_edit_running) return PointerGetDatum(trigger->tg_newtuple);
+    if (manual_edit_running()) return PointerGetDatum(trigger->tg_newtuple);
     const TupleDesc desc = RelationGetDescr(trigger->tg_relation);
     const int source = SPI_fnumber(desc, "source");
     if (source <= 0)

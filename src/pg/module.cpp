@@ -1,6 +1,7 @@
 // The extension's SQL-callable entry points: thin extern "C" wrappers over the C++ bodies.
 #include "boundary.h"
 #include "functions.h"
+#include "history.h"
 #include "manual_guard.h"
 
 extern "C" {
@@ -50,6 +51,16 @@ Datum cell_enrich_many(PG_FUNCTION_ARGS) {
 PG_FUNCTION_INFO_V1(cell_manual_guard);
 Datum cell_manual_guard(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cell_manual_guard", cellupsert::pg::cell_manual_guard_body, fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(cell_history_record);
+Datum cell_history_record(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_history_record", cellupsert::pg::cell_history_record_body, fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(cell_history);
+Datum cell_history(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_history", cellupsert::pg::cell_history_body, fcinfo);
 }
 
 }  // extern "C"

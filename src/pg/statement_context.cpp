@@ -2,7 +2,7 @@
 
 #include "editor.h"
 #include "errors.h"
-#include "manual_guard.h"
+#include "write_scope.h"
 #include "owner_mode.h"
 #include "statement_text.h"
 
@@ -70,7 +70,8 @@ void StatementContext::on_namespace_invalidation(Datum, int, uint32) {
     backend_context.shape_may_have_changed_ = true;
 }
 
-StatementContext &StatementContext::for_call(Oid function_oid) {
+StatementContext &StatementContext::for_call(Oid function_oid, WriteKind kind) {
+    begin_call(kind);
     StatementContext &c = backend_context;
     c.function_oid_ = function_oid;
     c.make_current();
@@ -223,10 +224,11 @@ int StatementContext::run_plan(SPIPlanPtr plan, Datum *values, const char *nulls
     return rc;
 }
 
-// run_plan for a person's edit: the manual-edit guard lets it through, and nothing else.
-int StatementContext::run_manual_edit(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot,
-                                      long tcount) {
-    const bool previous = manual_edit_begin();
+// run_plan for a writing statement, in its write scope: the manual-edit guard lets a person's
+// edit through and nothing else; the history records the call's kind and edit id.
+int StatementContext::run_write(bool manual, SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot,
+                                long tcount) {
+    const WriteScope previous = write_scope_begin(manual);
     volatile int rc = 0;  // set under PG_TRY, read after it
     // clang-format off
     PG_TRY();
@@ -235,7 +237,7 @@ int StatementContext::run_manual_edit(SPIPlanPtr plan, Datum *values, const char
     }
     PG_FINALLY();
     {
-        manual_edit_end(previous);
+        write_scope_end(previous);
     }
     PG_END_TRY();
     // clang-format on
@@ -257,8 +259,9 @@ uint64 StatementContext::execute(const PreparedStatement &prepared, const Datum 
         ++given;
     }
     const Oid function_oid = function_oid_;
-    const int rc = spec.writes == core::Writes::manual_edit
-                       ? run_manual_edit(prepared.plan, values, value_nulls, snapshot, tcount)
+    const int rc = spec.writes != core::Writes::nothing
+                       ? run_write(spec.writes == core::Writes::manual_edit, prepared.plan, values, value_nulls,
+                                   snapshot, tcount)
                        : run_plan(prepared.plan, values, value_nulls, snapshot, tcount);
     raise_if_names_changed(function_oid);
     check_result(spec, rc);

@@ -13,6 +13,7 @@
 #include "discovery.h"
 #include "list_plans.h"
 #include "pg_headers.h"
+#include "write_scope.h"
 
 namespace cellupsert::pg {
 
@@ -33,8 +34,9 @@ class StatementContext {
     // This backend's context for a call of function_oid, made current: the list tables of the
     // function's schema, checked again after any invalidation, so that a rename committed
     // since this transaction last looked is seen now. Raises discovery's errors (42P01,
-    // 42703, 42804, 42P10, 55000). Call it after SPI_connect.
-    static StatementContext &for_call(Oid function_oid);
+    // 42703, 42804, 42P10, 55000). Call it after SPI_connect. kind: what the call writes, as
+    // its history rows record it (write_scope.h); none for a function that writes nothing.
+    static StatementContext &for_call(Oid function_oid, WriteKind kind = WriteKind::none);
 
     const ListTables &tables() const { return tables_; }
     const core::TablesShape &shape() const { return tables_.shape; }
@@ -78,7 +80,7 @@ class StatementContext {
     void forget_plans();
     SPIPlanPtr prepare_text(char *sql, const core::StatementSpec &spec, int options);
     int run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
-    int run_manual_edit(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
+    int run_write(bool manual, SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     void raise_if_names_changed(Oid function_oid);
     static void on_relcache_invalidation(Datum, Oid relation_oid);
     // PostgreSQL 19 passes the cache's id as its enum SysCacheIdentifier, older majors as an int.

@@ -107,5 +107,5 @@ SELECT pg_temp.contents('public') = rows_md5 AS public_unchanged FROM public_bef
 SET client_min_messages = warning;
 DROP EXTENSION cellupsert;
 DROP SCHEMA lists_a, tenant_b CASCADE;
-DROP TABLE public.list_company_cells, public.list_companies, public.list_columns, public.lists;
+DROP TABLE public.list_cell_history, public.list_company_cells, public.list_companies, public.list_columns, public.lists;
 RESET client_min_messages;

@@ -1,0 +1,151 @@
+-- cellupsert 1.3 -> 1.4: cell history. cell_history_record(), a trigger function the
+-- canonical DDL attaches to the cells, records every write in the application's table
+-- list_cell_history (cellupsert_list_tables--1.3--1.4.sql creates it); cell_history() reads
+-- one cell's. cellupsert_distribute() distributes the history with the cells. Names are
+-- qualified as in cellupsert--1.3.sql.
+\echo Use "ALTER EXTENSION cellupsert UPDATE TO '1.4'" to load this file. \quit
+
+-- The history's writer: AFTER INSERT and AFTER UPDATE FOR EACH STATEMENT on the cells, with
+-- their transition tables; it inserts as the history table's owner (docs/history.md).
+CREATE FUNCTION @extschema@.cell_history_record()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cell_history_record'
+LANGUAGE C VOLATILE SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_history_record() OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_history_record() IS
+'Trigger (AFTER INSERT or UPDATE FOR EACH STATEMENT on the cells, with transition tables): records each cell written, and what it replaced, in list_cell_history.';
+
+CREATE FUNCTION @extschema@.cell_history(list pg_catalog.uuid, "row" pg_catalog.uuid, col pg_catalog.uuid,
+                                         "limit" pg_catalog.int4 DEFAULT 50)
+RETURNS TABLE (id pg_catalog.int8, kind pg_catalog.text, edit_id pg_catalog.uuid, edited_by pg_catalog.text,
+               edited_at pg_catalog.timestamptz, existed_before pg_catalog.bool, value_before pg_catalog.text,
+               value_after pg_catalog.text, status_before pg_catalog.text, status_after pg_catalog.text,
+               source_before pg_catalog.text, source_after pg_catalog.text)
+AS 'MODULE_PATHNAME', 'cell_history'
+LANGUAGE C STABLE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_history(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid, pg_catalog.int4)
+    OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_history(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid, pg_catalog.int4) IS
+'The history of one company cell, newest first, as the caller may read it, with cell_upsert''s checks.';
+
+-- Citus: distributes the list tables of this schema by list, co-located (lists by id, the
+-- three others by list_id), and the functions by their list argument, co-located with the
+-- cells and with force_delegation, so that a call runs whole on the worker that holds its
+-- list, inside a transaction block too (PostgREST always opens one). Idempotent: says, for
+-- each object, what it did or that it found it done. An admin function: named after the
+-- extension, and not executable by PUBLIC.
+CREATE OR REPLACE FUNCTION @extschema@.cellupsert_distribute(shard_count pg_catalog.int4 DEFAULT NULL)
+RETURNS TABLE (object pg_catalog.text, action pg_catalog.text)
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $function$
+DECLARE
+    schema_name text;
+    tables text[] := ARRAY['lists', 'list_columns', 'list_companies', 'list_company_cells'];
+    functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text,text)', 'cell_upsert_many(uuid,jsonb)',
+                                       'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)',
+                                       'cell_enrich_many(uuid,jsonb)', 'cell_release_many(uuid,jsonb)',
+                                       'cell_history(uuid,uuid,uuid,integer)'];
+    item text;
+    relation regclass;
+    lists regclass;
+    cells regclass;
+    routine regprocedure;
+    wanted_column text;
+    method "char";
+    dist_column text;
+    colocation integer;
+    lists_colocation integer;
+    shards integer;
+    unsafe_triggers text;
+BEGIN
+    IF shard_count IS NOT NULL AND shard_count < 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('shard_count must be at least 1, not %s', shard_count);
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = 'cellupsert_distribute() needs Citus, which is not installed in this database',
+            HINT = 'Install Citus on every node, run CREATE EXTENSION citus on the coordinator, then call cellupsert_distribute() there.';
+    END IF;
+    IF NOT pg_catalog.citus_is_coordinator() THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = 'cellupsert_distribute() runs on the Citus coordinator, not on a worker',
+            HINT = 'Connect to the coordinator and call it there: it distributes the tables of every node.';
+    END IF;
+
+    SELECT n.nspname INTO schema_name
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'cellupsert';
+    -- The cell history (1.4), where the application keeps one: by list_id, with the cells.
+    IF to_regclass(format('%I.list_cell_history', schema_name)) IS NOT NULL THEN
+        tables := tables || 'list_cell_history'::text;
+    END IF;
+
+    -- lists by id (hash), then the others by list_id, co-located with lists: every key and
+    -- foreign key of the canonical DDL includes the list.
+    FOREACH item IN ARRAY tables LOOP
+        relation := format('%I.%I', schema_name, item)::regclass;
+        object := relation::text;
+        wanted_column := CASE WHEN item = 'lists' THEN 'id' ELSE 'list_id' END;
+        SELECT p.partmethod, pg_catalog.column_to_column_name(p.logicalrelid, p.partkey), p.colocationid
+        INTO method, dist_column, colocation
+        FROM pg_dist_partition p WHERE p.logicalrelid = relation;
+        IF NOT FOUND THEN
+            IF item = 'lists' THEN
+                PERFORM pg_catalog.create_distributed_table(relation, 'id', shard_count := shard_count);
+            ELSE
+                -- The cell table may carry the manual-edit guard (a trigger), which Citus
+                -- distributes only with citus.enable_unsafe_triggers: set for this call only.
+                unsafe_triggers := pg_catalog.current_setting('citus.enable_unsafe_triggers');
+                PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+                PERFORM pg_catalog.create_distributed_table(relation, 'list_id', colocate_with := lists::text);
+                PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', unsafe_triggers, true);
+            END IF;
+            action := format('distributed by %s', wanted_column);
+        ELSIF method = 'h' AND dist_column = wanted_column
+              AND (item = 'lists' OR colocation = lists_colocation) THEN
+            action := 'already distributed';
+        ELSE
+            RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+                MESSAGE = format('%s is already a Citus table, but not distributed by %s%s', relation,
+                                 wanted_column, CASE WHEN item = 'lists' THEN '' ELSE format(' co-located with %s', lists) END),
+                HINT = format('Undo it with SELECT undistribute_table(%L), then call cellupsert_distribute() again.', relation);
+        END IF;
+        IF item = 'lists' THEN
+            lists := relation;
+            SELECT p.colocationid INTO lists_colocation FROM pg_dist_partition p WHERE p.logicalrelid = relation;
+            SELECT count(*) INTO shards FROM pg_dist_shard s WHERE s.logicalrelid = relation;
+            IF shard_count IS NOT NULL AND shards <> shard_count THEN
+                RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+                    MESSAGE = format('%s is already distributed with %s shards, not %s', relation, shards, shard_count),
+                    HINT = format('Change the shard count with SELECT alter_distributed_table(%L, shard_count := %s, cascade_to_colocated := true).',
+                                  relation, shard_count);
+            END IF;
+        END IF;
+        cells := relation;
+        RETURN NEXT;
+    END LOOP;
+
+    FOREACH item IN ARRAY functions LOOP
+        routine := format('%I.%s', schema_name, item)::regprocedure;
+        object := routine::text;
+        IF EXISTS (SELECT FROM pg_dist_object d
+                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = routine AND d.objsubid = 0
+                     AND d.distribution_argument_index = 0 AND d.colocationid = lists_colocation
+                     AND d.force_delegation) THEN
+            action := 'already distributed';
+        ELSE
+            PERFORM pg_catalog.create_distributed_function(routine, 'list', colocate_with := cells::text,
+                                                           force_delegation := true);
+            action := 'distributed by list, with force_delegation';
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$function$;
+

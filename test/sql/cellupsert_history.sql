@@ -1,0 +1,104 @@
+-- Cell history: the canonical DDL creates list_cell_history and attaches the extension's
+-- trigger, which records every cell written, by any writer, with what the write replaced;
+-- cell_history() reads one cell's, newest first. Each write is read back in a statement of
+-- its own.
+\i test/fixtures/ids.sql
+\i test/fixtures/lists.sql
+\set VERBOSITY default
+CREATE VIEW history AS
+SELECT company_row_id = :row1 AS row1, kind, edit_id IS NOT NULL AS has_edit_id,
+       CASE edited_by WHEN current_user THEN '(the role)' ELSE edited_by END AS edited_by, existed_before,
+       value_before, value_after, status_before, status_after, source_before, source_after
+FROM list_cell_history ORDER BY id;
+
+-- A person's edits: each one row, with the value and status it replaced and the editor.
+SELECT set_config('request.jwt.claims', '{"sub": "alice"}', false) IS NOT NULL AS alice;
+SELECT cell_upsert(:list1, :row1, :col1, 'first');
+SELECT cell_upsert(:list1, :row1, :col1, 'second');
+SELECT * FROM history;
+
+-- A batch: one edit id for every cell of the call, another for the next call.
+SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1, 'col', :col1, 'val', 'third'),
+                                                  jsonb_build_object('row', :row1b, 'col', :col1, 'val', 'new')));
+SELECT count(DISTINCT edit_id) AS edit_ids, count(*) AS cells FROM list_cell_history
+WHERE id > (SELECT min(id) + 1 FROM list_cell_history);
+SELECT count(DISTINCT edit_id) AS edit_ids_of_three_calls FROM list_cell_history;
+
+-- Another writer: recorded as external, without an edit id, by the role; a write the guard
+-- skips (a person's cell) records nothing.
+UPDATE list_company_cells SET status = 'error' WHERE company_row_id = :row1;
+SELECT cell_release(:list1, :row1, :col1);
+UPDATE list_company_cells SET status = 'error', error = 'timeout' WHERE company_row_id = :row1;
+SELECT set_config('request.jwt.claims', '', false) IS NOT NULL AS no_claims;
+SELECT cell_enrich_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1, 'col', :col1, 'val', 'robot'),
+                                                  jsonb_build_object('row', :row1b, 'col', :col1, 'val', 'robot')));
+SELECT * FROM history;
+
+-- cell_history: newest first, as many as asked, with cell_upsert's checks.
+SELECT kind, value_before, value_after FROM cell_history(:list1, :row1, :col1);
+SELECT kind, value_after FROM cell_history(:list1, :row1, :col1, 2);
+SELECT count(*) FROM cell_history(:list1, :row1, :col1, 0);
+SELECT * FROM cell_history(:list1, :row1, :person1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cell_history(:list2, :row1, :col1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cell_history(:list1, :row1, :col1, -1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cell_history(:list1, :row1, :col1, NULL);
+\echo :LAST_ERROR_SQLSTATE
+
+-- A member of list1 reads its history under the example policy, not list2's; the history is
+-- written by the extension as the table's owner: a member who may not insert into it still
+-- records her edits, and can neither insert, update nor delete history rows herself.
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_history_member;
+RESET client_min_messages;
+CREATE ROLE regress_history_member;
+CREATE TABLE list_members (list_id uuid NOT NULL, member name NOT NULL, PRIMARY KEY (list_id, member));
+INSERT INTO list_members VALUES (:list1, 'regress_history_member');
+CREATE POLICY members ON lists USING (
+    EXISTS (SELECT FROM list_members m WHERE m.list_id = lists.id AND m.member = current_user));
+CREATE POLICY members ON list_columns USING (
+    EXISTS (SELECT FROM list_members m WHERE m.list_id = list_columns.list_id AND m.member = current_user));
+CREATE POLICY members ON list_companies USING (
+    EXISTS (SELECT FROM list_members m WHERE m.list_id = list_companies.list_id AND m.member = current_user));
+CREATE POLICY members ON list_company_cells USING (
+    EXISTS (SELECT FROM list_members m WHERE m.list_id = list_company_cells.list_id AND m.member = current_user));
+CREATE POLICY members_read ON list_cell_history FOR SELECT USING (
+    EXISTS (SELECT FROM list_members m WHERE m.list_id = list_cell_history.list_id AND m.member = current_user));
+GRANT USAGE ON SCHEMA app TO regress_history_member;
+GRANT SELECT ON lists, list_columns, list_companies, list_members, list_cell_history TO regress_history_member;
+GRANT SELECT, INSERT, UPDATE ON list_company_cells TO regress_history_member;
+SELECT cell_upsert(:list2, :row2, :col2, 'list two');
+SET ROLE regress_history_member;
+SELECT cell_upsert(:list1, :row1b, :col1, 'by a member');
+SELECT kind, edited_by, value_before, value_after FROM cell_history(:list1, :row1b, :col1, 1);
+SELECT count(*) AS rows_of_list2 FROM list_cell_history WHERE list_id = :list2;
+SELECT count(*) AS rows_of_list1 FROM list_cell_history WHERE list_id = :list1;
+INSERT INTO list_cell_history (list_id, column_id, company_row_id, kind, existed_before)
+VALUES (:list1, :col1, :row1, 'manual', true);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE list_cell_history SET value_after = 'forged';
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM list_cell_history;
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SELECT count(*) AS rows_of_list2 FROM list_cell_history WHERE list_id = :list2;
+
+-- The trigger is AFTER INSERT or UPDATE FOR EACH STATEMENT with its transition tables.
+SELECT cell_history_record();
+CREATE TRIGGER wrong AFTER UPDATE ON list_company_cells FOR EACH STATEMENT EXECUTE FUNCTION cell_history_record();
+UPDATE list_company_cells SET value = 'x' WHERE company_row_id = :row1b;
+DROP TRIGGER wrong ON list_company_cells;
+
+-- Without the history table, writes record nothing and cost nothing more; cell_history: 42P01.
+DROP VIEW history;
+DROP TABLE list_cell_history;
+SELECT cell_upsert(:list1, :row1, :col1, 'no history');
+SELECT value FROM list_company_cells WHERE company_row_id = :row1;
+SELECT * FROM cell_history(:list1, :row1, :col1);
+\echo :LAST_ERROR_SQLSTATE
+
+RESET client_min_messages;
+DROP OWNED BY regress_history_member;
+DROP ROLE regress_history_member;
