@@ -114,10 +114,10 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
     if (!OidIsValid(history)) return PointerGetDatum(nullptr);  // no history kept here
     const char kind = get_rel_relkind(history);
     if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
-        ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
-                        errmsg("\"%s.%s\" is not a table", get_namespace_name(RelationGetNamespace(cells)),
-                               kHistoryTable),
-                        errdetail("cellupsert writes the cell history into a table of the cells' schema.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_WRONG_OBJECT_TYPE),
+                 errmsg("\"%s.%s\" is not a table", get_namespace_name(RelationGetNamespace(cells)), kHistoryTable),
+                 errdetail("cellupsert writes the cell history into a table of the cells' schema.")));
 
     // Who and what, as the caller: taken before the switch to the history's owner.
     const WriteKind write = running_write_kind();
@@ -132,7 +132,8 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
     const OwnerMode mode = enter_owner_mode(relation_owner(history));
     const int rc = SPI_execute_plan(plan, values, nulls, false, 0);
     leave_owner_mode(mode);
-    if (rc != SPI_OK_INSERT) elog(ERROR, "cell_history_record: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+    if (rc != SPI_OK_INSERT)
+        elog(ERROR, "cell_history_record: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
     SPI_finish();
     return PointerGetDatum(nullptr);
 }
@@ -143,8 +144,7 @@ Datum cell_history_body(PG_FUNCTION_ARGS) {
     const Datum col = id_argument(fcinfo, 2, "col");
     if (PG_ARGISNULL(3)) raise_null_argument("limit");
     const int32 limit = PG_GETARG_INT32(3);
-    if (limit < 0)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("\"limit\" must not be negative")));
+    if (limit < 0) ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("\"limit\" must not be negative")));
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *result = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
 

@@ -259,10 +259,10 @@ uint64 StatementContext::execute(const PreparedStatement &prepared, const Datum 
         ++given;
     }
     const Oid function_oid = function_oid_;
-    const int rc = spec.writes != core::Writes::nothing
-                       ? run_write(spec.writes == core::Writes::manual_edit, prepared.plan, values, value_nulls,
-                                   snapshot, tcount)
-                       : run_plan(prepared.plan, values, value_nulls, snapshot, tcount);
+    const int rc =
+        spec.writes != core::Writes::nothing
+            ? run_write(spec.writes == core::Writes::manual_edit, prepared.plan, values, value_nulls, snapshot, tcount)
+            : run_plan(prepared.plan, values, value_nulls, snapshot, tcount);
     raise_if_names_changed(function_oid);
     check_result(spec, rc);
     return SPI_processed;
