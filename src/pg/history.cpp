@@ -119,6 +119,15 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
                  errmsg("\"%s.%s\" is not a table", get_namespace_name(RelationGetNamespace(cells)), kHistoryTable),
                  errdetail("cellupsert writes the cell history into a table of the cells' schema.")));
 
+    // The owner writes the history of its own tables only: a table of another role (one with
+    // CREATE on the schema) cannot make it write rows of its choosing.
+    const Oid owner = relation_owner(history);
+    if (cells->rd_rel->relowner != owner)
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                        errmsg("cell_history_record() records the cells of the owner of \"%s.%s\" only",
+                               get_namespace_name(RelationGetNamespace(cells)), kHistoryTable),
+                        errdetail("\"%s\" belongs to another role.", RelationGetRelationName(cells))));
+
     // Who and what, as the caller: taken before the switch to the history's owner.
     const WriteKind write = running_write_kind();
     Datum values[] = {CStringGetTextDatum(write_kind_label(write)),
@@ -129,7 +138,7 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
     if (SPI_register_trigger_data(trigger) != SPI_OK_TD_REGISTER)
         elog(ERROR, "cell_history_record: SPI_register_trigger_data failed");
     SPIPlanPtr plan = plan_for(history_insert_text(cells, history, trigger->tg_trigger, update));
-    const OwnerMode mode = enter_owner_mode(relation_owner(history));
+    const OwnerMode mode = enter_owner_mode(owner);
     const int rc = SPI_execute_plan(plan, values, nulls, false, 0);
     leave_owner_mode(mode);
     if (rc != SPI_OK_INSERT)

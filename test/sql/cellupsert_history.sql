@@ -90,6 +90,16 @@ SELECT cell_history_record();
 CREATE TRIGGER wrong AFTER UPDATE ON list_company_cells FOR EACH STATEMENT EXECUTE FUNCTION cell_history_record();
 UPDATE list_company_cells SET value = 'x' WHERE company_row_id = :row1b;
 DROP TRIGGER wrong ON list_company_cells;
+-- Attached to a table of another role (one with CREATE on the schema), it writes nothing as
+-- the history's owner: 42501.
+CREATE TABLE not_the_cells (LIKE list_company_cells);
+ALTER TABLE not_the_cells OWNER TO regress_history_member;
+CREATE TRIGGER record AFTER INSERT ON not_the_cells REFERENCING NEW TABLE AS new_cells
+    FOR EACH STATEMENT EXECUTE FUNCTION cell_history_record();
+INSERT INTO not_the_cells (list_id, column_id, company_row_id, value, status, created_at, updated_at, source)
+VALUES (:list2, :col2, :row2, 'forged', 'complete', now(), now(), 'manual');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE not_the_cells;
 
 -- Without the history table, writes record nothing and cost nothing more; cell_history: 42P01.
 DROP VIEW history;
