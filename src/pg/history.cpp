@@ -31,11 +31,10 @@ struct KeptPlan {
 KeptPlan kept_plans[4];
 int next_slot = 0;
 
-SPIPlanPtr plan_for(const char *text) {
+SPIPlanPtr plan_for(const char *text, int nargs, const Oid *types) {
     for (const KeptPlan &kept : kept_plans)
         if (kept.text != nullptr && strcmp(kept.text, text) == 0) return kept.plan;
-    const Oid types[] = {TEXTOID, UUIDOID, TEXTOID};
-    SPIPlanPtr plan = SPI_prepare(text, 3, const_cast<Oid *>(types));
+    SPIPlanPtr plan = SPI_prepare(text, nargs, const_cast<Oid *>(types));
     if (plan == nullptr) elog(ERROR, "cell_history_record: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
     SPI_keepplan(plan);
     KeptPlan &slot = kept_plans[next_slot];
@@ -46,36 +45,95 @@ SPIPlanPtr plan_for(const char *text) {
     return plan;
 }
 
-// A column of the cells, or NULL where they lack it (source, without the provenance columns).
-const char *cells_column(Relation cells, const char *alias, const char *column, const char *cast = "") {
-    if (!OidIsValid(get_attnum(RelationGetRelid(cells), column))) return "NULL";
-    return psprintf("%s.%s%s", alias, column, cast);
+// A column of the cells as text, or NULL where they lack it (source, without the provenance
+// columns).
+const char *cells_text(Relation cells, const char *alias, const char *column) {
+    if (!OidIsValid(get_attnum(RelationGetRelid(cells), column))) return "NULL::pg_catalog.text";
+    return psprintf("%s.%s::pg_catalog.text", alias, column);
 }
 
-// INSERT INTO the history SELECT the statement's new cells (n), joined to their old rows (o)
-// for an update: $1 kind, $2 edit id, $3 editor.
-char *history_insert_text(Relation cells, Oid history, const Trigger *trigger, bool update) {
-    const char *schema = quote_identifier(get_namespace_name(get_rel_namespace(history)));
-    StringInfoData sql;
-    initStringInfo(&sql);
-    appendStringInfo(&sql,
-                     "INSERT INTO %s.%s (list_id, column_id, company_row_id, kind, edit_id, edited_by, "
-                     "existed_before, value_before, status_before, source_before, value_after, status_after, "
-                     "source_after) SELECT n.list_id, n.column_id, n.company_row_id, $1, $2, $3, ",
-                     schema, quote_identifier(get_rel_name(history)));
+// A history row's columns taken from the statement's transition tables; then those of the
+// call: $1 kind, $2 edit id, $3 editor.
+constexpr int kRowColumns = 10;
+constexpr const char *kRowColumnNames[kRowColumns] = {"list_id",        "column_id",    "company_row_id",
+                                                      "existed_before", "value_before", "status_before",
+                                                      "source_before",  "value_after",  "status_after",
+                                                      "source_after"};
+constexpr Oid kRowColumnArrayTypes[kRowColumns] = {UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, BOOLARRAYOID,
+                                                   TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                                                   TEXTARRAYOID, TEXTARRAYOID};
+constexpr Oid kCallTypes[] = {TEXTOID, UUIDOID, TEXTOID};
+
+// The values of the row columns for the new cells n, joined to their old rows o for an update.
+void row_expressions(Relation cells, bool update, const char *(&out)[kRowColumns]) {
+    const char *absent = "NULL::pg_catalog.text";
+    out[0] = "n.list_id";
+    out[1] = "n.column_id";
+    out[2] = "n.company_row_id";
+    out[3] = update ? "true" : "false";
+    out[4] = update ? "o.value::pg_catalog.text" : absent;
+    out[5] = update ? cells_text(cells, "o", "status") : absent;
+    out[6] = update ? cells_text(cells, "o", "source") : absent;
+    out[7] = "n.value::pg_catalog.text";
+    out[8] = cells_text(cells, "n", "status");
+    out[9] = cells_text(cells, "n", "source");
+}
+
+void append_from(StringInfo sql, const Trigger *trigger, bool update) {
+    appendStringInfo(sql, " FROM %s n", quote_identifier(trigger->tgnewtable));
     if (update)
-        appendStringInfo(&sql, "true, o.value, o.status::pg_catalog.text, %s, ",
-                         cells_column(cells, "o", "source", "::pg_catalog.text"));
-    else
-        appendStringInfoString(&sql, "false, NULL, NULL, NULL, ");
-    appendStringInfo(&sql, "n.value, n.status::pg_catalog.text, %s FROM %s n",
-                     cells_column(cells, "n", "source", "::pg_catalog.text"), quote_identifier(trigger->tgnewtable));
-    if (update)
-        appendStringInfo(&sql,
+        appendStringInfo(sql,
                          " JOIN %s o ON o.list_id OPERATOR(pg_catalog.=) n.list_id"
                          " AND o.column_id OPERATOR(pg_catalog.=) n.column_id"
                          " AND o.company_row_id OPERATOR(pg_catalog.=) n.company_row_id",
                          quote_identifier(trigger->tgoldtable));
+}
+
+void append_insert_head(StringInfo sql, Oid history) {
+    appendStringInfo(sql, "INSERT INTO %s.%s (", quote_identifier(get_namespace_name(get_rel_namespace(history))),
+                     quote_identifier(get_rel_name(history)));
+    for (const char *column : kRowColumnNames) appendStringInfo(sql, "%s, ", column);
+    appendStringInfoString(sql, "kind, edit_id, edited_by) SELECT ");
+}
+
+// INSERT INTO the history SELECT the rows from the transition tables.
+char *history_insert_text(Relation cells, Oid history, const Trigger *trigger, bool update) {
+    const char *expressions[kRowColumns];
+    row_expressions(cells, update, expressions);
+    StringInfoData sql;
+    initStringInfo(&sql);
+    append_insert_head(&sql, history);
+    for (const char *expression : expressions) appendStringInfo(&sql, "%s, ", expression);
+    appendStringInfoString(&sql, "$1, $2, $3");
+    append_from(&sql, trigger, update);
+    return sql.data;
+}
+
+// On Citus the trigger fires on the cells' shard, and Citus would send an INSERT … SELECT
+// from the transition tables to another backend, where they do not exist: the rows are read
+// here first, as arrays (the read), then inserted from them ($4 … the arrays).
+char *history_read_text(Relation cells, const Trigger *trigger, bool update) {
+    const char *expressions[kRowColumns];
+    row_expressions(cells, update, expressions);
+    StringInfoData sql;
+    initStringInfo(&sql);
+    appendStringInfoString(&sql, "SELECT ");
+    for (int i = 0; i < kRowColumns; ++i)
+        appendStringInfo(&sql, "%spg_catalog.array_agg(%s)", i ? ", " : "", expressions[i]);
+    append_from(&sql, trigger, update);
+    return sql.data;
+}
+
+char *history_insert_from_arrays_text(Oid history) {
+    StringInfoData sql;
+    initStringInfo(&sql);
+    append_insert_head(&sql, history);
+    for (const char *column : kRowColumnNames) appendStringInfo(&sql, "u.%s, ", column);
+    appendStringInfoString(&sql, "$1, $2, $3 FROM ROWS FROM (");
+    for (int i = 0; i < kRowColumns; ++i) appendStringInfo(&sql, "%spg_catalog.unnest($%d)", i ? ", " : "", i + 4);
+    appendStringInfoString(&sql, ") AS u (");
+    for (int i = 0; i < kRowColumns; ++i) appendStringInfo(&sql, "%s%s", i ? ", " : "", kRowColumnNames[i]);
+    appendStringInfoChar(&sql, ')');
     return sql.data;
 }
 
@@ -87,7 +145,7 @@ char *history_insert_text(Relation cells, Oid history, const Trigger *trigger, b
 }
 
 // The history of (list, row, col) as the caller reads it: $1 list, $2 row, $3 col, $4 limit.
-char *history_read_text(const char *schema) {
+char *cell_history_text(const char *schema) {
     return psprintf(
         "SELECT h.id, h.kind, h.edit_id, h.edited_by, h.edited_at, h.existed_before, h.value_before, "
         "h.value_after, h.status_before, h.status_after, h.source_before, h.source_after FROM %s.%s h "
@@ -137,12 +195,39 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "cell_history_record: SPI_connect failed");
     if (SPI_register_trigger_data(trigger) != SPI_OK_TD_REGISTER)
         elog(ERROR, "cell_history_record: SPI_register_trigger_data failed");
-    SPIPlanPtr plan = plan_for(history_insert_text(cells, history, trigger->tg_trigger, update));
-    const OwnerMode mode = enter_owner_mode(owner);
-    const int rc = SPI_execute_plan(plan, values, nulls, false, 0);
-    leave_owner_mode(mode);
+    int rc;
+    if (!is_citus_table(history)) {
+        SPIPlanPtr plan = plan_for(history_insert_text(cells, history, trigger->tg_trigger, update), 3, kCallTypes);
+        const OwnerMode mode = enter_owner_mode(owner);
+        rc = SPI_execute_plan(plan, values, nulls, false, 0);
+        leave_owner_mode(mode);
+    } else {
+        SPIPlanPtr read = plan_for(history_read_text(cells, trigger->tg_trigger, update), 0, nullptr);
+        rc = SPI_execute_plan(read, nullptr, nullptr, true, 1);
+        if (rc != SPI_OK_SELECT || SPI_processed != 1)
+            elog(ERROR, "cell_history_record: reading the transition tables failed: %s", SPI_result_code_string(rc));
+        Datum all_values[3 + kRowColumns];
+        char all_nulls[3 + kRowColumns];
+        Oid types[3 + kRowColumns];
+        for (int i = 0; i < 3; ++i) {
+            all_values[i] = values[i];
+            all_nulls[i] = nulls[i];
+            types[i] = kCallTypes[i];
+        }
+        for (int i = 0; i < kRowColumns; ++i) {
+            bool is_null;
+            all_values[3 + i] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1, &is_null);
+            all_nulls[3 + i] = is_null ? 'n' : ' ';
+            types[3 + i] = kRowColumnArrayTypes[i];
+        }
+        SPIPlanPtr insert = plan_for(history_insert_from_arrays_text(history), 3 + kRowColumns, types);
+        const OwnerMode mode = enter_owner_mode(owner);
+        rc = SPI_execute_plan(insert, all_values, all_nulls, false, 0);
+        leave_owner_mode(mode);
+    }
     if (rc != SPI_OK_INSERT)
         elog(ERROR, "cell_history_record: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+
     SPI_finish();
     return PointerGetDatum(nullptr);
 }
@@ -169,7 +254,7 @@ Datum cell_history_body(PG_FUNCTION_ARGS) {
                         errhint("cellupsert_list_tables--1.3--1.4.sql creates it (docs/history.md).")));
     const Oid types[] = {UUIDOID, UUIDOID, UUIDOID, INT4OID};
     Datum args[] = {list, row, col, Int32GetDatum(limit)};
-    const int rc = SPI_execute_with_args(history_read_text(context.schema_name()), 4, const_cast<Oid *>(types), args,
+    const int rc = SPI_execute_with_args(cell_history_text(context.schema_name()), 4, const_cast<Oid *>(types), args,
                                          nullptr, true, 0);
     if (rc != SPI_OK_SELECT) elog(ERROR, "cell_history: SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
     for (uint64 i = 0; i < SPI_processed; ++i) tuplestore_puttuple(result->setResult, SPI_tuptable->vals[i]);

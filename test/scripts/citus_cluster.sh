@@ -96,11 +96,12 @@ INSERT INTO app.list_members (list_id, user_id, can_edit) VALUES
 SQL
 
 echo "== the distribution"
-same "the four tables: hash-distributed by id / list_id, one co-location group" \
+same "the five tables: hash-distributed by id / list_id, one co-location group" \
 "app.lists|h|id|t
 app.list_columns|h|list_id|t
 app.list_companies|h|list_id|t
-app.list_company_cells|h|list_id|t" \
+app.list_company_cells|h|list_id|t
+app.list_cell_history|h|list_id|t" \
 "$(coordinator -c "SELECT p.logicalrelid::regclass, p.partmethod, column_to_column_name(p.logicalrelid, p.partkey),
                           p.colocationid = (SELECT colocationid FROM pg_dist_partition WHERE logicalrelid = 'app.lists'::regclass)
                    FROM pg_dist_partition p WHERE p.logicalrelid::regclass::text LIKE 'app.%' ORDER BY p.logicalrelid")"
@@ -109,6 +110,7 @@ same "the shards of the cells on both workers" "2" \
                    WHERE table_name = 'app.list_company_cells'::regclass AND nodeport IN ($WORKER1, $WORKER2)")"
 same "the functions: distributed by list, co-located with the cells, force_delegation" \
 "app.cell_enrich_many(uuid,jsonb)|0|t|t
+app.cell_history(uuid,uuid,uuid,integer)|0|t|t
 app.cell_release(uuid,uuid,uuid)|0|t|t
 app.cell_release_many(uuid,jsonb)|0|t|t
 app.cell_upsert(uuid,uuid,uuid,text,text)|0|t|t
@@ -121,19 +123,22 @@ app.cell_version(uuid,uuid,uuid)|0|t|t" \
                    WHERE d.classid = 'pg_proc'::regclass
                      AND d.objid IN ('app.cell_upsert(uuid,uuid,uuid,text,text)'::regprocedure, 'app.cell_upsert_many(uuid,jsonb)'::regprocedure,
                                      'app.cell_version(uuid,uuid,uuid)'::regprocedure, 'app.cell_release(uuid,uuid,uuid)'::regprocedure,
-                                     'app.cell_enrich_many(uuid,jsonb)'::regprocedure, 'app.cell_release_many(uuid,jsonb)'::regprocedure)
+                                     'app.cell_enrich_many(uuid,jsonb)'::regprocedure, 'app.cell_release_many(uuid,jsonb)'::regprocedure,
+                                     'app.cell_history(uuid,uuid,uuid,integer)'::regprocedure)
                    ORDER BY d.objid::regprocedure::text COLLATE \"C\"")"
-same "cellupsert_distribute() again: already distributed, ten times" \
+same "cellupsert_distribute() again: already distributed, twelve times" \
 "app.lists|already distributed
 app.list_columns|already distributed
 app.list_companies|already distributed
 app.list_company_cells|already distributed
+app.list_cell_history|already distributed
 app.cell_upsert(uuid,uuid,uuid,text,text)|already distributed
 app.cell_upsert_many(uuid,jsonb)|already distributed
 app.cell_version(uuid,uuid,uuid)|already distributed
 app.cell_release(uuid,uuid,uuid)|already distributed
 app.cell_enrich_many(uuid,jsonb)|already distributed
-app.cell_release_many(uuid,jsonb)|already distributed" \
+app.cell_release_many(uuid,jsonb)|already distributed
+app.cell_history(uuid,uuid,uuid,integer)|already distributed" \
 "$(coordinator -c "SELECT * FROM app.cellupsert_distribute()")"
 
 # sqlstate_of PORT SQL: the SQLSTATE of a statement run as postgres.
@@ -558,6 +563,19 @@ same "after the release, the ORM's upsert writes" "orm.com|complete|enrichment|p
                        VALUES ('$list2', '$col2', '$row2', 'orm.com', 'pending')
                        ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE SET value = EXCLUDED.value" >/dev/null
        cell $list2 $row2 $col2)"
+
+echo "== the history of the distributed cells"
+# Written on the list's worker by the trigger on the cells' shard, into the co-located
+# history shard; read back through cell_history(), delegated by its list.
+same "cell_history of bob's cell, newest first: the ORM, the releases and the edits, none of the skipped writes" \
+"external|again.com|orm.com
+release|again.com|again.com
+manual|guarded.com|again.com
+release|guarded.com|guarded.com
+manual|batch.com|guarded.com" \
+    "$(coordinator -c "SELECT kind, value_before, value_after FROM app.cell_history('$list2', '$row2', '$col2', 5)")"
+same "the enrichment's new cell: one row, created" "enrichment|f|job.com" \
+    "$(coordinator -c "SELECT kind, existed_before, value_after FROM app.cell_history('$list2', '$row2c', '$col2')")"
 
 for port in $COORDINATOR $WORKER1 $WORKER2; do
     if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then
