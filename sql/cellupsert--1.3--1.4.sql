@@ -32,6 +32,33 @@ ALTER FUNCTION @extschema@.cell_history(pg_catalog.uuid, pg_catalog.uuid, pg_cat
 COMMENT ON FUNCTION @extschema@.cell_history(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid, pg_catalog.int4) IS
 'The history of one company cell, newest first, as the caller may read it, with cell_upsert''s checks.';
 
+-- Going back: the value an edit replaced, written again as a person's edit (kind revert),
+-- for one cell; for every cell of one call (kind undo), all or nothing. PT412 when a cell
+-- was written again since the edit, unless force.
+CREATE FUNCTION @extschema@.cell_revert(list pg_catalog.uuid, "row" pg_catalog.uuid, col pg_catalog.uuid,
+                                        edit_id pg_catalog.uuid, force pg_catalog.bool DEFAULT false)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'cell_revert'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_revert(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid,
+                                       pg_catalog.bool)
+    OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_revert(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid, pg_catalog.uuid,
+                                            pg_catalog.bool) IS
+'Writes again the value edit_id replaced in one company cell, as a manual edit recorded as revert; PT412 when the cell was written since, unless force.';
+
+CREATE FUNCTION @extschema@.cell_undo(list pg_catalog.uuid, edit_id pg_catalog.uuid, force pg_catalog.bool DEFAULT false)
+RETURNS pg_catalog.int4
+AS 'MODULE_PATHNAME', 'cell_undo'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_undo(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.bool) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_undo(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.bool) IS
+'Writes again the values edit_id replaced in every cell it wrote, all or nothing, as manual edits recorded as undo; PT412 naming the first cell written since, unless force. Returns the cells written.';
+
 -- Citus: distributes the list tables of this schema by list, co-located (lists by id, the
 -- three others by list_id), and the functions by their list argument, co-located with the
 -- cells and with force_delegation, so that a call runs whole on the worker that holds its
@@ -49,7 +76,8 @@ DECLARE
     functions constant text[] := ARRAY['cell_upsert(uuid,uuid,uuid,text,text)', 'cell_upsert_many(uuid,jsonb)',
                                        'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)',
                                        'cell_enrich_many(uuid,jsonb)', 'cell_release_many(uuid,jsonb)',
-                                       'cell_history(uuid,uuid,uuid,integer)'];
+                                       'cell_history(uuid,uuid,uuid,integer)', 'cell_revert(uuid,uuid,uuid,uuid,boolean)',
+                                       'cell_undo(uuid,uuid,boolean)'];
     item text;
     relation regclass;
     lists regclass;

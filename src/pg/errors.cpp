@@ -182,6 +182,33 @@ void raise_version_mismatch(const IdBytes &list, const IdBytes &row, const IdByt
                     errhint("Read the cell again, and write it with its new version if the edit still applies.")));
 }
 
+void raise_edit_not_found(Datum list, Datum edit_id, const IdBytes *row, const IdBytes *col) {
+    const char *edit = DatumGetCString(DirectFunctionCall1(uuid_out, edit_id));
+    const IdText list_text(DatumGetUUIDP(list)->data);
+    if (row == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("edit %s wrote no cell of list %s", edit, list_text.text), errdetail(NOT_VISIBLE_DETAIL),
+                        errhint("Take edit ids from cell_history().")));
+    const IdText row_text(*row), col_text(*col);
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("edit %s did not write cell (column %s, row %s) of list %s", edit, col_text.text,
+                           row_text.text, list_text.text),
+                    errdetail(NOT_VISIBLE_DETAIL), errhint("Take edit ids from cell_history() of that cell.")));
+}
+
+void raise_changed_since_edit(const IdBytes &list, const IdBytes &row, const IdBytes &col, Datum edit_id,
+                              int64 later_writes, const char *last_kind, const char *force_argument) {
+    const IdText list_text(list), row_text(row), col_text(col);
+    ereport(ERROR,
+            (errcode(MAKE_SQLSTATE('P', 'T', '4', '1', '2')),
+             errmsg("cell (column %s, row %s) of list %s has changed since edit %s", col_text.text, row_text.text,
+                    list_text.text, DatumGetCString(DirectFunctionCall1(uuid_out, edit_id))),
+             errdetail("Its value or status is not what that edit wrote: %lld later write(s), the last of kind %s; "
+                       "nothing was written.",
+                       static_cast<long long>(later_writes), last_kind),
+             errhint("Look at cell_history(); to go back all the same, call again with %s => true.", force_argument)));
+}
+
 void raise_tables_changed(const char *schema) {
     ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                     errmsg("the list tables of schema \"%s\" changed during the call", schema),

@@ -13,5 +13,7 @@ Datum cell_version_body(PG_FUNCTION_ARGS);
 Datum cell_release_body(PG_FUNCTION_ARGS);
 Datum cell_release_many_body(PG_FUNCTION_ARGS);
 Datum cell_enrich_many_body(PG_FUNCTION_ARGS);
+Datum cell_revert_body(PG_FUNCTION_ARGS);
+Datum cell_undo_body(PG_FUNCTION_ARGS);
 
 }  // namespace cellupsert::pg

@@ -58,6 +58,16 @@ Datum cell_history_record(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cell_history_record", cellupsert::pg::cell_history_record_body, fcinfo);
 }
 
+PG_FUNCTION_INFO_V1(cell_revert);
+Datum cell_revert(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_revert", cellupsert::pg::cell_revert_body, fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(cell_undo);
+Datum cell_undo(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_undo", cellupsert::pg::cell_undo_body, fcinfo);
+}
+
 PG_FUNCTION_INFO_V1(cell_history);
 Datum cell_history(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cell_history", cellupsert::pg::cell_history_body, fcinfo);

@@ -36,6 +36,8 @@ const char *write_kind_label(WriteKind kind) {
         case WriteKind::manual: return "manual";
         case WriteKind::enrichment: return "enrichment";
         case WriteKind::release: return "release";
+        case WriteKind::revert: return "revert";
+        case WriteKind::undo: return "undo";
         case WriteKind::none: break;
     }
     return "external";

@@ -11,7 +11,7 @@
 namespace cellupsert::pg {
 
 // What a call of one of the writing functions writes, as the history records it.
-enum class WriteKind { none, manual, enrichment, release };
+enum class WriteKind { none, manual, enrichment, release, revert, undo };
 
 // At the start of every call: its kind (none for a function that writes nothing); the call's
 // edit id is made the first time a history row needs it.
@@ -29,7 +29,7 @@ void write_scope_end(const WriteScope &previous);
 bool manual_edit_running();
 // The kind of the call whose statement is running, or none outside a scope.
 WriteKind running_write_kind();
-// The history's name of a kind: manual, enrichment, release.
+// The history's name of a kind: manual, enrichment, release, revert, undo; external for none.
 const char *write_kind_label(WriteKind kind);
 // The running call's edit id, a version 4 UUID shared by every cell the call writes.
 Datum running_edit_id();

@@ -85,6 +85,70 @@ DELETE FROM list_cell_history;
 RESET ROLE;
 SELECT count(*) AS rows_of_list2 FROM list_cell_history WHERE list_id = :list2;
 
+-- Going back. cell_revert writes again the value an edit replaced, as a person's edit (status
+-- complete, reasoning and error kept), recorded as revert; PT412 when the cell's value or
+-- status is no longer what the edit wrote, and nothing written, unless force.
+-- (Errors that name an edit id, which differs from run to run, are shown with it as <edit>.)
+CREATE FUNCTION pg_temp.attempt(call text, edit uuid) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    detail text;
+    hint text;
+BEGIN
+    EXECUTE call;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+    RETURN format(E'%s: %s\nDETAIL: %s\nHINT: %s', SQLSTATE, replace(SQLERRM, edit::text, '<edit>'), detail, hint);
+END $$;
+SELECT edit_id AS second FROM list_cell_history WHERE value_after = 'second' \gset
+SELECT pg_temp.attempt(format('SELECT cell_revert(%L, %L, %L, %L)', :list1, :row1, :col1, :'second'), :'second');
+SELECT value, status, error FROM list_company_cells WHERE company_row_id = :row1;
+SELECT cell_revert(:list1, :row1, :col1, :'second', force => true);
+SELECT value, status, error, source FROM list_company_cells WHERE company_row_id = :row1;
+SELECT kind, value_before, value_after FROM cell_history(:list1, :row1, :col1, 1);
+-- The last edit goes back without force: a revert of the revert.
+SELECT edit_id AS last FROM cell_history(:list1, :row1, :col1, 1) \gset
+SELECT cell_revert(:list1, :row1, :col1, :'last');
+SELECT value FROM list_company_cells WHERE company_row_id = :row1;
+-- An edit of another cell, an unknown one, none: 22023, 22023, 22004.
+SELECT pg_temp.attempt(format('SELECT cell_revert(%L, %L, %L, %L)', :list1, :row1b, :col1, :'last'), :'last');
+SELECT cell_revert(:list1, :row1, :col1, '99999999-0000-4000-8000-000000000000');
+\echo :LAST_ERROR_SQLSTATE
+SELECT cell_revert(:list1, :row1, :col1, NULL);
+\echo :LAST_ERROR_SQLSTATE
+
+-- cell_undo: every cell of one call back, all or nothing; a paste changed since is PT412
+-- naming the first cell changed, with nothing written; once that cell is back to what the
+-- paste wrote (its fix reverted), the undo restores every cell as it was; undoing the undo is
+-- a redo.
+CREATE TEMP TABLE before_paste AS SELECT company_row_id, value, status, reasoning, error FROM list_company_cells;
+SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1, 'col', :col1, 'val', 'pasted 1'),
+                                                  jsonb_build_object('row', :row1b, 'col', :col1, 'val', 'pasted 2')));
+SELECT edit_id AS paste FROM cell_history(:list1, :row1b, :col1, 1) \gset
+SELECT cell_upsert(:list1, :row1b, :col1, 'fixed by hand');
+SELECT pg_temp.attempt(format('SELECT cell_undo(%L, %L)', :list1, :'paste'), :'paste');
+SELECT company_row_id = :row1 AS row1, value FROM list_company_cells WHERE list_id = :list1 ORDER BY 1 DESC;
+SELECT cell_revert(:list1, :row1b, :col1, (SELECT edit_id FROM cell_history(:list1, :row1b, :col1, 1)));
+SELECT value FROM list_company_cells WHERE company_row_id = :row1b;
+SELECT cell_undo(:list1, :'paste');
+SELECT count(*) AS changed_since_the_paste FROM (
+    SELECT company_row_id, value, status, reasoning, error FROM list_company_cells
+    EXCEPT SELECT * FROM before_paste) c;
+SELECT kind, count(*), count(DISTINCT edit_id) FROM list_cell_history WHERE kind = 'undo' GROUP BY kind;
+SELECT edit_id AS undo FROM cell_history(:list1, :row1b, :col1, 1) \gset
+SELECT cell_undo(:list1, :'undo');
+SELECT company_row_id = :row1 AS row1, value FROM list_company_cells WHERE list_id = :list1 ORDER BY 1 DESC;
+SELECT cell_undo(:list1, '99999999-0000-4000-8000-000000000000');
+\echo :LAST_ERROR_SQLSTATE
+-- Another tenant's edit: the member cannot revert or undo it (its list is not hers).
+SELECT edit_id AS list2_edit FROM list_cell_history WHERE list_id = :list2 \gset
+SET ROLE regress_history_member;
+SELECT cell_revert(:list2, :row2, :col2, :'list2_edit');
+\echo :LAST_ERROR_SQLSTATE
+SELECT pg_temp.attempt(format('SELECT cell_undo(%L, %L)', :list2, :'list2_edit'), :'list2_edit');
+RESET ROLE;
+SELECT value FROM list_company_cells WHERE list_id = :list2;
+
 -- The trigger is AFTER INSERT or UPDATE FOR EACH STATEMENT with its transition tables.
 SELECT cell_history_record();
 CREATE TRIGGER wrong AFTER UPDATE ON list_company_cells FOR EACH STATEMENT EXECUTE FUNCTION cell_history_record();
@@ -107,6 +171,8 @@ DROP TABLE list_cell_history;
 SELECT cell_upsert(:list1, :row1, :col1, 'no history');
 SELECT value FROM list_company_cells WHERE company_row_id = :row1;
 SELECT * FROM cell_history(:list1, :row1, :col1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT cell_revert(:list1, :row1, :col1, :'last');
 \echo :LAST_ERROR_SQLSTATE
 
 RESET client_min_messages;
