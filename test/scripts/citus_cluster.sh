@@ -113,6 +113,8 @@ same "the functions: distributed by list, co-located with the cells, force_deleg
 app.cell_history(uuid,uuid,uuid,integer)|0|t|t
 app.cell_release(uuid,uuid,uuid)|0|t|t
 app.cell_release_many(uuid,jsonb)|0|t|t
+app.cell_revert(uuid,uuid,uuid,uuid,boolean)|0|t|t
+app.cell_undo(uuid,uuid,boolean)|0|t|t
 app.cell_upsert(uuid,uuid,uuid,text,text)|0|t|t
 app.cell_upsert_many(uuid,jsonb)|0|t|t
 app.cell_version(uuid,uuid,uuid)|0|t|t" \
@@ -124,9 +126,11 @@ app.cell_version(uuid,uuid,uuid)|0|t|t" \
                      AND d.objid IN ('app.cell_upsert(uuid,uuid,uuid,text,text)'::regprocedure, 'app.cell_upsert_many(uuid,jsonb)'::regprocedure,
                                      'app.cell_version(uuid,uuid,uuid)'::regprocedure, 'app.cell_release(uuid,uuid,uuid)'::regprocedure,
                                      'app.cell_enrich_many(uuid,jsonb)'::regprocedure, 'app.cell_release_many(uuid,jsonb)'::regprocedure,
-                                     'app.cell_history(uuid,uuid,uuid,integer)'::regprocedure)
+                                     'app.cell_history(uuid,uuid,uuid,integer)'::regprocedure,
+                                     'app.cell_revert(uuid,uuid,uuid,uuid,boolean)'::regprocedure,
+                                     'app.cell_undo(uuid,uuid,boolean)'::regprocedure)
                    ORDER BY d.objid::regprocedure::text COLLATE \"C\"")"
-same "cellupsert_distribute() again: already distributed, twelve times" \
+same "cellupsert_distribute() again: already distributed, fourteen times" \
 "app.lists|already distributed
 app.list_columns|already distributed
 app.list_companies|already distributed
@@ -138,7 +142,9 @@ app.cell_version(uuid,uuid,uuid)|already distributed
 app.cell_release(uuid,uuid,uuid)|already distributed
 app.cell_enrich_many(uuid,jsonb)|already distributed
 app.cell_release_many(uuid,jsonb)|already distributed
-app.cell_history(uuid,uuid,uuid,integer)|already distributed" \
+app.cell_history(uuid,uuid,uuid,integer)|already distributed
+app.cell_revert(uuid,uuid,uuid,uuid,boolean)|already distributed
+app.cell_undo(uuid,uuid,boolean)|already distributed" \
 "$(coordinator -c "SELECT * FROM app.cellupsert_distribute()")"
 
 # sqlstate_of PORT SQL: the SQLSTATE of a statement run as postgres.
@@ -576,6 +582,15 @@ manual|batch.com|guarded.com" \
     "$(coordinator -c "SELECT kind, value_before, value_after FROM app.cell_history('$list2', '$row2', '$col2', 5)")"
 same "the enrichment's new cell: one row, created" "enrichment|f|job.com" \
     "$(coordinator -c "SELECT kind, existed_before, value_after FROM app.cell_history('$list2', '$row2c', '$col2')")"
+same "cell_revert of bob's first edit there, in PostgREST's transaction: PT412 (changed since), then forced" \
+    "sqlstate=PT412
+sqlstate=00000 body=t|batch.com|complete|manual|bob" \
+    "$(edit=$(coordinator -c "SELECT edit_id FROM app.cell_history('$list2', '$row2', '$col2', 10) WHERE value_after = 'guarded.com' AND kind = 'manual'")
+       postgrest authenticated bob "SELECT app.cell_revert('$list2', '$row2', '$col2', '$edit') AS body" | sed -n 's/^\(sqlstate=[A-Z0-9]*\).*/\1/p'
+       postgrest authenticated bob "SELECT app.cell_revert('$list2', '$row2', '$col2', '$edit', force => true) AS body")|$(cell $list2 $row2 $col2)"
+same "cell_undo of that revert, through the coordinator: 1, back to the ORM's value" "1|orm.com" \
+    "$(edit=$(coordinator -c "SELECT edit_id FROM app.cell_history('$list2', '$row2', '$col2', 1)")
+       coordinator -c "SELECT app.cell_undo('$list2', '$edit')")|$(coordinator -c "SELECT value FROM app.list_company_cells WHERE list_id = '$list2' AND company_row_id = '$row2'")"
 
 for port in $COORDINATOR $WORKER1 $WORKER2; do
     if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then
