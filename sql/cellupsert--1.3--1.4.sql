@@ -59,6 +59,23 @@ ALTER FUNCTION @extschema@.cell_undo(pg_catalog.uuid, pg_catalog.uuid, pg_catalo
 COMMENT ON FUNCTION @extschema@.cell_undo(pg_catalog.uuid, pg_catalog.uuid, pg_catalog.bool) IS
 'Writes again the values edit_id replaced in every cell it wrote, all or nothing, as manual edits recorded as undo; PT412 naming the first cell written since, unless force. Returns the cells written.';
 
+-- The change feed of one list: its history after a cursor, each row with the cursor after it;
+-- a row only once every transaction that started before its own has ended (history_feed.cpp).
+CREATE FUNCTION @extschema@.cell_changes(list pg_catalog.uuid, after pg_catalog.text DEFAULT NULL,
+                                         "limit" pg_catalog.int4 DEFAULT 500)
+RETURNS TABLE ("cursor" pg_catalog.text, id pg_catalog.int8, col pg_catalog.uuid, "row" pg_catalog.uuid,
+               kind pg_catalog.text, edit_id pg_catalog.uuid, edited_by pg_catalog.text,
+               edited_at pg_catalog.timestamptz, existed_before pg_catalog.bool, value_before pg_catalog.text,
+               value_after pg_catalog.text, status_before pg_catalog.text, status_after pg_catalog.text,
+               source_before pg_catalog.text, source_after pg_catalog.text)
+AS 'MODULE_PATHNAME', 'cell_changes'
+LANGUAGE C STABLE CALLED ON NULL INPUT SECURITY INVOKER PARALLEL UNSAFE;
+
+ALTER FUNCTION @extschema@.cell_changes(pg_catalog.uuid, pg_catalog.text, pg_catalog.int4) OWNER TO @extowner@;
+
+COMMENT ON FUNCTION @extschema@.cell_changes(pg_catalog.uuid, pg_catalog.text, pg_catalog.int4) IS
+'The change feed of one list: its cell history after the cursor "after" (NULL: from the start), each change with the cursor that follows it; every committed change exactly once, in order.';
+
 -- Citus: distributes the list tables of this schema by list, co-located (lists by id, the
 -- three others by list_id), and the functions by their list argument, co-located with the
 -- cells and with force_delegation, so that a call runs whole on the worker that holds its
@@ -77,7 +94,7 @@ DECLARE
                                        'cell_version(uuid,uuid,uuid)', 'cell_release(uuid,uuid,uuid)',
                                        'cell_enrich_many(uuid,jsonb)', 'cell_release_many(uuid,jsonb)',
                                        'cell_history(uuid,uuid,uuid,integer)', 'cell_revert(uuid,uuid,uuid,uuid,boolean)',
-                                       'cell_undo(uuid,uuid,boolean)'];
+                                       'cell_undo(uuid,uuid,boolean)', 'cell_changes(uuid,text,integer)'];
     item text;
     relation regclass;
     lists regclass;

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS list_cell_history (
 );
 CREATE INDEX IF NOT EXISTS list_cell_history_cell_idx ON list_cell_history (list_id, column_id, company_row_id, id);
 CREATE INDEX IF NOT EXISTS list_cell_history_edit_idx ON list_cell_history (list_id, edit_id);
+CREATE INDEX IF NOT EXISTS list_cell_history_feed_idx ON list_cell_history (list_id, xact, id);
 ALTER TABLE list_cell_history ENABLE ROW LEVEL SECURITY;
 CREATE OR REPLACE TRIGGER list_company_cells_history_insert AFTER INSERT ON list_company_cells
     REFERENCING NEW TABLE AS new_cells FOR EACH STATEMENT EXECUTE FUNCTION cell_history_record();

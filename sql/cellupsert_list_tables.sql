@@ -111,6 +111,7 @@ CREATE TABLE list_cell_history (
 );
 CREATE INDEX list_cell_history_cell_idx ON list_cell_history (list_id, column_id, company_row_id, id);
 CREATE INDEX list_cell_history_edit_idx ON list_cell_history (list_id, edit_id);
+CREATE INDEX list_cell_history_feed_idx ON list_cell_history (list_id, xact, id);
 
 -- Manual edits win (1.3): an update of a cell a person edited last is skipped unless it is
 -- one of the extension's own manual edits, whoever the writer (docs/adoption.md). The guard

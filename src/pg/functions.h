@@ -15,5 +15,6 @@ Datum cell_release_many_body(PG_FUNCTION_ARGS);
 Datum cell_enrich_many_body(PG_FUNCTION_ARGS);
 Datum cell_revert_body(PG_FUNCTION_ARGS);
 Datum cell_undo_body(PG_FUNCTION_ARGS);
+Datum cell_changes_body(PG_FUNCTION_ARGS);
 
 }  // namespace cellupsert::pg

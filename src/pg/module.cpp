@@ -68,6 +68,11 @@ Datum cell_undo(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cell_undo", cellupsert::pg::cell_undo_body, fcinfo);
 }
 
+PG_FUNCTION_INFO_V1(cell_changes);
+Datum cell_changes(PG_FUNCTION_ARGS) {
+    return cellupsert::pg::guarded("cell_changes", cellupsert::pg::cell_changes_body, fcinfo);
+}
+
 PG_FUNCTION_INFO_V1(cell_history);
 Datum cell_history(PG_FUNCTION_ARGS) {
     return cellupsert::pg::guarded("cell_history", cellupsert::pg::cell_history_body, fcinfo);

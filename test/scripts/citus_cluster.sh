@@ -109,7 +109,8 @@ same "the shards of the cells on both workers" "2" \
 "$(coordinator -c "SELECT count(DISTINCT nodeport) FROM citus_shards
                    WHERE table_name = 'app.list_company_cells'::regclass AND nodeport IN ($WORKER1, $WORKER2)")"
 same "the functions: distributed by list, co-located with the cells, force_delegation" \
-"app.cell_enrich_many(uuid,jsonb)|0|t|t
+"app.cell_changes(uuid,text,integer)|0|t|t
+app.cell_enrich_many(uuid,jsonb)|0|t|t
 app.cell_history(uuid,uuid,uuid,integer)|0|t|t
 app.cell_release(uuid,uuid,uuid)|0|t|t
 app.cell_release_many(uuid,jsonb)|0|t|t
@@ -128,9 +129,10 @@ app.cell_version(uuid,uuid,uuid)|0|t|t" \
                                      'app.cell_enrich_many(uuid,jsonb)'::regprocedure, 'app.cell_release_many(uuid,jsonb)'::regprocedure,
                                      'app.cell_history(uuid,uuid,uuid,integer)'::regprocedure,
                                      'app.cell_revert(uuid,uuid,uuid,uuid,boolean)'::regprocedure,
-                                     'app.cell_undo(uuid,uuid,boolean)'::regprocedure)
+                                     'app.cell_undo(uuid,uuid,boolean)'::regprocedure,
+                                     'app.cell_changes(uuid,text,integer)'::regprocedure)
                    ORDER BY d.objid::regprocedure::text COLLATE \"C\"")"
-same "cellupsert_distribute() again: already distributed, fourteen times" \
+same "cellupsert_distribute() again: already distributed, fifteen times" \
 "app.lists|already distributed
 app.list_columns|already distributed
 app.list_companies|already distributed
@@ -144,7 +146,8 @@ app.cell_enrich_many(uuid,jsonb)|already distributed
 app.cell_release_many(uuid,jsonb)|already distributed
 app.cell_history(uuid,uuid,uuid,integer)|already distributed
 app.cell_revert(uuid,uuid,uuid,uuid,boolean)|already distributed
-app.cell_undo(uuid,uuid,boolean)|already distributed" \
+app.cell_undo(uuid,uuid,boolean)|already distributed
+app.cell_changes(uuid,text,integer)|already distributed" \
 "$(coordinator -c "SELECT * FROM app.cellupsert_distribute()")"
 
 # sqlstate_of PORT SQL: the SQLSTATE of a statement run as postgres.
@@ -591,6 +594,12 @@ sqlstate=00000 body=t|batch.com|complete|manual|bob" \
 same "cell_undo of that revert, through the coordinator: 1, back to the ORM's value" "1|orm.com" \
     "$(edit=$(coordinator -c "SELECT edit_id FROM app.cell_history('$list2', '$row2', '$col2', 1)")
        coordinator -c "SELECT app.cell_undo('$list2', '$edit')")|$(coordinator -c "SELECT value FROM app.list_company_cells WHERE list_id = '$list2' AND company_row_id = '$row2'")"
+same "cell_changes of list2 through the coordinator: its whole history, in order, then nothing after the last cursor" \
+    "t|0" \
+    "$(coordinator -c "SELECT count(*) = (SELECT count(*) FROM app.list_cell_history WHERE list_id = '$list2')
+                              AND bool_and(c.id IS NOT NULL) FROM app.cell_changes('$list2', NULL, 1000) c")|$(
+       last=$(coordinator -c "SELECT \"cursor\" FROM app.cell_changes('$list2', NULL, 1000) ORDER BY id DESC LIMIT 1")
+       coordinator -c "SELECT count(*) FROM app.cell_changes('$list2', '$last')")"
 
 for port in $COORDINATOR $WORKER1 $WORKER2; do
     if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then

@@ -149,6 +149,30 @@ SELECT pg_temp.attempt(format('SELECT cell_undo(%L, %L)', :list2, :'list2_edit')
 RESET ROLE;
 SELECT value FROM list_company_cells WHERE list_id = :list2;
 
+-- The change feed: the list's history after a cursor, in order, each change with the cursor
+-- after it; from the last cursor, nothing until the next write, then exactly that write.
+SELECT count(*) = (SELECT count(*) FROM list_cell_history WHERE list_id = :list1) AS every_change,
+       bool_and(c.id = h.id) AS in_order
+FROM (SELECT id, row_number() OVER () AS n FROM cell_changes(:list1, NULL, 1000)) c
+JOIN (SELECT id, row_number() OVER (ORDER BY xact, id) AS n FROM list_cell_history WHERE list_id = :list1) h USING (n);
+SELECT "cursor" AS last FROM cell_changes(:list1, NULL, 1000) ORDER BY id DESC LIMIT 1 \gset
+SELECT count(*) FROM cell_changes(:list1, :'last');
+SELECT cell_upsert(:list1, :row1, :col1, 'fed');
+SELECT kind, value_after, "cursor" <> :'last' AS cursor_moved FROM cell_changes(:list1, :'last');
+SELECT count(*) FROM cell_changes(:list1, NULL, 2);
+SELECT count(*) FROM cell_changes(:list2, NULL);
+-- A cursor that is not one, a negative limit, another tenant's list: 22023, 22023, 23503.
+SELECT * FROM cell_changes(:list1, 'yesterday');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cell_changes(:list1, '-1:5');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM cell_changes(:list1, NULL, -1);
+\echo :LAST_ERROR_SQLSTATE
+SET ROLE regress_history_member;
+SELECT * FROM cell_changes(:list2, NULL);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+
 -- The trigger is AFTER INSERT or UPDATE FOR EACH STATEMENT with its transition tables.
 SELECT cell_history_record();
 CREATE TRIGGER wrong AFTER UPDATE ON list_company_cells FOR EACH STATEMENT EXECUTE FUNCTION cell_history_record();
@@ -172,7 +196,9 @@ SELECT cell_upsert(:list1, :row1, :col1, 'no history');
 SELECT value FROM list_company_cells WHERE company_row_id = :row1;
 SELECT * FROM cell_history(:list1, :row1, :col1);
 \echo :LAST_ERROR_SQLSTATE
-SELECT cell_revert(:list1, :row1, :col1, :'last');
+SELECT * FROM cell_changes(:list1, NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT cell_undo(:list1, '99999999-0000-4000-8000-000000000000');
 \echo :LAST_ERROR_SQLSTATE
 
 RESET client_min_messages;
