@@ -76,6 +76,56 @@ ALTER FUNCTION @extschema@.cell_changes(pg_catalog.uuid, pg_catalog.text, pg_cat
 COMMENT ON FUNCTION @extschema@.cell_changes(pg_catalog.uuid, pg_catalog.text, pg_catalog.int4) IS
 'The change feed of one list: its cell history after the cursor "after" (NULL: from the start), each change with the cursor that follows it; every committed change exactly once, in order.';
 
+-- Retention: deletes the history written before now() - older_than, batch_size rows per
+-- transaction (a procedure: CALL it outside a transaction block), so that no single
+-- transaction holds many rows or writes much WAL; writers only insert, and never wait for it.
+-- An admin procedure, not executable by PUBLIC.
+CREATE PROCEDURE @extschema@.cellupsert_prune_history(older_than pg_catalog.interval,
+                                                      batch_size pg_catalog.int4 DEFAULT 10000)
+LANGUAGE plpgsql SECURITY INVOKER
+AS $procedure$
+DECLARE
+    schema_name pg_catalog.text;
+    history pg_catalog.regclass;
+    cutoff pg_catalog.timestamptz;
+    deleted pg_catalog.int8;
+    total pg_catalog.int8 := 0;
+BEGIN
+    IF older_than IS NULL OR batch_size IS NULL OR batch_size OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'cellupsert_prune_history() needs an interval and a batch_size of at least 1';
+    END IF;
+    SELECT n.nspname INTO schema_name
+    FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace
+    WHERE e.extname OPERATOR(pg_catalog.=) 'cellupsert';
+    history := pg_catalog.to_regclass(pg_catalog.format('%I.list_cell_history', schema_name));
+    IF history IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_table',
+            MESSAGE = pg_catalog.format('relation "%s.list_cell_history" does not exist', schema_name);
+    END IF;
+    cutoff := pg_catalog.now() OPERATOR(pg_catalog.-) older_than;
+    LOOP
+        EXECUTE pg_catalog.format(
+            'DELETE FROM %s h WHERE h.edited_at OPERATOR(pg_catalog.<) $1 AND EXISTS ('
+            'SELECT FROM (SELECT d.list_id, d.id FROM %s d WHERE d.edited_at OPERATOR(pg_catalog.<) $1 LIMIT $2) b'
+            ' WHERE b.list_id OPERATOR(pg_catalog.=) h.list_id AND b.id OPERATOR(pg_catalog.=) h.id)',
+            history, history)
+        USING cutoff, batch_size;
+        GET DIAGNOSTICS deleted = ROW_COUNT;
+        total := total OPERATOR(pg_catalog.+) deleted;
+        COMMIT;
+        EXIT WHEN deleted OPERATOR(pg_catalog.<) batch_size;
+    END LOOP;
+    RAISE NOTICE 'cellupsert_prune_history: % history rows deleted', total;
+END
+$procedure$;
+
+ALTER PROCEDURE @extschema@.cellupsert_prune_history(pg_catalog.interval, pg_catalog.int4) OWNER TO @extowner@;
+REVOKE EXECUTE ON PROCEDURE @extschema@.cellupsert_prune_history(pg_catalog.interval, pg_catalog.int4) FROM PUBLIC;
+
+COMMENT ON PROCEDURE @extschema@.cellupsert_prune_history(pg_catalog.interval, pg_catalog.int4) IS
+'Retention: deletes the cell history written before now() - older_than, batch_size rows per transaction; CALL it outside a transaction block, as the history''s owner.';
+
 -- Citus: distributes the list tables of this schema by list, co-located (lists by id, the
 -- three others by list_id), and the functions by their list argument, co-located with the
 -- cells and with force_delegation, so that a call runs whole on the worker that holds its

@@ -173,6 +173,25 @@ SELECT * FROM cell_changes(:list2, NULL);
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 
+-- Retention: cellupsert_prune_history deletes what was written before the cutoff, in batches,
+-- and nothing else; not executable by PUBLIC; CALL outside a transaction block.
+UPDATE list_cell_history SET edited_at = now() - interval '100 days' WHERE id <= (SELECT min(id) + 4 FROM list_cell_history);
+SELECT count(*) AS old_rows FROM list_cell_history WHERE edited_at < now() - interval '90 days';
+SELECT count(*) AS all_rows FROM list_cell_history \gset
+CALL cellupsert_prune_history('90 days', 2);
+SELECT :all_rows - count(*) AS deleted, count(*) FILTER (WHERE edited_at < now() - interval '90 days') AS old_left
+FROM list_cell_history;
+CALL cellupsert_prune_history('90 days', 0);
+\echo :LAST_ERROR_SQLSTATE
+BEGIN;
+CALL cellupsert_prune_history('90 days');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+SET ROLE regress_history_member;
+CALL cellupsert_prune_history('1 second');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+
 -- The trigger is AFTER INSERT or UPDATE FOR EACH STATEMENT with its transition tables.
 SELECT cell_history_record();
 CREATE TRIGGER wrong AFTER UPDATE ON list_company_cells FOR EACH STATEMENT EXECUTE FUNCTION cell_history_record();
