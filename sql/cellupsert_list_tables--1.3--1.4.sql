@@ -22,11 +22,11 @@ CREATE TABLE IF NOT EXISTS list_cell_history (
     -- No foreign key: the history outlives the cells it tells of (an audit trail), and
     -- recording it locks no row of the lists, columns or rows, which a write of an existing
     -- cell does not lock either (a concurrent DELETE of them would deadlock with it).
-    PRIMARY KEY (list_id, id)
+    -- The key is in the feed's order (cell_changes): list, transaction, id.
+    PRIMARY KEY (list_id, xact, id)
 );
 CREATE INDEX IF NOT EXISTS list_cell_history_cell_idx ON list_cell_history (list_id, column_id, company_row_id, id);
 CREATE INDEX IF NOT EXISTS list_cell_history_edit_idx ON list_cell_history (list_id, edit_id);
-CREATE INDEX IF NOT EXISTS list_cell_history_feed_idx ON list_cell_history (list_id, xact, id);
 ALTER TABLE list_cell_history ENABLE ROW LEVEL SECURITY;
 CREATE OR REPLACE TRIGGER list_company_cells_history_insert AFTER INSERT ON list_company_cells
     REFERENCING NEW TABLE AS new_cells FOR EACH STATEMENT EXECUTE FUNCTION cell_history_record();

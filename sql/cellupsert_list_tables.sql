@@ -107,11 +107,11 @@ CREATE TABLE list_cell_history (
     -- No foreign key: the history outlives the cells it tells of (an audit trail), and
     -- recording it locks no row of the lists, columns or rows, which a write of an existing
     -- cell does not lock either (a concurrent DELETE of them would deadlock with it).
-    PRIMARY KEY (list_id, id)
+    -- The key is in the feed's order (cell_changes): list, transaction, id.
+    PRIMARY KEY (list_id, xact, id)
 );
 CREATE INDEX list_cell_history_cell_idx ON list_cell_history (list_id, column_id, company_row_id, id);
 CREATE INDEX list_cell_history_edit_idx ON list_cell_history (list_id, edit_id);
-CREATE INDEX list_cell_history_feed_idx ON list_cell_history (list_id, xact, id);
 
 -- Manual edits win (1.3): an update of a cell a person edited last is skipped unless it is
 -- one of the extension's own manual edits, whoever the writer (docs/adoption.md). The guard

@@ -167,6 +167,10 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
         (update && trigger->tg_trigger->tgoldtable == nullptr))
         raise_wrong_firing();
 
+    // A statement that wrote no row through this event (an upsert that only updated, for the
+    // INSERT trigger): nothing to record, and nothing to pay for.
+    if (trigger->tg_newtable == nullptr || tuplestore_tuple_count(trigger->tg_newtable) == 0)
+        return PointerGetDatum(nullptr);
     Relation cells = trigger->tg_relation;
     const Oid history = get_relname_relid(kHistoryTable, RelationGetNamespace(cells));
     if (!OidIsValid(history)) return PointerGetDatum(nullptr);  // no history kept here
