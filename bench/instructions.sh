@@ -10,7 +10,10 @@
 # (bench/sql/shapes_fixture.sql, given as many other lists by bench/sql/instructions_fixture.sql);
 # and, from 1.3 on the canonical shape, one cell_enrich_many of the overwrite batch with a
 # tenth of its cells a person's, against the bare set-based upsert with the predicate that
-# skips them ("enrich ...: call" and "bare").
+# skips them ("enrich ...: call" and "bare"). From 1.4: the canonical shape is without the
+# history's trigger ("history off"); "history" is the same with it; and the bare upsert of
+# the same cells ("bare upsert"), then the same upsert with its history row written by hand
+# in one statement ("bare + history", bench/sql/instructions_fixture.sql), single and batch.
 # A figure: the instructions of a backend that warms up (3 calls, or a 20-cell batch, rolled
 # back) then makes the calls, less those of a backend that warms up alike then runs the empty
 # loop, per call or cell. The warm-up is in both, so the first calls' planning cancels out:
@@ -97,18 +100,31 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
     (cd "$tree" && . "$repo/tools/lib.sh" && PG_CONFIG=pg_config build_and_stage)
     stage=$tree/build/destdir
     start_server "$stage"
-    for shape in canonical original; do
+    # From 1.4 on (the rev has the history's migration): "history" is the canonical fixture
+    # with the history table and its trigger; the canonical one gets the table without the
+    # trigger, for the upsert and history row written by hand.
+    history_migration=$tree/sql/cellupsert_list_tables--1.3--1.4.sql
+    shapes=(canonical original)
+    [ -f "$history_migration" ] && shapes+=(history)
+    for shape in "${shapes[@]}"; do
         psql -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE instr_$shape"
         fixture=$repo/bench/sql/shapes_fixture.sql canonical=false
-        [ "$shape" = canonical ] && fixture=$repo/bench/sql/fixture.sql canonical=true
+        [ "$shape" != original ] && fixture=$repo/bench/sql/fixture.sql canonical=true
         # From the copy: fixture.sql reads the rev's canonical DDL, sql/cellupsert_list_tables.sql.
         (cd "$tree" && PGDATABASE=instr_$shape psql -X -q -v ON_ERROR_STOP=1 -v canonical=$canonical \
             -v rows="$ROWS" -v other_lists="$OTHER_LISTS" -v batch=20 -v batch_cells="$BATCH" \
             -f "$fixture" -f "$repo/bench/sql/instructions_fixture.sql" >/dev/null)
+        if [ "$shape" != original ] && [ -f "$history_migration" ]; then
+            PGDATABASE=instr_$shape PGOPTIONS="-c search_path=bench" psql -X -q -v ON_ERROR_STOP=1 \
+                -f "$history_migration" >/dev/null
+            [ "$shape" = history ] || PGDATABASE=instr_$shape psql -X -q -v ON_ERROR_STOP=1 \
+                -c "DROP TRIGGER list_company_cells_history_insert ON bench.list_company_cells" \
+                -c "DROP TRIGGER list_company_cells_history_update ON bench.list_company_cells"
+        fi
     done
     "${server_user[@]}" "$server_bin/pg_ctl" -D "$server_dir/data" -m fast stop >/dev/null
 
-    for shape in canonical original; do
+    for shape in "${shapes[@]}"; do
         echo "== ${labels[r]}: $shape shape"
         # Once untimed, rolled back: the index pages split where the runs will write, for all alike.
         for workload in overwrite insert; do
@@ -132,21 +148,30 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
         conditional=$(echo "SELECT 'versions=' || (to_regproc('bench.cell_version_of') IS NOT NULL)" |
             "${server_user[@]}" "$server_bin/postgres" --single -D "$server_dir/data" \
                 -c extension_destdir="$stage" "instr_$shape" 2>/dev/null | grep -c '"versions=true"' || true)
+        # The bare upsert, and with its history row by hand (the canonical shape, from 1.4).
+        methods=(call)
+        [ "$shape" = canonical ] && [ -f "$history_migration" ] && methods+=(bare bare_history)
         for kind in calls conditional batch; do
-            [ $kind != conditional ] || [ "$conditional" -gt 0 ] || continue
+            [ $kind != conditional ] || { [ "$conditional" -gt 0 ] && [ "$shape" != history ]; } || continue
             for workload in overwrite insert; do
+                n=$CALLS; [ $kind = batch ] && n=$BATCH
                 if [ $kind = conditional ]; then
                     empty=$(instructions "instr_$shape" $kind $workload empty_versions)
                     full=$(instructions "instr_$shape" $kind $workload if_match)
-                else
-                    empty=$(instructions "instr_$shape" $kind $workload empty)
-                    full=$(instructions "instr_$shape" $kind $workload call)
+                    row="calls $workload if_match, $shape"
+                    [[ " ${rows[*]} " == *" $row "* ]] || rows+=("$row")
+                    figure[$row,$r]=$(( (full - empty) / n ))
+                    continue
                 fi
-                row="$kind $workload, $shape"
-                [ $kind = conditional ] && row="calls $workload if_match, $shape"
-                [[ " ${rows[*]} " == *" $row "* ]] || rows+=("$row")
-                n=$CALLS; [ $kind = batch ] && n=$BATCH
-                figure[$row,$r]=$(( (full - empty) / n ))
+                empty=$(instructions "instr_$shape" $kind $workload empty)
+                for method in "${methods[@]}"; do
+                    full=$(instructions "instr_$shape" $kind $workload $method)
+                    row="$kind $workload, $shape"
+                    [ $method = bare ] && row="$kind $workload, bare upsert"
+                    [ $method = bare_history ] && row="$kind $workload, bare + history"
+                    [[ " ${rows[*]} " == *" $row "* ]] || rows+=("$row")
+                    figure[$row,$r]=$(( (full - empty) / n ))
+                done
             done
         done
     done

@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS list_cell_history (
     id             bigint GENERATED ALWAYS AS IDENTITY,
     column_id      uuid NOT NULL,
     company_row_id uuid NOT NULL,
-    kind           text NOT NULL CHECK (kind IN ('manual', 'enrichment', 'release', 'revert', 'undo', 'external')),
+    kind           text NOT NULL,  -- manual, enrichment, release, revert, undo or external
     edit_id        uuid,
     edited_by      text,
     edited_at      timestamptz NOT NULL DEFAULT now(),

@@ -32,7 +32,10 @@ GROUP BY w.workload, s.size;
 -- n single calls on distinct cells, as bench.run_calls of bench/sql/profile.sql: method
 -- 'call' calls cell_upsert, 'empty' runs the same loop without it; 'if_match' calls it with
 -- each cell's current version (cellupsert 1.3 on), read before the loop, as 'empty_versions'
--- reads them and runs the empty loop.
+-- reads them and runs the empty loop. 'bare' is the bare upsert of the same cell as a
+-- person's edit, no checks; 'bare_history' the same upsert and its history row written by
+-- hand in one statement (cellupsert 1.4 on, a history table without the trigger): the old
+-- cell read and locked, the upsert, the history row from both.
 CREATE FUNCTION bench.instr_calls(method text, workload text, n int) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -43,6 +46,7 @@ DECLARE
     row_ids uuid[];
     col_ids uuid[];
     versions text[];
+    edit constant uuid := '00000000-0000-4000-8000-0000000000ed';  -- one call's, made once
     ok boolean;
 BEGIN
     IF n > 10 * row_count THEN
@@ -63,6 +67,33 @@ BEGIN
             ok := bench.cell_upsert(list, row_ids[k], col_ids[k], val);
         ELSIF method = 'if_match' THEN
             ok := bench.cell_upsert(list, row_ids[k], col_ids[k], val, versions[k]);
+        ELSIF method = 'bare' THEN
+            INSERT INTO bench.list_company_cells AS c
+                (list_id, column_id, company_row_id, value, status, source, edited_by, edited_at)
+            VALUES (list, col_ids[k], row_ids[k], val, 'complete', 'manual', current_user, now())
+            ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE
+            SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+                source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at;
+            ok := FOUND;
+        ELSIF method = 'bare_history' THEN
+            WITH old AS (
+                SELECT x.value, x.status, x.source FROM bench.list_company_cells x
+                WHERE x.list_id = list AND x.column_id = col_ids[k] AND x.company_row_id = row_ids[k] FOR UPDATE),
+            up AS (
+                INSERT INTO bench.list_company_cells AS c
+                    (list_id, column_id, company_row_id, value, status, source, edited_by, edited_at)
+                VALUES (list, col_ids[k], row_ids[k], val, 'complete', 'manual', current_user, now())
+                ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE
+                SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+                    source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at
+                RETURNING c.value, c.status, c.source)
+            INSERT INTO bench.list_cell_history
+                (list_id, column_id, company_row_id, kind, edit_id, edited_by, existed_before,
+                 value_before, status_before, source_before, value_after, status_after, source_after)
+            SELECT list, col_ids[k], row_ids[k], 'manual', edit, current_user, old.status IS NOT NULL,
+                   old.value, old.status, old.source, up.value, up.status, up.source
+            FROM up LEFT JOIN old ON true;
+            ok := FOUND;
         ELSE
             ok := row_ids[k] IS NOT NULL AND col_ids[k] IS NOT NULL;
         END IF;
@@ -71,18 +102,53 @@ BEGIN
 END $$;
 
 -- One batch of `size` cells: method 'call' is cell_upsert_many, 'empty' reads (and
--- decompresses) the same input without it.
+-- decompresses) the same input without it; 'bare' and 'bare_history' as in instr_calls, set
+-- based.
 CREATE FUNCTION bench.instr_batch(method text, workload text, size int) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
+    list constant uuid := bench.id('10000000', 1);
+    edit constant uuid := '00000000-0000-4000-8000-0000000000ed';
+    cells constant jsonb := (SELECT b.cells FROM bench.instr_batches b
+                             WHERE b.workload = instr_batch.workload AND b.size = instr_batch.size);
     written int;
 BEGIN
     IF method = 'call' THEN
-        SELECT bench.cell_upsert_many(bench.id('10000000', 1), b.cells) INTO written
-        FROM bench.instr_batches b WHERE b.workload = instr_batch.workload AND b.size = instr_batch.size;
+        written := bench.cell_upsert_many(list, cells);
+    ELSIF method = 'bare' THEN
+        INSERT INTO bench.list_company_cells AS c
+            (list_id, column_id, company_row_id, value, status, source, edited_by, edited_at)
+        SELECT list, (e->>'col')::uuid, (e->>'row')::uuid, e->>'val', 'complete', 'manual', current_user, now()
+        FROM jsonb_array_elements(cells) e
+        ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE
+        SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+            source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at;
+        GET DIAGNOSTICS written = ROW_COUNT;
+    ELSIF method = 'bare_history' THEN
+        WITH input AS (
+            SELECT (e->>'col')::uuid AS column_id, (e->>'row')::uuid AS company_row_id, e->>'val' AS val
+            FROM jsonb_array_elements(cells) e),
+        old AS (
+            SELECT x.column_id, x.company_row_id, x.value, x.status, x.source
+            FROM bench.list_company_cells x JOIN input i USING (column_id, company_row_id)
+            WHERE x.list_id = list FOR UPDATE OF x),
+        up AS (
+            INSERT INTO bench.list_company_cells AS c
+                (list_id, column_id, company_row_id, value, status, source, edited_by, edited_at)
+            SELECT list, i.column_id, i.company_row_id, i.val, 'complete', 'manual', current_user, now() FROM input i
+            ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE
+            SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+                source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at
+            RETURNING c.column_id, c.company_row_id, c.value, c.status, c.source)
+        INSERT INTO bench.list_cell_history
+            (list_id, column_id, company_row_id, kind, edit_id, edited_by, existed_before,
+             value_before, status_before, source_before, value_after, status_after, source_after)
+        SELECT list, up.column_id, up.company_row_id, 'manual', edit, current_user, old.status IS NOT NULL,
+               old.value, old.status, old.source, up.value, up.status, up.source
+        FROM up LEFT JOIN old USING (column_id, company_row_id);
+        GET DIAGNOSTICS written = ROW_COUNT;
     ELSE
-        SELECT jsonb_array_length(b.cells) INTO written
-        FROM bench.instr_batches b WHERE b.workload = instr_batch.workload AND b.size = instr_batch.size;
+        written := jsonb_array_length(cells);
     END IF;
     IF written IS DISTINCT FROM size THEN
         RAISE EXCEPTION '% of % cells written', written, size;

@@ -13,6 +13,15 @@
 
 namespace cellupsert::pg {
 
+class StatementContext;
+
+constexpr char kHistoryTable[] = "list_cell_history";
+
+// The history table of the context's schema; 42P01 when there is none (the functions that
+// read it or go back need it; the writes record nothing without it).
+void require_history_table(const StatementContext &context);
+
+// cell_history_record(): the trigger (history_record.cpp).
 Datum cell_history_record_body(PG_FUNCTION_ARGS);
 
 // cell_history(list, "row", col, "limit"): the history of one cell, newest first, as the

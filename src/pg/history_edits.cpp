@@ -37,36 +37,30 @@ void run(const char *sql, int nargs, const Oid *types, Datum *values, bool read_
     if (rc < 0) elog(ERROR, "cellupsert: SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
 }
 
-void require_history(const StatementContext &context) {
-    if (!OidIsValid(get_relname_relid("list_cell_history", get_namespace_oid(context.schema_name(), false))))
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                        errmsg("relation \"%s.list_cell_history\" does not exist", context.schema_name()),
-                        errhint("cellupsert_list_tables--1.3--1.4.sql creates it (docs/history.md).")));
-}
-
 // The newest write of the cells of edit as rows of (col, row, existed_before, value_before,
 // later writes, kind of the last, changed): one per cell of the edit (of the one cell, for a
 // revert), the cells locked first, in key order. A cell has changed when its value or status
 // is no longer what the edit wrote (whatever was written in between).
 void read_edit(const StatementContext &context, Datum list, Datum edit, Datum row, Datum col) {
     const char *schema = quoted_schema(context);
+    const char *history = psprintf("%s.%s", schema, quote_identifier(kHistoryTable));
     const bool one = row != (Datum)0;
     const char *which =
         one ? "AND h.company_row_id OPERATOR(pg_catalog.=) $3 AND h.column_id OPERATOR(pg_catalog.=) $4" : "";
     const Oid types[] = {UUIDOID, UUIDOID, UUIDOID, UUIDOID};
     Datum values[] = {list, edit, row, col};
     run(psprintf("SELECT FROM %s.list_company_cells x WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND EXISTS ("
-                 "SELECT FROM %s.list_cell_history h WHERE h.list_id OPERATOR(pg_catalog.=) $1 "
+                 "SELECT FROM %s h WHERE h.list_id OPERATOR(pg_catalog.=) $1 "
                  "AND h.edit_id OPERATOR(pg_catalog.=) $2 %s AND h.column_id OPERATOR(pg_catalog.=) x.column_id "
                  "AND h.company_row_id OPERATOR(pg_catalog.=) x.company_row_id) "
                  "ORDER BY x.column_id, x.company_row_id FOR UPDATE OF x",
-                 schema, schema, which),
+                 schema, history, which),
         one ? 4 : 2, types, values, false);
     run(psprintf("SELECT e.column_id, e.company_row_id, e.existed_before, e.value_before, "
-                 "(SELECT pg_catalog.count(*) FROM %s.list_cell_history l WHERE l.list_id OPERATOR(pg_catalog.=) $1 "
+                 "(SELECT pg_catalog.count(*) FROM %s l WHERE l.list_id OPERATOR(pg_catalog.=) $1 "
                  "AND l.column_id OPERATOR(pg_catalog.=) e.column_id "
                  "AND l.company_row_id OPERATOR(pg_catalog.=) e.company_row_id AND l.id OPERATOR(pg_catalog.>) e.id), "
-                 "(SELECT l.kind FROM %s.list_cell_history l WHERE l.list_id OPERATOR(pg_catalog.=) $1 "
+                 "(SELECT l.kind FROM %s l WHERE l.list_id OPERATOR(pg_catalog.=) $1 "
                  "AND l.column_id OPERATOR(pg_catalog.=) e.column_id "
                  "AND l.company_row_id OPERATOR(pg_catalog.=) e.company_row_id ORDER BY l.id DESC LIMIT 1), "
                  "NOT EXISTS (SELECT FROM %s.list_company_cells x WHERE x.list_id OPERATOR(pg_catalog.=) $1 "
@@ -74,10 +68,10 @@ void read_edit(const StatementContext &context, Datum list, Datum edit, Datum ro
                  "AND x.company_row_id OPERATOR(pg_catalog.=) e.company_row_id "
                  "AND (x.value OPERATOR(pg_catalog.=) e.value_after OR (x.value IS NULL AND e.value_after IS NULL)) "
                  "AND x.status::pg_catalog.text OPERATOR(pg_catalog.=) e.status_after) "
-                 "FROM (SELECT DISTINCT ON (h.column_id, h.company_row_id) h.* FROM %s.list_cell_history h "
+                 "FROM (SELECT DISTINCT ON (h.column_id, h.company_row_id) h.* FROM %s h "
                  "WHERE h.list_id OPERATOR(pg_catalog.=) $1 AND h.edit_id OPERATOR(pg_catalog.=) $2 %s "
                  "ORDER BY h.column_id, h.company_row_id, h.id DESC) e ORDER BY e.id",
-                 schema, schema, schema, schema, which),
+                 history, history, schema, history, which),
         one ? 4 : 2, types, values, false);
 }
 
@@ -111,7 +105,7 @@ Datum cell_revert_body(PG_FUNCTION_ARGS) {
     StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid, WriteKind::revert);
     Version version;
     read_strategy(context).read_version(context, edit.list, edit.row, edit.col, version);  // the checks
-    require_history(context);
+    require_history_table(context);
     read_edit(context, edit.list, edit_id, edit.row, edit.col);
     if (SPI_processed == 0)
         raise_edit_not_found(edit.list, edit_id, &DatumGetUUIDP(edit.row)->data, &DatumGetUUIDP(edit.col)->data);
@@ -139,7 +133,7 @@ Datum cell_undo_body(PG_FUNCTION_ARGS) {
     run(psprintf("SELECT FROM %s.lists l WHERE l.id OPERATOR(pg_catalog.=) $1", quoted_schema(context)), 1, list_type,
         list_value, true);
     if (SPI_processed == 0) raise_list_not_found(DatumGetUUIDP(list)->data);
-    require_history(context);
+    require_history_table(context);
     read_edit(context, list, edit_id, (Datum)0, (Datum)0);
     if (SPI_processed == 0) raise_edit_not_found(list, edit_id, nullptr, nullptr);
     raise_if_changed(list, edit_id, force, kUndoForce);

@@ -12,6 +12,7 @@
 #include "cell_checks.h"
 #include "errors.h"
 #include "functions.h"
+#include "history.h"
 #include "statement_context.h"
 
 extern "C" {
@@ -61,10 +62,7 @@ Datum cell_changes_body(PG_FUNCTION_ARGS) {
                               const_cast<Oid *>(list_type), list_value, nullptr, true, 0) != SPI_OK_SELECT)
         elog(ERROR, "cell_changes: reading the list failed");
     if (SPI_processed == 0) raise_list_not_found(DatumGetUUIDP(list)->data);
-    if (!OidIsValid(get_relname_relid("list_cell_history", get_func_namespace(fcinfo->flinfo->fn_oid))))
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                        errmsg("relation \"%s.list_cell_history\" does not exist", context.schema_name()),
-                        errhint("cellupsert_list_tables--1.3--1.4.sql creates it (docs/history.md).")));
+    require_history_table(context);
 
     const Oid types[] = {UUIDOID, XID8OID, INT8OID, INT4OID};
     Datum args[] = {list, FullTransactionIdGetDatum(FullTransactionIdFromU64(after.xact)), Int64GetDatum(after.id),
@@ -73,11 +71,11 @@ Datum cell_changes_body(PG_FUNCTION_ARGS) {
         "SELECT h.xact::pg_catalog.text OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) h.id::pg_catalog.text, "
         "h.id, h.column_id, h.company_row_id, h.kind, h.edit_id, h.edited_by, h.edited_at, h.existed_before, "
         "h.value_before, h.value_after, h.status_before, h.status_after, h.source_before, h.source_after "
-        "FROM %s.list_cell_history h WHERE h.list_id OPERATOR(pg_catalog.=) $1 "
+        "FROM %s.%s h WHERE h.list_id OPERATOR(pg_catalog.=) $1 "
         "AND (h.xact OPERATOR(pg_catalog.>) $2 OR (h.xact OPERATOR(pg_catalog.=) $2 AND h.id OPERATOR(pg_catalog.>) $3)) "
         "AND h.xact OPERATOR(pg_catalog.<) pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()) "
         "ORDER BY h.xact, h.id LIMIT $4",
-        schema);
+        schema, kHistoryTable);
     const int rc = SPI_execute_with_args(sql, 4, const_cast<Oid *>(types), args, nullptr, true, 0);
     if (rc != SPI_OK_SELECT) elog(ERROR, "cell_changes: SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
     for (uint64 i = 0; i < SPI_processed; ++i) tuplestore_puttuple(result->setResult, SPI_tuptable->vals[i]);
