@@ -208,6 +208,28 @@ VALUES (:list2, :col2, :row2, 'forged', 'complete', now(), now(), 'manual');
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE not_the_cells;
 
+-- Cells of another shape (a status of an enum type, no source), in a schema of their own: a
+-- statement that writes one cell (recorded from its values) and one that writes two (from
+-- the transition tables) record the same: the enum's labels, no source, the values before.
+CREATE SCHEMA enum_cells;
+CREATE TYPE enum_cells.cell_status AS ENUM ('pending', 'complete');
+CREATE TABLE enum_cells.list_company_cells (
+    list_id uuid, column_id uuid, company_row_id uuid, value text, status enum_cells.cell_status,
+    PRIMARY KEY (list_id, column_id, company_row_id));
+CREATE TABLE enum_cells.list_cell_history (LIKE list_cell_history INCLUDING DEFAULTS INCLUDING IDENTITY);
+CREATE TRIGGER history_insert AFTER INSERT ON enum_cells.list_company_cells REFERENCING NEW TABLE AS new_cells
+    FOR EACH STATEMENT EXECUTE FUNCTION cell_history_record();
+CREATE TRIGGER history_update AFTER UPDATE ON enum_cells.list_company_cells
+    REFERENCING OLD TABLE AS old_cells NEW TABLE AS new_cells FOR EACH STATEMENT EXECUTE FUNCTION cell_history_record();
+INSERT INTO enum_cells.list_company_cells VALUES (:list1, :col1, :row1, 'one', 'pending');
+UPDATE enum_cells.list_company_cells SET value = 'one, done', status = 'complete';
+INSERT INTO enum_cells.list_company_cells VALUES (:list1, :col1, :row1b, 'two', 'pending'), (:list1, :col2, :row1b, 'three', 'pending');
+UPDATE enum_cells.list_company_cells SET status = 'complete' WHERE company_row_id = :row1b;
+SELECT company_row_id = :row1 AS row1, column_id = :col1 AS col1, kind, edit_id, existed_before,
+       value_before, value_after, status_before, status_after, source_before, source_after
+FROM enum_cells.list_cell_history ORDER BY id;
+DROP SCHEMA enum_cells CASCADE;
+
 -- Without the history table, writes record nothing and cost nothing more; cell_history: 42P01.
 DROP VIEW history;
 DROP TABLE list_cell_history;

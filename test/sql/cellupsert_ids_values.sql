@@ -142,6 +142,10 @@ SELECT cell_upsert(:list1, :row1b, :col1, repeat(val, 100)) FROM samples WHERE n
 SELECT octet_length(c.value) AS bytes, pg_column_size(c.value) AS stored_bytes,
        md5(c.value) = md5(repeat(s.val, 100)) AS identical
 FROM list_company_cells c, samples s WHERE c.company_row_id = :row1b AND s.n = 265;
+-- Its history row has it too (the cell's new tuple, too large for work_mem, was read back
+-- from disk).
+SELECT md5(h.value_after) = md5(repeat(s.val, 100)) AS history_identical
+FROM list_cell_history h, samples s WHERE h.company_row_id = :row1b AND s.n = 265 ORDER BY h.id DESC LIMIT 1;
 SELECT cell_upsert(:list1, :row1b, :col1, 'y');
 SELECT value FROM list_company_cells WHERE company_row_id = :row1b;
 
