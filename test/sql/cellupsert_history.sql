@@ -140,6 +140,33 @@ SELECT cell_undo(:list1, :'undo');
 SELECT company_row_id = :row1 AS row1, value FROM list_company_cells WHERE list_id = :list1 ORDER BY 1 DESC;
 SELECT cell_undo(:list1, '99999999-0000-4000-8000-000000000000');
 \echo :LAST_ERROR_SQLSTATE
+-- A 500-cell paste over cells an enrichment wrote, one of them edited by hand since: PT412
+-- naming that cell, nothing written; once the edit is reverted, the undo restores all 500
+-- byte for byte (value, status, reasoning, error).
+INSERT INTO list_companies (list_id, id)
+SELECT :list1, format('70000000-0000-4000-8000-%s', lpad(i::text, 12, '0'))::uuid FROM generate_series(1, 500) i;
+INSERT INTO list_company_cells (list_id, column_id, company_row_id, value, status, reasoning, error)
+SELECT :list1, :col1, format('70000000-0000-4000-8000-%s', lpad(i::text, 12, '0'))::uuid,
+       'enriched ' || i, 'complete', 'reason ' || i, CASE WHEN i % 7 = 0 THEN 'warning ' || i END
+FROM generate_series(1, 500) i;
+CREATE TEMP TABLE before_big_paste AS
+SELECT company_row_id, value, status, reasoning, error FROM list_company_cells WHERE company_row_id::text LIKE '70000000%';
+SELECT cell_upsert_many(:list1, (SELECT jsonb_agg(jsonb_build_object('row', company_row_id, 'col', :col1, 'val', 'pasted ' || value))
+                                 FROM before_big_paste));
+SELECT edit_id AS big_paste FROM list_cell_history WHERE value_after = 'pasted enriched 1' \gset
+SELECT cell_upsert(:list1, '70000000-0000-4000-8000-000000000317', :col1, 'fixed by hand');
+SELECT count(*) AS history_rows FROM list_cell_history \gset
+SELECT pg_temp.attempt(format('SELECT cell_undo(%L, %L)', :list1, :'big_paste'), :'big_paste');
+SELECT count(*) FILTER (WHERE value LIKE 'pasted %') AS still_pasted, count(*) FILTER (WHERE value = 'fixed by hand') AS fixed
+FROM list_company_cells WHERE company_row_id::text LIKE '70000000%';
+SELECT count(*) - :history_rows AS history_rows_added FROM list_cell_history;
+SELECT cell_revert(:list1, '70000000-0000-4000-8000-000000000317', :col1,
+                   (SELECT edit_id FROM cell_history(:list1, '70000000-0000-4000-8000-000000000317', :col1, 1)));
+SELECT cell_undo(:list1, :'big_paste');
+SELECT count(*) AS cells, count(*) FILTER (WHERE (c.value, c.status, c.reasoning, c.error) IS NOT DISTINCT FROM
+                                                 (b.value, b.status, b.reasoning, b.error)) AS byte_identical
+FROM list_company_cells c JOIN before_big_paste b USING (company_row_id) WHERE c.column_id = :col1;
+
 -- Another tenant's edit: the member cannot revert or undo it (its list is not hers).
 SELECT edit_id AS list2_edit FROM list_cell_history WHERE list_id = :list2 \gset
 SET ROLE regress_history_member;
@@ -153,9 +180,9 @@ SELECT value FROM list_company_cells WHERE list_id = :list2;
 -- after it; from the last cursor, nothing until the next write, then exactly that write.
 SELECT count(*) = (SELECT count(*) FROM list_cell_history WHERE list_id = :list1) AS every_change,
        bool_and(c.id = h.id) AS in_order
-FROM (SELECT id, row_number() OVER () AS n FROM cell_changes(:list1, NULL, 1000)) c
+FROM (SELECT id, row_number() OVER () AS n FROM cell_changes(:list1, NULL, 5000)) c
 JOIN (SELECT id, row_number() OVER (ORDER BY xact, id) AS n FROM list_cell_history WHERE list_id = :list1) h USING (n);
-SELECT "cursor" AS last FROM cell_changes(:list1, NULL, 1000) ORDER BY id DESC LIMIT 1 \gset
+SELECT "cursor" AS last FROM cell_changes(:list1, NULL, 5000) ORDER BY id DESC LIMIT 1 \gset
 SELECT count(*) FROM cell_changes(:list1, :'last');
 SELECT cell_upsert(:list1, :row1, :col1, 'fed');
 SELECT kind, value_after, "cursor" <> :'last' AS cursor_moved FROM cell_changes(:list1, :'last');
