@@ -3,8 +3,10 @@
 // of that cell's values as parameters; more cells by an INSERT … SELECT from the statement's
 // transition tables. What the trigger learns of a cells table (its history table, the
 // history's owner, Citus) is kept until the next invalidation of any relation or schema.
+#include "change_notify.h"
 #include "editor.h"
 #include "history.h"
+#include "history_statements.h"
 #include "owner_mode.h"
 #include "relations.h"
 #include "write_scope.h"
@@ -22,46 +24,7 @@ extern "C" {
 namespace cellupsert::pg {
 namespace {
 
-// The kept plans of the INSERT … SELECT statements, by their text (which names the schema,
-// the tables, the transition tables and what the cells have): few per backend.
-struct KeptPlan {
-    char *text;
-    SPIPlanPtr plan;
-};
-KeptPlan kept_plans[4];
-int next_slot = 0;
-
-SPIPlanPtr plan_for(const char *text, int nargs, const Oid *types) {
-    for (const KeptPlan &kept : kept_plans)
-        if (kept.text != nullptr && strcmp(kept.text, text) == 0) return kept.plan;
-    SPIPlanPtr plan = SPI_prepare(text, nargs, const_cast<Oid *>(types));
-    if (plan == nullptr) elog(ERROR, "cell_history_record: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-    SPI_keepplan(plan);
-    KeptPlan &slot = kept_plans[next_slot];
-    next_slot = (next_slot + 1) % static_cast<int>(sizeof kept_plans / sizeof kept_plans[0]);
-    if (slot.plan != nullptr) SPI_freeplan(slot.plan);
-    if (slot.text != nullptr) pfree(slot.text);
-    slot = {MemoryContextStrdup(TopMemoryContext, text), plan};
-    return plan;
-}
-
-// A history row's columns taken from the cells; then those of the call: kind, edit id,
-// editor.
-constexpr int kRowColumns = 10;
-constexpr const char *kRowColumnNames[kRowColumns] = {"list_id",        "column_id",    "company_row_id",
-                                                      "existed_before", "value_before", "status_before",
-                                                      "source_before",  "value_after",  "status_after",
-                                                      "source_after"};
-constexpr Oid kRowColumnTypes[kRowColumns] = {UUIDOID, UUIDOID, UUIDOID, BOOLOID, TEXTOID,
-                                              TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-constexpr Oid kRowColumnArrayTypes[kRowColumns] = {UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, BOOLARRAYOID,
-                                                   TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-                                                   TEXTARRAYOID, TEXTARRAYOID};
-constexpr int kCallColumns = 3;
-constexpr Oid kCallTypes[kCallColumns] = {TEXTOID, UUIDOID, TEXTOID};
-constexpr int kAllColumns = kRowColumns + kCallColumns;
-
-// The cells' columns a history row reads, in the order of their first appearance above.
+// The cells' columns a history row reads (history_statements.h), in the order they appear there.
 constexpr int kCellColumns = 6;
 constexpr const char *kCellColumnNames[kCellColumns] = {"list_id", "column_id", "company_row_id",
                                                         "value",   "status",    "source"};
@@ -111,15 +74,19 @@ Recorder &recorder_for(Relation cells) {
         CacheRegisterSyscacheCallback(NAMESPACEOID, on_namespace_invalidation, (Datum)0);
         callbacks_registered = true;
     }
-    Recorder recorder = {RelationGetRelid(cells), get_relname_relid(kHistoryTable, RelationGetNamespace(cells)),
-                         InvalidOid, false, {}, nullptr};
+    Recorder recorder = {RelationGetRelid(cells),
+                         get_relname_relid(kHistoryTable, RelationGetNamespace(cells)),
+                         InvalidOid,
+                         false,
+                         {},
+                         nullptr};
     if (OidIsValid(recorder.history)) {
         const char kind = get_rel_relkind(recorder.history);
         if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
-            ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
-                            errmsg("\"%s.%s\" is not a table", get_namespace_name(RelationGetNamespace(cells)),
-                                   kHistoryTable),
-                            errdetail("cellupsert writes the cell history into a table of the cells' schema.")));
+            ereport(ERROR,
+                    (errcode(ERRCODE_WRONG_OBJECT_TYPE),
+                     errmsg("\"%s.%s\" is not a table", get_namespace_name(RelationGetNamespace(cells)), kHistoryTable),
+                     errdetail("cellupsert writes the cell history into a table of the cells' schema.")));
         // The owner writes the history of its own tables only: a table of another role (one
         // with CREATE on the schema) cannot make it write rows of its choosing.
         recorder.owner = relation_owner(recorder.history);
@@ -137,98 +104,6 @@ Recorder &recorder_for(Relation cells) {
     if (recorder_count == static_cast<int>(sizeof recorders / sizeof recorders[0])) forget_recorders();
     recorders[recorder_count] = recorder;
     return recorders[recorder_count++];
-}
-
-// A column of the cells as text, or NULL where they lack it (source, without the provenance
-// columns).
-const char *cells_text(Relation cells, const char *alias, const char *column) {
-    if (!OidIsValid(get_attnum(RelationGetRelid(cells), column))) return "NULL::pg_catalog.text";
-    return psprintf("%s.%s::pg_catalog.text", alias, column);
-}
-
-// The values of the row columns for the new cells n, joined to their old rows o for an update.
-void row_expressions(Relation cells, bool update, const char *(&out)[kRowColumns]) {
-    const char *absent = "NULL::pg_catalog.text";
-    out[0] = "n.list_id";
-    out[1] = "n.column_id";
-    out[2] = "n.company_row_id";
-    out[3] = update ? "true" : "false";
-    out[4] = update ? "o.value::pg_catalog.text" : absent;
-    out[5] = update ? cells_text(cells, "o", "status") : absent;
-    out[6] = update ? cells_text(cells, "o", "source") : absent;
-    out[7] = "n.value::pg_catalog.text";
-    out[8] = cells_text(cells, "n", "status");
-    out[9] = cells_text(cells, "n", "source");
-}
-
-void append_from(StringInfo sql, const Trigger *trigger, bool update) {
-    appendStringInfo(sql, " FROM %s n", quote_identifier(trigger->tgnewtable));
-    if (update)
-        appendStringInfo(sql,
-                         " JOIN %s o ON o.list_id OPERATOR(pg_catalog.=) n.list_id"
-                         " AND o.column_id OPERATOR(pg_catalog.=) n.column_id"
-                         " AND o.company_row_id OPERATOR(pg_catalog.=) n.company_row_id",
-                         quote_identifier(trigger->tgoldtable));
-}
-
-void append_insert_head(StringInfo sql, const Recorder &recorder) {
-    appendStringInfo(sql, "INSERT INTO %s (", qualified_history(recorder));
-    for (const char *column : kRowColumnNames) appendStringInfo(sql, "%s, ", column);
-    appendStringInfoString(sql, "kind, edit_id, edited_by) ");
-}
-
-// INSERT INTO the history VALUES ($1 … the row columns, then the call's).
-char *values_insert_text(const Recorder &recorder) {
-    StringInfoData sql;
-    initStringInfo(&sql);
-    append_insert_head(&sql, recorder);
-    appendStringInfoString(&sql, "VALUES (");
-    for (int i = 0; i < kAllColumns; ++i) appendStringInfo(&sql, "%s$%d", i ? ", " : "", i + 1);
-    appendStringInfoChar(&sql, ')');
-    return sql.data;
-}
-
-// INSERT INTO the history SELECT the rows from the transition tables ($1 … the call's).
-char *select_insert_text(Relation cells, const Recorder &recorder, const Trigger *trigger, bool update) {
-    const char *expressions[kRowColumns];
-    row_expressions(cells, update, expressions);
-    StringInfoData sql;
-    initStringInfo(&sql);
-    append_insert_head(&sql, recorder);
-    appendStringInfoString(&sql, "SELECT ");
-    for (const char *expression : expressions) appendStringInfo(&sql, "%s, ", expression);
-    appendStringInfoString(&sql, "$1, $2, $3");
-    append_from(&sql, trigger, update);
-    return sql.data;
-}
-
-// On Citus the trigger fires on the cells' shard, and Citus would send an INSERT … SELECT
-// from the transition tables to another backend, where they do not exist: the rows are read
-// here first, as arrays (the read), then inserted from them ($4 … the arrays).
-char *read_arrays_text(Relation cells, const Trigger *trigger, bool update) {
-    const char *expressions[kRowColumns];
-    row_expressions(cells, update, expressions);
-    StringInfoData sql;
-    initStringInfo(&sql);
-    appendStringInfoString(&sql, "SELECT ");
-    for (int i = 0; i < kRowColumns; ++i)
-        appendStringInfo(&sql, "%spg_catalog.array_agg(%s)", i ? ", " : "", expressions[i]);
-    append_from(&sql, trigger, update);
-    return sql.data;
-}
-
-char *arrays_insert_text(const Recorder &recorder) {
-    StringInfoData sql;
-    initStringInfo(&sql);
-    append_insert_head(&sql, recorder);
-    appendStringInfoString(&sql, "SELECT ");
-    for (const char *column : kRowColumnNames) appendStringInfo(&sql, "u.%s, ", column);
-    appendStringInfoString(&sql, "$1, $2, $3 FROM ROWS FROM (");
-    for (int i = 0; i < kRowColumns; ++i) appendStringInfo(&sql, "%spg_catalog.unnest($%d)", i ? ", " : "", i + 4);
-    appendStringInfoString(&sql, ") AS u (");
-    for (int i = 0; i < kRowColumns; ++i) appendStringInfo(&sql, "%s%s", i ? ", " : "", kRowColumnNames[i]);
-    appendStringInfoChar(&sql, ')');
-    return sql.data;
 }
 
 // The one tuple of a transition table, read through a read pointer of its own (the tables'
@@ -296,6 +171,17 @@ bool single_cell_row(const Recorder &recorder, TriggerData *trigger, TupleTableS
                             "(and OLD TABLE AS old_cells for UPDATE).")));
 }
 
+// The hint of the lists a statement wrote (change_notify.h), from its new cells.
+void notify_lists_written(const Trigger *trigger) {
+    const char *sql = psprintf("SELECT DISTINCT n.list_id FROM %s n", quote_identifier(trigger->tgnewtable));
+    if (SPI_execute(sql, true, 0) != SPI_OK_SELECT) elog(ERROR, "cell_history_record: reading the lists failed");
+    for (uint64 i = 0; i < SPI_processed; ++i) {
+        bool is_null;
+        const Datum list = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null);
+        if (!is_null) notify_list_changed(list);
+    }
+}
+
 // Runs plan as the history's owner.
 int run_as_owner(const Recorder &recorder, SPIPlanPtr plan, Datum *values, const char *nulls) {
     const OwnerMode mode = enter_owner_mode(recorder.owner);
@@ -343,27 +229,30 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
         after = MakeSingleTupleTableSlot(descriptor, &TTSOpsMinimalTuple);
         if (update) before = MakeSingleTupleTableSlot(descriptor, &TTSOpsMinimalTuple);
     }
-    if (after != nullptr && single_cell_row(recorder, trigger, after, before, values, nulls)) {
+    const bool single = after != nullptr && single_cell_row(recorder, trigger, after, before, values, nulls);
+    if (single) {
         if (recorder.values_insert == nullptr) {
             Oid types[kAllColumns];
             for (int i = 0; i < kAllColumns; ++i)
                 types[i] = i < kRowColumns ? kRowColumnTypes[i] : kCallTypes[i - kRowColumns];
-            SPIPlanPtr plan = SPI_prepare(values_insert_text(recorder), kAllColumns, types);
+            SPIPlanPtr plan = SPI_prepare(values_insert_text(qualified_history(recorder)), kAllColumns, types);
             if (plan == nullptr) elog(ERROR, "cell_history_record: SPI_prepare failed");
             SPI_keepplan(plan);
             recorder.values_insert = plan;
         }
         rc = run_as_owner(recorder, recorder.values_insert, values, nulls);
+        if (rc == SPI_OK_INSERT && notify_changes_enabled()) notify_list_changed(values[0]);
     } else {
         if (SPI_register_trigger_data(trigger) != SPI_OK_TD_REGISTER)
             elog(ERROR, "cell_history_record: SPI_register_trigger_data failed");
         Relation cells = trigger->tg_relation;
         if (!recorder.citus) {
-            SPIPlanPtr plan = plan_for(select_insert_text(cells, recorder, trigger->tg_trigger, update), kCallColumns,
-                                       kCallTypes);
+            SPIPlanPtr plan =
+                history_plan_for(select_insert_text(cells, qualified_history(recorder), trigger->tg_trigger, update),
+                                 kCallColumns, kCallTypes);
             rc = run_as_owner(recorder, plan, values + kRowColumns, nulls + kRowColumns);
         } else {
-            SPIPlanPtr read = plan_for(read_arrays_text(cells, trigger->tg_trigger, update), 0, nullptr);
+            SPIPlanPtr read = history_plan_for(read_arrays_text(cells, trigger->tg_trigger, update), 0, nullptr);
             rc = SPI_execute_plan(read, nullptr, nullptr, true, 1);
             if (rc != SPI_OK_SELECT || SPI_processed != 1)
                 elog(ERROR, "cell_history_record: reading the transition tables failed: %s",
@@ -384,12 +273,13 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
                 argument_nulls[kCallColumns + i] = is_null ? 'n' : ' ';
                 types[kCallColumns + i] = kRowColumnArrayTypes[i];
             }
-            SPIPlanPtr insert = plan_for(arrays_insert_text(recorder), kAllColumns, types);
+            SPIPlanPtr insert = history_plan_for(arrays_insert_text(qualified_history(recorder)), kAllColumns, types);
             rc = run_as_owner(recorder, insert, arguments, argument_nulls);
         }
     }
     if (rc != SPI_OK_INSERT)
         elog(ERROR, "cell_history_record: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+    if (!single && notify_changes_enabled()) notify_lists_written(trigger->tg_trigger);
     if (after != nullptr) ExecDropSingleTupleTableSlot(after);
     if (before != nullptr) ExecDropSingleTupleTableSlot(before);
     SPI_finish();

@@ -1,5 +1,6 @@
 // The extension's SQL-callable entry points: thin extern "C" wrappers over the C++ bodies.
 #include "boundary.h"
+#include "change_notify.h"
 #include "functions.h"
 #include "history.h"
 #include "manual_guard.h"
@@ -7,6 +8,8 @@
 extern "C" {
 
 PG_MODULE_MAGIC;
+
+void _PG_init(void) { cellupsert::pg::define_settings(); }
 
 PG_FUNCTION_INFO_V1(cell_upsert);
 Datum cell_upsert(PG_FUNCTION_ARGS) {
