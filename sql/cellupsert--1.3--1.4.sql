@@ -76,8 +76,8 @@ ALTER FUNCTION @extschema@.cell_changes(pg_catalog.uuid, pg_catalog.text, pg_cat
 COMMENT ON FUNCTION @extschema@.cell_changes(pg_catalog.uuid, pg_catalog.text, pg_catalog.int4) IS
 'The change feed of one list: its cell history after the cursor "after" (NULL: from the start), each change with the cursor that follows it; every committed change exactly once, in order.';
 
--- Retention: deletes the history written before now() - older_than, batch_size rows per
--- transaction (a procedure: CALL it outside a transaction block), so that no single
+-- Retention: deletes the history written before now() - older_than, about batch_size rows
+-- per transaction (a procedure: CALL it outside a transaction block), so that no single
 -- transaction holds many rows or writes much WAL; writers only insert, and never wait for it.
 -- An admin procedure, not executable by PUBLIC.
 CREATE PROCEDURE @extschema@.cellupsert_prune_history(older_than pg_catalog.interval,
@@ -90,6 +90,10 @@ DECLARE
     cutoff pg_catalog.timestamptz;
     deleted pg_catalog.int8;
     total pg_catalog.int8 := 0;
+    by_key pg_catalog.bool;
+    blocks pg_catalog.int8;
+    step pg_catalog.int8;
+    first_block pg_catalog.int8 := 0;
 BEGIN
     IF older_than IS NULL OR batch_size IS NULL OR batch_size OPERATOR(pg_catalog.<) 1 THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
@@ -104,18 +108,50 @@ BEGIN
             MESSAGE = pg_catalog.format('relation "%s.list_cell_history" does not exist', schema_name);
     END IF;
     cutoff := pg_catalog.now() OPERATOR(pg_catalog.-) older_than;
-    LOOP
-        EXECUTE pg_catalog.format(
-            'DELETE FROM %s h WHERE h.edited_at OPERATOR(pg_catalog.<) $1 AND EXISTS ('
-            'SELECT FROM (SELECT d.list_id, d.id FROM %s d WHERE d.edited_at OPERATOR(pg_catalog.<) $1 LIMIT $2) b'
-            ' WHERE b.list_id OPERATOR(pg_catalog.=) h.list_id AND b.id OPERATOR(pg_catalog.=) h.id)',
-            history, history)
-        USING cutoff, batch_size;
-        GET DIAGNOSTICS deleted = ROW_COUNT;
-        total := total OPERATOR(pg_catalog.+) deleted;
-        COMMIT;
-        EXIT WHEN deleted OPERATOR(pg_catalog.<) batch_size;
-    END LOOP;
+    -- A plain table is walked once, in ranges of blocks of about batch_size rows (a TID range
+    -- scan each): every old row is in a block that existed when the walk began, and no batch
+    -- reads again what an earlier one deleted. A partitioned or Citus table has no such
+    -- ranges: each batch there deletes up to batch_size old rows found by their key.
+    by_key := (SELECT c.relkind OPERATOR(pg_catalog.<>) 'r' FROM pg_catalog.pg_class c
+               WHERE c.oid OPERATOR(pg_catalog.=) history);
+    IF NOT by_key AND pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid OPERATOR(pg_catalog.=) $1)'
+        INTO by_key USING history;
+    END IF;
+    IF NOT by_key THEN
+        blocks := pg_catalog.pg_relation_size(history) OPERATOR(pg_catalog./)
+                  pg_catalog.current_setting('block_size')::pg_catalog.int8;
+        -- Rows a block, as ANALYZE last saw them; else about 40 (a history row of ~190 bytes).
+        SELECT GREATEST(1, batch_size OPERATOR(pg_catalog./)
+                   CASE WHEN c.relpages OPERATOR(pg_catalog.>) 0 AND c.reltuples OPERATOR(pg_catalog.>) 0
+                        THEN GREATEST(1, c.reltuples OPERATOR(pg_catalog./) c.relpages) ELSE 40 END)::pg_catalog.int8
+        INTO step FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) history;
+        WHILE first_block OPERATOR(pg_catalog.<) blocks LOOP
+            EXECUTE pg_catalog.format(
+                'DELETE FROM %s h WHERE h.ctid OPERATOR(pg_catalog.>=) $1 AND h.ctid OPERATOR(pg_catalog.<) $2'
+                ' AND h.edited_at OPERATOR(pg_catalog.<) $3', history)
+            USING pg_catalog.format('(%s,0)', first_block)::pg_catalog.tid,
+                  pg_catalog.format('(%s,0)', first_block OPERATOR(pg_catalog.+) step)::pg_catalog.tid, cutoff;
+            GET DIAGNOSTICS deleted = ROW_COUNT;
+            total := total OPERATOR(pg_catalog.+) deleted;
+            COMMIT;
+            first_block := first_block OPERATOR(pg_catalog.+) step;
+        END LOOP;
+    ELSE
+        LOOP
+            EXECUTE pg_catalog.format(
+                'DELETE FROM %s h WHERE h.edited_at OPERATOR(pg_catalog.<) $1 AND EXISTS ('
+                'SELECT FROM (SELECT d.list_id, d.xact, d.id FROM %s d WHERE d.edited_at OPERATOR(pg_catalog.<) $1 LIMIT $2) b'
+                ' WHERE b.list_id OPERATOR(pg_catalog.=) h.list_id AND b.xact OPERATOR(pg_catalog.=) h.xact'
+                ' AND b.id OPERATOR(pg_catalog.=) h.id)',
+                history, history)
+            USING cutoff, batch_size;
+            GET DIAGNOSTICS deleted = ROW_COUNT;
+            total := total OPERATOR(pg_catalog.+) deleted;
+            COMMIT;
+            EXIT WHEN deleted OPERATOR(pg_catalog.<) batch_size;
+        END LOOP;
+    END IF;
     RAISE NOTICE 'cellupsert_prune_history: % history rows deleted', total;
 END
 $procedure$;
@@ -124,7 +160,7 @@ ALTER PROCEDURE @extschema@.cellupsert_prune_history(pg_catalog.interval, pg_cat
 REVOKE EXECUTE ON PROCEDURE @extschema@.cellupsert_prune_history(pg_catalog.interval, pg_catalog.int4) FROM PUBLIC;
 
 COMMENT ON PROCEDURE @extschema@.cellupsert_prune_history(pg_catalog.interval, pg_catalog.int4) IS
-'Retention: deletes the cell history written before now() - older_than, batch_size rows per transaction; CALL it outside a transaction block, as the history''s owner.';
+'Retention: deletes the cell history written before now() - older_than, about batch_size rows per transaction; CALL it outside a transaction block, as the history''s owner.';
 
 -- Citus: distributes the list tables of this schema by list, co-located (lists by id, the
 -- three others by list_id), and the functions by their list argument, co-located with the
