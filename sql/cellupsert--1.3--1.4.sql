@@ -95,9 +95,12 @@ DECLARE
     step pg_catalog.int8;
     first_block pg_catalog.int8 := 0;
 BEGIN
-    IF older_than IS NULL OR batch_size IS NULL OR batch_size OPERATOR(pg_catalog.<) 1 THEN
+    IF older_than IS NULL OR older_than OPERATOR(pg_catalog.<) '0'::pg_catalog.interval
+       OR batch_size IS NULL OR batch_size OPERATOR(pg_catalog.<) 1 THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'cellupsert_prune_history() needs an interval and a batch_size of at least 1';
+            MESSAGE = 'cellupsert_prune_history() needs an interval of at least 0 and a batch_size of at least 1',
+            DETAIL = pg_catalog.format('older_than %s, batch_size %s', coalesce(older_than::pg_catalog.text, 'NULL'),
+                                       coalesce(batch_size::pg_catalog.text, 'NULL'));
     END IF;
     SELECT n.nspname INTO schema_name
     FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace

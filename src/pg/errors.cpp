@@ -197,15 +197,18 @@ void raise_edit_not_found(Datum list, Datum edit_id, const IdBytes *row, const I
 }
 
 void raise_changed_since_edit(const IdBytes &list, const IdBytes &row, const IdBytes &col, Datum edit_id,
-                              int64 later_writes, const char *last_kind, const char *force_argument) {
+                              int64 later_writes, const char *last_kind, bool cell_exists,
+                              const char *force_argument) {
     const IdText list_text(list), row_text(row), col_text(col);
     ereport(ERROR,
             (errcode(MAKE_SQLSTATE('P', 'T', '4', '1', '2')),
              errmsg("cell (column %s, row %s) of list %s has changed since edit %s", col_text.text, row_text.text,
                     list_text.text, DatumGetCString(DirectFunctionCall1(uuid_out, edit_id))),
-             errdetail("Its value or status is not what that edit wrote: %lld later write(s), the last of kind %s; "
-                       "nothing was written.",
-                       static_cast<long long>(later_writes), last_kind),
+             cell_exists ? errdetail("Its value or status is not what that edit wrote: %lld later write(s), the last "
+                                     "of kind %s; nothing was written.",
+                                     static_cast<long long>(later_writes), last_kind)
+                         : errdetail("It no longer exists: it was deleted since (the history records no deletion); "
+                                     "nothing was written."),
              errhint("Look at cell_history(); to go back all the same, call again with %s => true.", force_argument)));
 }
 

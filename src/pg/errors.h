@@ -51,7 +51,8 @@ constexpr int kNoElement = -1;
 // nullptr: none of the list's); PT412 for a cell written again since that edit.
 [[noreturn]] void raise_edit_not_found(Datum list, Datum edit_id, const IdBytes *row, const IdBytes *col);
 [[noreturn]] void raise_changed_since_edit(const IdBytes &list, const IdBytes &row, const IdBytes &col, Datum edit_id,
-                                           int64 later_writes, const char *last_kind, const char *force_argument);
+                                           int64 later_writes, const char *last_kind, bool cell_exists,
+                                           const char *force_argument);
 
 // The application's list tables, checked before planning.
 [[noreturn]] void raise_missing_table(const char *schema, const char *table);

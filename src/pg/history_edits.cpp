@@ -38,7 +38,7 @@ void run(const char *sql, int nargs, const Oid *types, Datum *values, bool read_
 }
 
 // The newest write of the cells of edit as rows of (col, row, existed_before, value_before,
-// later writes, kind of the last, changed): one per cell of the edit (of the one cell, for a
+// later writes, kind of the last, changed, exists): one per cell of the edit (of the one cell, for a
 // revert), the cells locked first, in key order. A cell has changed when its value or status
 // is no longer what the edit wrote (whatever was written in between).
 void read_edit(const StatementContext &context, Datum list, Datum edit, Datum row, Datum col) {
@@ -67,11 +67,14 @@ void read_edit(const StatementContext &context, Datum list, Datum edit, Datum ro
                  "AND x.column_id OPERATOR(pg_catalog.=) e.column_id "
                  "AND x.company_row_id OPERATOR(pg_catalog.=) e.company_row_id "
                  "AND (x.value OPERATOR(pg_catalog.=) e.value_after OR (x.value IS NULL AND e.value_after IS NULL)) "
-                 "AND x.status::pg_catalog.text OPERATOR(pg_catalog.=) e.status_after) "
+                 "AND x.status::pg_catalog.text OPERATOR(pg_catalog.=) e.status_after), "
+                 "EXISTS (SELECT FROM %s.list_company_cells x WHERE x.list_id OPERATOR(pg_catalog.=) $1 "
+                 "AND x.column_id OPERATOR(pg_catalog.=) e.column_id "
+                 "AND x.company_row_id OPERATOR(pg_catalog.=) e.company_row_id) "
                  "FROM (SELECT DISTINCT ON (h.column_id, h.company_row_id) h.* FROM %s h "
                  "WHERE h.list_id OPERATOR(pg_catalog.=) $1 AND h.edit_id OPERATOR(pg_catalog.=) $2 %s "
                  "ORDER BY h.column_id, h.company_row_id, h.id DESC) e ORDER BY e.id",
-                 history, history, schema, history, which),
+                 history, history, schema, schema, history, which),
         one ? 4 : 2, types, values, false);
 }
 
@@ -84,8 +87,10 @@ void raise_if_changed(Datum list, Datum edit, bool force, const char *force_argu
         const int64 later = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 5, &is_null));
         const Datum col = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null);
         const Datum row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &is_null);
+        const bool exists = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 8, &is_null));
         raise_changed_since_edit(DatumGetUUIDP(list)->data, DatumGetUUIDP(row)->data, DatumGetUUIDP(col)->data, edit,
-                                 later, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 6), force_argument);
+                                 later, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 6), exists,
+                                 force_argument);
     }
 }
 
@@ -97,7 +102,8 @@ Datum cell_revert_body(PG_FUNCTION_ARGS) {
     edit.row = id_argument(fcinfo, 1, "row");
     edit.col = id_argument(fcinfo, 2, "col");
     const Datum edit_id = uuid_argument(fcinfo, 3, "edit_id");
-    const bool force = !PG_ARGISNULL(4) && PG_GETARG_BOOL(4);
+    if (PG_ARGISNULL(4)) raise_null_argument("force");
+    const bool force = PG_GETARG_BOOL(4);
     edit.if_match = nullptr;
     edit.if_match_text = (Datum)0;
 
@@ -123,7 +129,8 @@ Datum cell_revert_body(PG_FUNCTION_ARGS) {
 Datum cell_undo_body(PG_FUNCTION_ARGS) {
     const Datum list = id_argument(fcinfo, 0, "list");
     const Datum edit_id = uuid_argument(fcinfo, 1, "edit_id");
-    const bool force = !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
+    if (PG_ARGISNULL(2)) raise_null_argument(kUndoForce);
+    const bool force = PG_GETARG_BOOL(2);
 
     SPI_connect();
     StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid, WriteKind::undo);

@@ -23,13 +23,14 @@ const char *cells_text(Relation cells, const char *alias, const char *column) {
     return psprintf("%s.%s::pg_catalog.text", alias, column);
 }
 
-// The values of the row columns for the new cells n, joined to their old rows o for an update.
+// The values of the row columns for the new cells n, joined to their old rows o for an update
+// (none where the update gave the cell another key: recorded as created there).
 void row_expressions(Relation cells, bool update, const char *(&out)[kRowColumns]) {
     const char *absent = "NULL::pg_catalog.text";
     out[0] = "n.list_id";
     out[1] = "n.column_id";
     out[2] = "n.company_row_id";
-    out[3] = update ? "true" : "false";
+    out[3] = update ? "o.list_id IS NOT NULL" : "false";
     out[4] = update ? "o.value::pg_catalog.text" : absent;
     out[5] = update ? cells_text(cells, "o", "status") : absent;
     out[6] = update ? cells_text(cells, "o", "source") : absent;
@@ -42,7 +43,7 @@ void append_from(StringInfo sql, const Trigger *trigger, bool update) {
     appendStringInfo(sql, " FROM %s n", quote_identifier(trigger->tgnewtable));
     if (update)
         appendStringInfo(sql,
-                         " JOIN %s o ON o.list_id OPERATOR(pg_catalog.=) n.list_id"
+                         " LEFT JOIN %s o ON o.list_id OPERATOR(pg_catalog.=) n.list_id"
                          " AND o.column_id OPERATOR(pg_catalog.=) n.column_id"
                          " AND o.company_row_id OPERATOR(pg_catalog.=) n.company_row_id",
                          quote_identifier(trigger->tgoldtable));

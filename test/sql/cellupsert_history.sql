@@ -167,6 +167,30 @@ SELECT count(*) AS cells, count(*) FILTER (WHERE (c.value, c.status, c.reasoning
                                                  (b.value, b.status, b.reasoning, b.error)) AS byte_identical
 FROM list_company_cells c JOIN before_big_paste b USING (company_row_id) WHERE c.column_id = :col1;
 
+-- An UPDATE that moves a cell to another row records it there as created (with its values);
+-- the row it left records nothing, as no deletion does. (Released first: the guard skips
+-- other writers' updates of a person's cell.)
+INSERT INTO list_companies (list_id, id) VALUES (:list1, '70000000-0000-4000-8000-000000000501');
+SELECT cell_release(:list1, '70000000-0000-4000-8000-000000000500', :col1);
+SELECT count(*) AS history_rows FROM list_cell_history \gset
+UPDATE list_company_cells SET company_row_id = '70000000-0000-4000-8000-000000000501'
+WHERE company_row_id = '70000000-0000-4000-8000-000000000500';
+SELECT company_row_id, existed_before, value_before, value_after FROM list_cell_history WHERE id > (
+    SELECT max(id) FROM (SELECT id FROM list_cell_history ORDER BY id LIMIT :history_rows) h);
+-- Going back to an edit of a cell deleted since: PT412 that says so; force => NULL is 22004;
+-- a forced undo of a paste one of whose rows is gone: the batch's 23503 (cells[i]: the
+-- edit's i-th cell, in the order it wrote them).
+SELECT edit_id AS last_undo FROM cell_history(:list1, '70000000-0000-4000-8000-000000000498', :col1, 1) \gset
+DELETE FROM list_company_cells WHERE company_row_id = '70000000-0000-4000-8000-000000000498';
+SELECT pg_temp.attempt(format('SELECT cell_revert(%L, %L, %L, %L)', :list1, '70000000-0000-4000-8000-000000000498',
+                              :col1, :'last_undo'), :'last_undo');
+SELECT cell_revert(:list1, '70000000-0000-4000-8000-000000000498', :col1, :'last_undo', force => NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT cell_undo(:list1, :'last_undo', force => NULL);
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM list_companies WHERE id = '70000000-0000-4000-8000-000000000498';
+SELECT cell_undo(:list1, :'last_undo', force => true);
+
 -- Another tenant's edit: the member cannot revert or undo it (its list is not hers).
 SELECT edit_id AS list2_edit FROM list_cell_history WHERE list_id = :list2 \gset
 SET ROLE regress_history_member;
@@ -209,6 +233,8 @@ CALL cellupsert_prune_history('90 days', 2);
 SELECT :all_rows - count(*) AS deleted, count(*) FILTER (WHERE edited_at < now() - interval '90 days') AS old_left
 FROM list_cell_history;
 CALL cellupsert_prune_history('90 days', 0);
+\echo :LAST_ERROR_SQLSTATE
+CALL cellupsert_prune_history('-1 day');
 \echo :LAST_ERROR_SQLSTATE
 BEGIN;
 CALL cellupsert_prune_history('90 days');
