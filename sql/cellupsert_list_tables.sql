@@ -8,7 +8,7 @@
 --
 -- One DO block, so that the file applies whole or not at all however it is run: psql -f
 -- without ON_ERROR_STOP (which goes on after an error), psql -1, or a migration tool sending
--- the file as one string. In a schema that already has one of the four tables it creates
+-- the file as one string. In a schema that already has one of the five tables it creates
 -- nothing, enables nothing, and says so in a WARNING: enabling row-level security on an
 -- application's existing tables that have no policies would hide every row.
 
@@ -26,7 +26,7 @@ WHERE n.nspname = pg_catalog.current_schema()
 IF existing IS NOT NULL THEN
     RAISE WARNING 'cellupsert_list_tables.sql created nothing: schema % already has %',
                   pg_catalog.quote_ident(pg_catalog.current_schema()), existing
-        USING DETAIL = 'The file creates the four list tables only in a schema that has none of them;'
+        USING DETAIL = 'The file creates the list tables and the history only in a schema that has none of them;'
                        ' it created no table and enabled row-level security on none.',
               HINT = pg_catalog.format('To use cellupsert on the existing tables, see what they lack'
                                        ' with SELECT * FROM %I.cellupsert_check() and read docs/adoption.md.',
@@ -135,6 +135,11 @@ IF guarded AND EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_names
     EXECUTE pg_catalog.format('CREATE TRIGGER list_company_cells_history_update AFTER UPDATE ON list_company_cells'
                               ' REFERENCING OLD TABLE AS old_cells NEW TABLE AS new_cells'
                               ' FOR EACH STATEMENT EXECUTE FUNCTION %I.cell_history_record()', pg_catalog.current_schema());
+ELSIF guarded THEN
+    RAISE WARNING 'cellupsert_list_tables.sql created the list tables without the history''s triggers'
+        USING DETAIL = pg_catalog.format('cellupsert in schema %I is older than 1.4, whose trigger function records the history.',
+                                         pg_catalog.current_schema()),
+              HINT = 'After ALTER EXTENSION cellupsert UPDATE, attach them with cellupsert_list_tables--1.3--1.4.sql.';
 ELSE
     RAISE WARNING 'cellupsert_list_tables.sql created the list tables without the manual-edit guard and the history''s triggers'
         USING DETAIL = pg_catalog.format('cellupsert 1.4 or later is not installed in schema %I, and they are its trigger functions.',

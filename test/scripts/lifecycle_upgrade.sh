@@ -146,4 +146,20 @@ printf 't\nafter upgrade|complete|no source|timeout\n' > "$work/after.expected"
 for v in "${installs[@]}"; do
     [ "$v" = "$newest" ] || upgrade_from "$v"
 done
+
+# The current DDL under an extension older than the history (1.3): the guard attached, the
+# history's triggers not, and a WARNING that says just that and how to attach them.
+new_db lifecycle_upgrade_ddl13
+sql -d lifecycle_upgrade_ddl13 -c 'CREATE SCHEMA app' -c "CREATE EXTENSION cellupsert SCHEMA app VERSION '1.3'" \
+    -c 'SET search_path = app' -f sql/cellupsert_list_tables.sql 2>&1 |
+    sed -n 's/.*\(WARNING\|HINT\): */\1: /p' > "$work/ddl13.warning"
+sql -At -d lifecycle_upgrade_ddl13 -c "SELECT tgname FROM pg_trigger WHERE tgrelid = 'app.list_company_cells'::regclass
+                                       AND NOT tgisinternal ORDER BY 1" >> "$work/ddl13.warning"
+cat > "$work/ddl13.expected" <<'EOF'
+WARNING: cellupsert_list_tables.sql created the list tables without the history's triggers
+HINT: After ALTER EXTENSION cellupsert UPDATE, attach them with cellupsert_list_tables--1.3--1.4.sql.
+list_company_cells_manual_guard
+EOF
+same "the current DDL under 1.3: the guard, no history triggers, and a WARNING that says so" \
+    "$work/ddl13.expected" "$work/ddl13.warning" || status=1
 exit $status
