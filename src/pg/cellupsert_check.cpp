@@ -5,6 +5,7 @@
 // stops them from working, and detail says what to do. Runs as the caller: the counts of
 // ids outside the UUID pattern cover the rows the caller can see. During CREATE EXTENSION
 // (which runs as a superuser for a trusted extension) it reads the catalogs only.
+#include "check_triggers.h"
 #include "discovery.h"
 #include "functions.h"
 
@@ -26,16 +27,6 @@ namespace {
 constexpr double kSampleAbove = 1000000;
 constexpr double kSampleRows = 100000;
 
-struct Report {
-    ReturnSetInfo *rsinfo;
-    const char *schema;  // quoted
-    void row(const char *item, bool ok, const char *detail) const {
-        Datum values[3] = {CStringGetTextDatum(item), BoolGetDatum(ok), CStringGetTextDatum(detail)};
-        bool nulls[3] = {false, false, false};
-        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-    }
-};
-
 // A column of the contract: missing (a problem when required), or its type.
 void report_column(const Report &report, const Inspection &found, const core::ColumnContract &column) {
     const char *table = core::kListTableNames[column.table];
@@ -55,29 +46,6 @@ void report_column(const Report &report, const Inspection &found, const core::Co
 
 void report_cells_column(const Report &report, const Inspection &found, const char *name) {
     report_column(report, found, *core::find_column(kListCompanyCells, name));
-}
-
-// Whether the manual-edit guard (manual_guard.h) is on the table under the cells: not a
-// problem for the functions, which mark manual edits either way, but without it any other
-// writer may overwrite a person's edit.
-void report_manual_guard(const Report &report, Oid cells_table, Oid schema_oid) {
-    if (!OidIsValid(cells_table)) return;
-    const Oid types[] = {OIDOID, OIDOID};
-    Datum args[] = {ObjectIdGetDatum(cells_table), ObjectIdGetDatum(schema_oid)};
-    const int rc = SPI_execute_with_args(
-        "SELECT t.tgname::pg_catalog.text FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid "
-        "OPERATOR(pg_catalog.=) t.tgfoid WHERE t.tgrelid OPERATOR(pg_catalog.=) $1 AND NOT t.tgisinternal "
-        "AND t.tgenabled OPERATOR(pg_catalog.<>) 'D' AND p.pronamespace OPERATOR(pg_catalog.=) $2 "
-        "AND p.proname OPERATOR(pg_catalog.=) 'cell_manual_guard' ORDER BY 1 LIMIT 1",
-        2, const_cast<Oid *>(types), args, nullptr, true, 1);
-    if (rc != SPI_OK_SELECT)
-        elog(ERROR, "cellupsert_check: reading the triggers failed: %s", SPI_result_code_string(rc));
-    report.row("manual-edit guard", true,
-               SPI_processed == 1
-                   ? psprintf("attached: trigger %s", SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1))
-                   : psprintf("not attached: any other writer may overwrite a person's edit; attach it to %s with "
-                              "cellupsert_list_tables--1.2--1.3.sql (docs/adoption.md)",
-                              qualified_name(cells_table)));
 }
 
 bool attribute_has_default(Oid relid, AttrNumber attno) {
@@ -272,6 +240,7 @@ Datum cellupsert_check_body(PG_FUNCTION_ARGS) {
         for (const core::ColumnContract &column : core::kColumns)
             if (column.presence == core::Presence::provenance) report_column(report, found, column);
         if (provenance == 3) report_manual_guard(report, bases[kListCompanyCells], schema_oid);
+        report_history(report, bases[kListCompanyCells], schema_oid);
     }
 
     for (int t = 0; t < kListTableCount; ++t)

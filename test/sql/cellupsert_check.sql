@@ -27,6 +27,20 @@ DROP TRIGGER list_company_cells_manual_guard ON list_company_cells;
 SELECT * FROM cellupsert_check() WHERE item = 'manual-edit guard';
 ROLLBACK;
 
+-- The history: kept (above); one trigger missing; the table missing, the triggers left; both
+-- missing; a history of another owner than the cells (which fails every write: not ok).
+BEGIN;
+DROP TRIGGER list_company_cells_history_update ON list_company_cells;
+SELECT * FROM cellupsert_check() WHERE item = 'history';
+CREATE ROLE regress_history_owner;
+ALTER TABLE list_cell_history OWNER TO regress_history_owner;
+SELECT * FROM cellupsert_check() WHERE item = 'history';
+DROP TABLE list_cell_history;
+SELECT * FROM cellupsert_check() WHERE item = 'history';
+DROP TRIGGER list_company_cells_history_insert ON list_company_cells;
+SELECT * FROM cellupsert_check() WHERE item = 'history';
+ROLLBACK;
+
 -- Each piece missing in turn: only what stops the functions is not ok.
 BEGIN;
 INSERT INTO lists (id) VALUES ('10000000-0000-0000-8000-000000000009'), ('10000000-0000-4000-c000-000000000009');
