@@ -197,8 +197,7 @@ void raise_edit_not_found(Datum list, Datum edit_id, const IdBytes *row, const I
 }
 
 void raise_changed_since_edit(const IdBytes &list, const IdBytes &row, const IdBytes &col, Datum edit_id,
-                              int64 later_writes, const char *last_kind, bool cell_exists,
-                              const char *force_argument) {
+                              int64 later_writes, const char *last_kind, bool cell_exists, const char *force_argument) {
     const IdText list_text(list), row_text(row), col_text(col);
     ereport(ERROR,
             (errcode(MAKE_SQLSTATE('P', 'T', '4', '1', '2')),
