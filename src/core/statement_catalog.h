@@ -37,6 +37,15 @@ struct StatementSpec {
     Param params[kMaxParams];
 };
 
+// Whether a statement reads a batch's arrays: its best plan depends on their sizes and on
+// the size of the list they name.
+constexpr bool reads_arrays(const StatementSpec &spec) {
+    for (int i = 0; i < spec.nargs; ++i)
+        if (spec.params[i] == Param::ids || spec.params[i] == Param::texts || spec.params[i] == Param::positions)
+            return true;
+    return false;
+}
+
 template <typename... Params>
 constexpr StatementSpec make_statement_spec(StatementKind kind, const char *name, StatementSet set, Identity identity,
                                             ListIn list, Result result, Writes writes, Params... params) {

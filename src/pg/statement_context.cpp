@@ -141,6 +141,16 @@ SPIPlanPtr StatementContext::prepare_text(char *sql, const core::StatementSpec &
     return plan;
 }
 
+// A batch's statement is planned for its arrays and its list at each execution (a custom
+// plan): a generic plan takes any list for one of average size and, for a list much larger
+// than the average, reads the whole list for a few ids (a one-cell batch into a list of 2,000
+// rows among 500 lists of 10: 4.7 million instructions). Planning costs less than that
+// below a few hundred cells, and nothing to speak of per cell above. Other statements name
+// one cell by its whole key, which any plan reads by its primary key: a generic plan.
+int StatementContext::plan_options(const core::StatementSpec &spec) const {
+    return tables_.shape.distributed || core::reads_arrays(spec) ? CURSOR_OPT_CUSTOM_PLAN : 0;
+}
+
 // Any statement on distributed tables is planned anew for each execution (a custom plan,
 // whose values are constants): Citus 13.2.2 re-plans the shard query of a kept fast-path
 // plan with the list as a parameter at each execution anyway, and keeps each such plan until
@@ -162,8 +172,7 @@ PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
     }
     SPIPlanPtr &plan = plans_[static_cast<int>(kind)];
     if (plan == nullptr)
-        plan = prepare_text(statement_text(kind, tables_.shape, schema, nullptr), spec,
-                            tables_.shape.distributed ? CURSOR_OPT_CUSTOM_PLAN : 0);
+        plan = prepare_text(statement_text(kind, tables_.shape, schema, nullptr), spec, plan_options(spec));
     return {kind, plan, tables_.shape};
 }
 
@@ -288,7 +297,7 @@ uint64 StatementContext::lock_as_owner(ListTable table, Datum list, Datum ids) {
     const core::StatementSpec &spec = core::statement_spec(Statement::key_share_lock);
     SPIPlanPtr &plan = lock_plans_[table];
     if (plan == nullptr)
-        plan = prepare_text(lock_text(tables_, table), spec, tables_.shape.distributed ? CURSOR_OPT_CUSTOM_PLAN : 0);
+        plan = prepare_text(lock_text(tables_, table), spec, plan_options(spec));
 
     Datum args[] = {list, ids};
     const char nulls[] = {' ', ids == (Datum)0 ? 'n' : ' '};
