@@ -20,7 +20,8 @@ inline constexpr char kEditor[] = "$5";
 struct Sql {
     std::string text;
     std::string_view schema;
-    std::string_view list;  // the list's id in the reads of the Citus set: $1, or a literal
+    std::string_view list;          // the list's id in the reads of the Citus set: $1, or a literal
+    IdReads reads = IdReads::join;  // how a batch's statements read its ids
     Sql &operator()(std::string_view piece) {
         text += piece;
         return *this;
@@ -162,11 +163,20 @@ inline void cell_checks(Sql &sql) {
 }
 
 // The same checks of a batch's elements u: JOIN the list $1 (l), the company column u.col_id
-// (c) and the row u.row_id (r); an element that fails one has no row.
+// (c) and the row u.row_id (r); an element that fails one has no row. By key: the column and
+// the row each read by their primary key for each element (LATERAL, LIMIT 1).
 inline void element_checks(Sql &sql) {
     sql(" JOIN ").table("lists")(" l ON l.id")(kEq)("$1");
-    sql(" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company();
-    sql(" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id");
+    if (sql.reads == IdReads::join) {
+        sql(" JOIN ").table("list_columns")(" c ON c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ").is_company();
+        sql(" JOIN ").table("list_companies")(" r ON r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id");
+        return;
+    }
+    sql(" CROSS JOIN LATERAL (SELECT c.id FROM ")
+        .table("list_columns")(" c WHERE c.list_id")(kEq)("l.id AND c.id")(kEq)("u.col_id AND ")
+        .is_company()(" LIMIT 1) c");
+    sql(" CROSS JOIN LATERAL (SELECT r.id FROM ")
+        .table("list_companies")(" r WHERE r.list_id")(kEq)("l.id AND r.id")(kEq)("u.row_id LIMIT 1) r");
 }
 
 // The cell x of the checked list l, column c and row r (cell_checks).

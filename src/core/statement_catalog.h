@@ -46,6 +46,14 @@ constexpr bool reads_arrays(const StatementSpec &spec) {
     return false;
 }
 
+// Whether a statement that reads a batch's arrays has a form that reads each id by its
+// primary key (statement_sql.h, IdReads::by_key), whose one generic plan fits every list.
+constexpr bool has_by_key_form(StatementKind kind) {
+    return kind == StatementKind::batch_upsert || kind == StatementKind::batch_insert_if_absent ||
+           kind == StatementKind::batch_enrich || kind == StatementKind::batch_versions ||
+           kind == StatementKind::batch_visible_keys || kind == StatementKind::key_share_lock;
+}
+
 template <typename... Params>
 constexpr StatementSpec make_statement_spec(StatementKind kind, const char *name, StatementSet set, Identity identity,
                                             ListIn list, Result result, Writes writes, Params... params) {

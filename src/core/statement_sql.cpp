@@ -10,8 +10,8 @@ namespace cellupsert::core {
 using namespace sql_pieces;
 
 std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema,
-                          std::string_view list) {
-    Sql sql{std::string(), quoted_schema, list};
+                          std::string_view list, IdReads reads) {
+    Sql sql{std::string(), quoted_schema, list, reads};
     sql.text.reserve(1024);
     // clang-format off
     switch (kind) {
@@ -114,11 +114,18 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                (" ORDER BY u.position LIMIT 1");
             break;
         case StatementKind::batch_visible_keys:
-            sql("SELECT EXISTS (SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)("$1),")
-               (" ARRAY(SELECT c.id FROM ").table("list_columns")(" c")
-               (" WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("ANY ($2)),")
-               (" ARRAY(SELECT r.id FROM ").table("list_companies")(" r")
-               (" WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("ANY ($3))");
+            sql("SELECT EXISTS (SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)("$1),");
+            if (reads == IdReads::join) {
+                sql(" ARRAY(SELECT c.id FROM ").table("list_columns")(" c")
+                   (" WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("ANY ($2)),")
+                   (" ARRAY(SELECT r.id FROM ").table("list_companies")(" r")
+                   (" WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("ANY ($3))");
+                break;
+            }
+            sql(" ARRAY(SELECT c.id FROM pg_catalog.unnest($2) AS k (id) CROSS JOIN LATERAL (SELECT c.id FROM ")
+               .table("list_columns")(" c WHERE c.list_id")(kEq)("$1 AND c.id")(kEq)("k.id LIMIT 1) c),")
+               (" ARRAY(SELECT r.id FROM pg_catalog.unnest($3) AS k (id) CROSS JOIN LATERAL (SELECT r.id FROM ")
+               .table("list_companies")(" r WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("k.id LIMIT 1) r)");
             break;
         // The Citus set: one table per statement, its list_id (the lists' id) equal to $1.
         case StatementKind::list_check:
@@ -226,12 +233,19 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
 
 std::string key_share_lock_sql(const LockTarget &target) {
     Sql sql{std::string(), std::string_view(), std::string_view()};
+    const bool by_key = target.reads == IdReads::by_key && !target.list_column.empty();
+    if (by_key) sql("SELECT FROM pg_catalog.unnest($2) WITH ORDINALITY AS k (id, n) CROSS JOIN LATERAL (");
     sql("SELECT FROM ")(target.only ? "ONLY " : "")(target.table)(" x WHERE x.");
     if (target.list_column.empty()) {
         sql(target.id_column)(kEq)("$1");
-    } else {
+    } else if (!by_key) {
         // Rows are locked as the plan returns them: sorted, whatever the scan.
         sql(target.list_column)(kEq)("$1 AND x.")(target.id_column)(kEq)("ANY ($2) ORDER BY x.")(target.id_column);
+    } else {
+        // Each id by the primary key, in the array's order, which is sorted: the same order.
+        sql(target.list_column)(kEq)("$1 AND x.")(target.id_column)(
+            kEq)("k.id LIMIT 1 FOR KEY SHARE OF x) l ORDER BY k.n");
+        return std::move(sql.text);
     }
     sql(" FOR KEY SHARE OF x");
     return std::move(sql.text);

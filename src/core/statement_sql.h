@@ -47,6 +47,12 @@ inline bool operator==(const TablesShape &a, const TablesShape &b) {
 }
 inline bool operator!=(const TablesShape &a, const TablesShape &b) { return !(a == b); }
 
+// How a batch's statements read its ids in the list's tables: joined with the list's rows
+// (the planner picks the join: right for a plan made for the batch at hand, and for large
+// batches), or each id by its primary key (LATERAL, LIMIT 1: one kept plan fits small batches
+// into lists of any size, where a generic join would read a whole list for a few ids).
+enum class IdReads { join, by_key };
+
 // The text of statement kind (of identity caller) on the tables of quoted_schema (an SQL
 // identifier, quoted as needed). In the statements whose list is a literal (the reads of the
 // distributed set), list takes the place of $1: an id_literal, so that Citus, seeing a
@@ -55,7 +61,7 @@ inline bool operator!=(const TablesShape &a, const TablesShape &b) { return !(a 
 // parsed and planned again (Citus 13.2.2). Their $1 is then unused. May throw
 // std::bad_alloc, and std::logic_error for key_share_lock (built by key_share_lock_sql).
 std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema,
-                          std::string_view list = "$1");
+                          std::string_view list = "$1", IdReads reads = IdReads::join);
 
 // A table the batch locks (src/pg/batch_locks.h): the table under the lists, list_columns or
 // list_companies relation (under its views), with its own column names. Names are quoted
@@ -65,6 +71,7 @@ struct LockTarget {
     std::string_view list_column;  // empty for the lists, whose id is the list
     std::string_view id_column;
     bool only;  // ONLY, as PostgreSQL's foreign key checks read it (not for a partitioned table)
+    IdReads reads = IdReads::join;
 };
 
 // The text of key_share_lock (statement_list.h) on target, run as the table's owner. Locks

@@ -102,6 +102,7 @@ bool find_first_refused(StatementContext &context, Datum list, const BatchArrays
 // DELETE removed while the batch waited for its lock is not in the snapshot returned then (a
 // new one): the write's own checks refuse the element, as for a row deleted before the call.
 Snapshot locked_snapshot(StatementContext &context, Datum list, const BatchCells &cells) {
+    context.size_batch(cells.count);  // for the locks and the statements after them
     Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
     if (lock_batch_keys(context, list, cells, snapshot)) return snapshot;
     UnregisterSnapshot(snapshot);

@@ -74,6 +74,7 @@ StatementContext &StatementContext::for_call(Oid function_oid, WriteKind kind) {
     begin_call(kind);
     StatementContext &c = backend_context;
     c.function_oid_ = function_oid;
+    c.reads_ = core::IdReads::join;
     c.make_current();
     return c;
 }
@@ -84,6 +85,14 @@ void StatementContext::forget_plans() {
         plan = nullptr;
     }
     for (SPIPlanPtr &plan : lock_plans_) {
+        if (plan) SPI_freeplan(plan);
+        plan = nullptr;
+    }
+    for (SPIPlanPtr &plan : by_key_plans_) {
+        if (plan) SPI_freeplan(plan);
+        plan = nullptr;
+    }
+    for (SPIPlanPtr &plan : by_key_lock_plans_) {
         if (plan) SPI_freeplan(plan);
         plan = nullptr;
     }
@@ -141,14 +150,21 @@ SPIPlanPtr StatementContext::prepare_text(char *sql, const core::StatementSpec &
     return plan;
 }
 
-// A batch's statement is planned for its arrays and its list at each execution (a custom
-// plan): a generic plan takes any list for one of average size and, for a list much larger
-// than the average, reads the whole list for a few ids (a one-cell batch into a list of 2,000
-// rows among 500 lists of 10: 4.7 million instructions). Planning costs less than that
-// below a few hundred cells, and nothing to speak of per cell above. Other statements name
-// one cell by its whole key, which any plan reads by its primary key: a generic plan.
-int StatementContext::plan_options(const core::StatementSpec &spec) const {
-    return tables_.shape.distributed || core::reads_arrays(spec) ? CURSOR_OPT_CUSTOM_PLAN : 0;
+// A generic plan takes any list for one of average size: for a list much larger than the
+// average, a plan that joins a batch's ids with the list's rows reads the whole list for a
+// few ids (a one-cell batch into a list of 2,000 rows among 500 lists of 10: 4.8 million
+// instructions). So the statements that read a batch's arrays are planned for them at each
+// execution (a custom plan), but for the by-key forms of a small batch's statements, whose
+// one generic plan is kept (size_batch). Statements that name one cell by its whole key keep
+// a plan.
+int StatementContext::plan_options(const core::StatementSpec &spec, core::IdReads reads) const {
+    if (tables_.shape.distributed) return CURSOR_OPT_CUSTOM_PLAN;
+    if (reads == core::IdReads::by_key) return CURSOR_OPT_GENERIC_PLAN;
+    return core::reads_arrays(spec) ? CURSOR_OPT_CUSTOM_PLAN : 0;
+}
+
+void StatementContext::size_batch(uint64 cells) {
+    reads_ = !tables_.shape.distributed && cells <= kByKeyBatchCells ? core::IdReads::by_key : core::IdReads::join;
 }
 
 // Any statement on distributed tables is planned anew for each execution (a custom plan,
@@ -170,9 +186,11 @@ PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
         }
         return {kind, plan, tables_.shape};
     }
-    SPIPlanPtr &plan = plans_[static_cast<int>(kind)];
+    const core::IdReads reads = core::has_by_key_form(kind) ? reads_ : core::IdReads::join;
+    SPIPlanPtr &plan = (reads == core::IdReads::by_key ? by_key_plans_ : plans_)[static_cast<int>(kind)];
     if (plan == nullptr)
-        plan = prepare_text(statement_text(kind, tables_.shape, schema, nullptr), spec, plan_options(spec));
+        plan =
+            prepare_text(statement_text(kind, tables_.shape, schema, nullptr, reads), spec, plan_options(spec, reads));
     return {kind, plan, tables_.shape};
 }
 
@@ -295,9 +313,11 @@ uint64 StatementContext::lock_as_owner(ListTable table, Datum list, Datum ids) {
     if (problem != nullptr) raise_batch_lock_problem(qualified_name(tables_.relids[table]), problem, fix);
     if (tables_.base_relids[table] != locked_table) raise_tables_changed(NameStr(schema_name_));
     const core::StatementSpec &spec = core::statement_spec(Statement::key_share_lock);
-    SPIPlanPtr &plan = lock_plans_[table];
-    if (plan == nullptr)
-        plan = prepare_text(lock_text(tables_, table), spec, plan_options(spec));
+    const core::IdReads reads = table == kLists ? core::IdReads::join : reads_;
+    SPIPlanPtr &plan = (reads == core::IdReads::by_key ? by_key_lock_plans_ : lock_plans_)[table];
+    // The list's own row, by its id: one plan.
+    const int options = table == kLists && !tables_.shape.distributed ? 0 : plan_options(spec, reads);
+    if (plan == nullptr) plan = prepare_text(lock_text(tables_, table, reads), spec, options);
 
     Datum args[] = {list, ids};
     const char nulls[] = {' ', ids == (Datum)0 ? 'n' : ' '};

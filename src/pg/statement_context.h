@@ -45,6 +45,11 @@ class StatementContext {
     // The kept plan of kind, for list when the catalogue's list is a literal, made current
     // first: prepared on first use, and again after the tables' names or shape changed.
     // Raises the errors of planning it (a schema the caller may not use: 42501).
+    // The size of the batch whose statements come next: up to kByKeyBatchCells cells, they
+    // read its ids by key, with kept generic plans; above, by joins planned for the batch.
+    void size_batch(uint64 cells);
+    static constexpr uint64 kByKeyBatchCells = 500;
+
     PreparedStatement prepare(Statement kind, Datum list = (Datum)0);
 
     // Runs a prepared statement, as the caller, with args (its parameters in order, but for
@@ -78,7 +83,7 @@ class StatementContext {
     void make_current();
     void refresh();
     void forget_plans();
-    int plan_options(const core::StatementSpec &spec) const;
+    int plan_options(const core::StatementSpec &spec, core::IdReads reads) const;
     SPIPlanPtr prepare_text(char *sql, const core::StatementSpec &spec, int options);
     int run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     int run_write(bool manual, SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
@@ -105,6 +110,10 @@ class StatementContext {
     bool callbacks_registered_ = false;
     SPIPlanPtr plans_[core::kStatementKinds] = {};
     SPIPlanPtr lock_plans_[kListCompanyCells] = {};  // key_share_lock on the table under each
+    // The by-key forms (core/statement_sql.h), for a small batch: one generic plan each.
+    core::IdReads reads_ = core::IdReads::join;
+    SPIPlanPtr by_key_plans_[core::kStatementKinds] = {};
+    SPIPlanPtr by_key_lock_plans_[kListCompanyCells] = {};
     ListPlans list_plans_;
 };
 

@@ -24,26 +24,26 @@ char *checked(char *copy) {
 }  // namespace
 
 char *statement_text(core::StatementKind kind, const core::TablesShape &shape, const char *schema,
-                     const pg_uuid_t *list) {
+                     const pg_uuid_t *list, core::IdReads reads) {
     char *sql;
     {
         const std::string built = list == nullptr
-                                      ? core::statement_sql(kind, shape, schema)
-                                      : core::statement_sql(kind, shape, schema, core::id_literal(list->data));
+                                      ? core::statement_sql(kind, shape, schema, "$1", reads)
+                                      : core::statement_sql(kind, shape, schema, core::id_literal(list->data), reads);
         sql = palloc_copy(built);
     }
     return checked(sql);
 }
 
-char *lock_text(const ListTables &tables, ListTable table) {
+char *lock_text(const ListTables &tables, ListTable table, core::IdReads reads) {
     const Oid relid = tables.base_relids[table];
     const KeyColumns &keys = tables.base_keys[table];
     const char *list_column = table == kLists ? "" : quote_identifier(get_attname(relid, keys.list_id, false));
     char *sql;
     {
-        const std::string built = core::key_share_lock_sql({qualified_name(relid), list_column,
-                                                            quote_identifier(get_attname(relid, keys.id, false)),
-                                                            get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE});
+        const std::string built = core::key_share_lock_sql(
+            {qualified_name(relid), list_column, quote_identifier(get_attname(relid, keys.id, false)),
+             get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE, reads});
         sql = palloc_copy(built);
     }
     return checked(sql);

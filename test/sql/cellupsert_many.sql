@@ -185,3 +185,21 @@ SELECT cell_upsert_many(:list1, jsonb_build_array(
     jsonb_build_object('row', :row1, 'col', :person1, 'val', 'b'),
     jsonb_build_object('row', :row1b, 'col', :col2, 'val', 'c'),
     jsonb_build_object('row', :row1, 'col', :person1, 'val', 'd')));
+
+-- A batch reads its ids by key up to 500 cells (kept plans), by joins above (plans made for
+-- the batch): both write the same. 501 new rows, then the same 501 cells as one batch and
+-- as batches of 500 and 1, overwriting each other's values; then a refused element among
+-- 501 and among 500: the same error, nothing written.
+INSERT INTO list_companies (list_id, id)
+SELECT :list1, format('80000000-0000-4000-8000-%s', lpad(i::text, 12, '0'))::uuid FROM generate_series(1, 501) i;
+CREATE TEMP TABLE big AS
+SELECT i, jsonb_build_object('row', format('80000000-0000-4000-8000-%s', lpad(i::text, 12, '0')), 'col', :col1,
+                             'val', 'v' || i) AS e FROM generate_series(1, 501) i;
+SELECT cell_upsert_many(:list1, (SELECT jsonb_agg(e ORDER BY i) FROM big)) AS one_batch;
+SELECT count(*) AS written FROM list_company_cells WHERE company_row_id::text LIKE '80000000%' AND value = 'v' || right(company_row_id::text, 3)::int;
+SELECT cell_upsert_many(:list1, (SELECT jsonb_agg(e || '{"val": "w"}' ORDER BY i) FROM big WHERE i <= 500)) AS by_key,
+       cell_upsert_many(:list1, (SELECT jsonb_agg(e || '{"val": "w"}' ORDER BY i) FROM big WHERE i > 500)) AS by_key_too;
+SELECT count(*) FILTER (WHERE value = 'w') AS rewritten FROM list_company_cells WHERE company_row_id::text LIKE '80000000%';
+SELECT cell_upsert_many(:list1, (SELECT jsonb_agg(CASE WHEN i = 300 THEN e || jsonb_build_object('col', :col2) ELSE e END ORDER BY i) FROM big));
+SELECT cell_upsert_many(:list1, (SELECT jsonb_agg(CASE WHEN i = 300 THEN e || jsonb_build_object('col', :col2) ELSE e END ORDER BY i) FROM big WHERE i <= 500));
+SELECT count(*) FILTER (WHERE value = 'w') AS still_rewritten FROM list_company_cells WHERE company_row_id::text LIKE '80000000%';

@@ -5,7 +5,9 @@
 #include <regex>
 #include <string>
 
+using cellupsert::core::has_by_key_form;
 using cellupsert::core::Identity;
+using cellupsert::core::IdReads;
 using cellupsert::core::kStatements;
 using cellupsert::core::statement_sql;
 using cellupsert::core::StatementKind;
@@ -156,33 +158,38 @@ TEST(StatementSql, EverythingIsQualifiedInEveryShape) {
     const std::regex call(R"(([A-Za-z_.]+)\()");
     const std::regex bare_operator(R"( (=|<>|<|>|~) )");
     for (const TablesShape &shape : all_shapes())
-        for (StatementKind kind : kAllKinds) {
-            const std::string sql = statement_sql(kind, shape, "app");
-            for (auto m = std::sregex_iterator(sql.begin(), sql.end(), relation); m != std::sregex_iterator(); ++m) {
-                const std::string name = (*m)[2];
-                // written, accepted: the CTEs of the batch writes.
-                EXPECT_TRUE(name.rfind("app.", 0) == 0 || name == "ROWS" || name.rfind("written", 0) == 0 ||
-                            name.rfind("accepted", 0) == 0)
-                    << name << " in " << sql;
+        for (StatementKind kind : kAllKinds)
+            for (IdReads reads : {IdReads::join, IdReads::by_key}) {
+                const std::string sql = statement_sql(kind, shape, "app", "$1", reads);
+                for (auto m = std::sregex_iterator(sql.begin(), sql.end(), relation); m != std::sregex_iterator();
+                     ++m) {
+                    const std::string name = (*m)[2];
+                    // written, accepted: the CTEs of the batch writes; LATERAL and a function of
+                    // pg_catalog (unnest): a by-key read.
+                    EXPECT_TRUE(name.rfind("app.", 0) == 0 || name == "ROWS" || name.rfind("written", 0) == 0 ||
+                                name.rfind("accepted", 0) == 0 || name == "LATERAL" ||
+                                name.rfind("pg_catalog.", 0) == 0)
+                        << name << " in " << sql;
+                }
+                for (auto m = std::sregex_iterator(sql.begin(), sql.end(), call); m != std::sregex_iterator(); ++m) {
+                    const std::string name = (*m)[1];
+                    const bool keyword = name == "EXISTS" || name == "FROM" || name == "CONFLICT" || name == "u" ||
+                                         name == "INTO" || name == "SELECT" || name == "OPERATOR" || name == "ARRAY";
+                    EXPECT_TRUE(keyword || name.rfind("pg_catalog.", 0) == 0 || name.rfind("app.", 0) == 0)
+                        << name << " in " << sql;
+                }
+                for (std::size_t at = sql.find("OPERATOR("); at != std::string::npos;
+                     at = sql.find("OPERATOR(", at + 1))
+                    EXPECT_EQ(sql.compare(at, 20, "OPERATOR(pg_catalog."), 0) << sql;
+                // "=" appears only as the assignments of the SET list (of an upsert, which ends
+                // the text, or of an UPDATE, before its FROM or WHERE).
+                std::string without_set = sql.substr(0, sql.find(" DO UPDATE SET "));
+                if (sql.rfind("UPDATE ", 0) == 0) {
+                    const bool from = contains(sql, " FROM ");
+                    without_set = sql.substr(0, sql.find(" SET ")) + sql.substr(sql.find(from ? " FROM " : " WHERE "));
+                }
+                EXPECT_FALSE(std::regex_search(without_set, bare_operator)) << sql;
             }
-            for (auto m = std::sregex_iterator(sql.begin(), sql.end(), call); m != std::sregex_iterator(); ++m) {
-                const std::string name = (*m)[1];
-                const bool keyword = name == "EXISTS" || name == "FROM" || name == "CONFLICT" || name == "u" ||
-                                     name == "INTO" || name == "SELECT" || name == "OPERATOR" || name == "ARRAY";
-                EXPECT_TRUE(keyword || name.rfind("pg_catalog.", 0) == 0 || name.rfind("app.", 0) == 0)
-                    << name << " in " << sql;
-            }
-            for (std::size_t at = sql.find("OPERATOR("); at != std::string::npos; at = sql.find("OPERATOR(", at + 1))
-                EXPECT_EQ(sql.compare(at, 20, "OPERATOR(pg_catalog."), 0) << sql;
-            // "=" appears only as the assignments of the SET list (of an upsert, which ends
-            // the text, or of an UPDATE, before its FROM or WHERE).
-            std::string without_set = sql.substr(0, sql.find(" DO UPDATE SET "));
-            if (sql.rfind("UPDATE ", 0) == 0) {
-                const bool from = contains(sql, " FROM ");
-                without_set = sql.substr(0, sql.find(" SET ")) + sql.substr(sql.find(from ? " FROM " : " WHERE "));
-            }
-            EXPECT_FALSE(std::regex_search(without_set, bare_operator)) << sql;
-        }
 }
 
 TEST(StatementSql, TheSchemaIsUsedAsQuoted) {
@@ -384,6 +391,44 @@ TEST(StatementSql, EveryUpdateSetsExcludedColumnsOnly) {
                                    plain_set));
 }
 
+// The by-key forms (IdReads::by_key): only the statements the catalogue says have one differ
+// from their join form, and in them every id of the batch is read by the whole primary key
+// of list_columns or list_companies (list_id and id), never by the list alone.
+TEST(StatementSql, ByKeyFormsReadEachIdByThePrimaryKey) {
+    int forms = 0;
+    for (const TablesShape &shape : all_shapes())
+        for (StatementKind kind : kAllKinds) {
+            if (kind == StatementKind::key_share_lock) continue;
+            const std::string join = statement_sql(kind, shape, "app", "$1", IdReads::join);
+            const std::string by_key = statement_sql(kind, shape, "app", "$1", IdReads::by_key);
+            if (!has_by_key_form(kind) || kind == StatementKind::batch_versions) {
+                EXPECT_EQ(join, by_key) << join;
+                continue;
+            }
+            ++forms;
+            EXPECT_NE(join, by_key) << join;
+            EXPECT_FALSE(contains(by_key, " JOIN app.list_columns")) << by_key;
+            EXPECT_FALSE(contains(by_key, " JOIN app.list_companies")) << by_key;
+            EXPECT_FALSE(contains(by_key, "ANY (")) << by_key;
+            EXPECT_TRUE(contains(by_key,
+                                 "CROSS JOIN LATERAL (SELECT c.id FROM app.list_columns c WHERE c.list_id "
+                                 "OPERATOR(pg_catalog.=) "))
+                << by_key;
+            // The elements' column must be a company column (batch_visible_keys reads ids only).
+            if (kind != StatementKind::batch_visible_keys)
+                EXPECT_TRUE(contains(by_key,
+                                     "c.id OPERATOR(pg_catalog.=) u.col_id AND c.subject "
+                                     "OPERATOR(pg_catalog.=) 'company' LIMIT 1) c"))
+                    << by_key;
+            EXPECT_TRUE(contains(by_key,
+                                 "CROSS JOIN LATERAL (SELECT r.id FROM app.list_companies r WHERE r.list_id "
+                                 "OPERATOR(pg_catalog.=) "))
+                << by_key;
+        }
+    // batch_upsert, batch_insert_if_absent, batch_enrich, batch_visible_keys in the 32 shapes
+    EXPECT_EQ(forms, 4 * 32);
+}
+
 // The batch's locks: key-share, in id order, on the table under the relation, by its own
 // names, each filtered by the list first (so that they serve the Citus set too).
 TEST(StatementSql, BatchLocksInIdOrderOnTheTable) {
@@ -397,6 +442,14 @@ TEST(StatementSql, BatchLocksInIdOrderOnTheTable) {
     EXPECT_EQ(key_share_lock_sql({"crm.cols", "\"listId\"", "id", false}),
               "SELECT FROM crm.cols x WHERE x.\"listId\" OPERATOR(pg_catalog.=) $1 AND x.id "
               "OPERATOR(pg_catalog.=) ANY ($2) ORDER BY x.id FOR KEY SHARE OF x");
+    // By key: each id of the sorted array by the primary key, in the array's order.
+    EXPECT_EQ(key_share_lock_sql({"app.list_companies", "list_id", "id", true, IdReads::by_key}),
+              "SELECT FROM pg_catalog.unnest($2) WITH ORDINALITY AS k (id, n) CROSS JOIN LATERAL (SELECT FROM ONLY "
+              "app.list_companies x WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND x.id OPERATOR(pg_catalog.=) k.id "
+              "LIMIT 1 FOR KEY SHARE OF x) l ORDER BY k.n");
+    // The lists' row is one id: the same either way.
+    EXPECT_EQ(key_share_lock_sql({"crm.\"List\"", "", "\"Id\"", true, IdReads::by_key}),
+              "SELECT FROM ONLY crm.\"List\" x WHERE x.\"Id\" OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x");
 }
 
 // The catalogue (statement_catalog.h) describes the texts: each statement's text uses its
