@@ -203,8 +203,15 @@ void StatementContext::raise_if_names_changed(Oid function_oid) {
     const Oid schema_oid = schema_oid_;
     const NameData schema_name = schema_name_;
     const ListTables tables = tables_;
-    // A list table renamed away or dropped meanwhile: discovery raises 42P01 or 42703, which
-    // a next call would raise; this one ran a statement on the tables it had, so it is 40001.
+    refresh_during_call();
+    if (schema_oid != schema_oid_ || strcmp(NameStr(schema_name), NameStr(schema_name_)) != 0 || tables != tables_)
+        raise_tables_changed(NameStr(schema_name_));
+}
+
+// A list table renamed away or dropped meanwhile: discovery raises 42P01 or 42703, which a
+// next call would raise; this one began on the tables it had, so it is 40001.
+void StatementContext::refresh_during_call() {
+    const NameData schema_name = schema_name_;
     MemoryContext context = CurrentMemoryContext;
     // clang-format off
     PG_TRY();
@@ -221,8 +228,6 @@ void StatementContext::raise_if_names_changed(Oid function_oid) {
         raise_tables_changed(NameStr(schema_name));
     }
     PG_END_TRY();
-    if (schema_oid != schema_oid_ || strcmp(NameStr(schema_name), NameStr(schema_name_)) != 0 || tables != tables_)
-        raise_tables_changed(NameStr(schema_name_));
 }
 
 // SPI_execute_plan (or under snapshot, when given), whose errors carry no statement text of
@@ -307,7 +312,8 @@ uint64 StatementContext::run(Statement kind, const Datum *args, const char *null
 uint64 StatementContext::lock_as_owner(ListTable table, Datum list, Datum ids) {
     const Oid locked_table = tables_.base_relids[table];
     if (OidIsValid(locked_table)) LockRelationOid(locked_table, RowShareLock);
-    make_current();
+    AcceptInvalidationMessages();
+    if (shape_may_have_changed_) refresh_during_call();
     const char *fix = nullptr;
     const char *problem = batch_lock_problem(tables_.relids[table], table, &fix);
     if (problem != nullptr) raise_batch_lock_problem(qualified_name(tables_.relids[table]), problem, fix);

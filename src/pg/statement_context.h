@@ -84,6 +84,7 @@ class StatementContext {
     void refresh();
     void forget_plans();
     int plan_options(const core::StatementSpec &spec, core::IdReads reads) const;
+    void refresh_during_call();
     SPIPlanPtr prepare_text(char *sql, const core::StatementSpec &spec, int options);
     int run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     int run_write(bool manual, SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
