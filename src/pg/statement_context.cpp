@@ -79,23 +79,23 @@ StatementContext &StatementContext::for_call(Oid function_oid, WriteKind kind) {
     return c;
 }
 
+namespace {
+
+template <std::size_t N>
+void free_plans(SPIPlanPtr (&plans)[N]) {
+    for (SPIPlanPtr &plan : plans) {
+        if (plan) SPI_freeplan(plan);
+        plan = nullptr;
+    }
+}
+
+}  // namespace
+
 void StatementContext::forget_plans() {
-    for (SPIPlanPtr &plan : plans_) {
-        if (plan) SPI_freeplan(plan);
-        plan = nullptr;
-    }
-    for (SPIPlanPtr &plan : lock_plans_) {
-        if (plan) SPI_freeplan(plan);
-        plan = nullptr;
-    }
-    for (SPIPlanPtr &plan : by_key_plans_) {
-        if (plan) SPI_freeplan(plan);
-        plan = nullptr;
-    }
-    for (SPIPlanPtr &plan : by_key_lock_plans_) {
-        if (plan) SPI_freeplan(plan);
-        plan = nullptr;
-    }
+    free_plans(plans_);
+    free_plans(lock_plans_);
+    free_plans(by_key_plans_);
+    free_plans(by_key_lock_plans_);
     list_plans_.forget();
 }
 
