@@ -28,6 +28,9 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 
 CALLS=${BENCH_INSTRUCTIONS_CALLS:-500}
+# Small batches: each size, in as many batches as make about SIZES_CELLS cells (at least 5).
+SIZES=${BENCH_INSTRUCTIONS_SIZES:-1 10 100 1000}
+SIZES_CELLS=${BENCH_INSTRUCTIONS_SIZES_CELLS:-2000}
 BATCH=${BENCH_INSTRUCTIONS_BATCH:-10000}
 ROWS=${BENCH_INSTRUCTIONS_ROWS:-2000}
 OTHER_LISTS=${BENCH_OTHER_LISTS:-500}
@@ -69,6 +72,9 @@ instructions() {  # instructions DB KIND WORKLOAD METHOD
     elif [ "$kind" = enrich ]; then
         warm="SELECT bench.instr_enrich('call', 20)"
         run="SELECT bench.instr_enrich('$method', $BATCH)"
+    elif [ "$kind" = sizes ]; then   # WORKLOAD: the batch size; the calls from SIZES_CELLS
+        warm="SELECT bench.instr_sizes('call', $workload, 3)"
+        run="SELECT bench.instr_sizes('$method', $workload, $(sizes_calls "$workload"))"
     elif [ "$kind" = conditional ]; then
         warm="SELECT bench.instr_calls('if_match', '$workload', 3)"
         run="SELECT bench.instr_calls('$method', '$workload', $CALLS)"
@@ -81,6 +87,8 @@ instructions() {  # instructions DB KIND WORKLOAD METHOD
         checked "$db" valgrind --tool=callgrind --callgrind-out-file="$server_dir/callgrind.out"
     sed -n 's/^summary: //p' "$server_dir/callgrind.out"
 }
+
+sizes_calls() { local calls=$((SIZES_CELLS / $1)); [ "$calls" -ge 5 ] && echo "$calls" || echo 5; }
 
 rows=()
 declare -A figure   # "row,rev index" -> instructions per call or cell
@@ -148,6 +156,22 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
         conditional=$(echo "SELECT 'versions=' || (to_regproc('bench.cell_version_of') IS NOT NULL)" |
             "${server_user[@]}" "$server_bin/postgres" --single -D "$server_dir/data" \
                 -c extension_destdir="$stage" "instr_$shape" 2>/dev/null | grep -c '"versions=true"' || true)
+        # Small batches, against the bare upsert and single calls (the canonical shape, history
+        # off, and with history from 1.4).
+        if [ "$shape" != original ]; then
+            for size in $SIZES; do
+                empty=$(instructions "instr_$shape" sizes "$size" empty)
+                calls=$(sizes_calls "$size")
+                methods_sizes=(call)
+                [ "$shape" = canonical ] && methods_sizes+=(bare single)
+                for method in "${methods_sizes[@]}"; do
+                    full=$(instructions "instr_$shape" sizes "$size" "$method")
+                    row="batches of $size, $shape: $method"
+                    [[ " ${rows[*]} " == *" $row "* ]] || rows+=("$row")
+                    figure[$row,$r]=$(( (full - empty) / (calls * size) ))
+                done
+            done
+        fi
         # The bare upsert, and with its history row by hand (the canonical shape, from 1.4).
         methods=(call)
         [ "$shape" = canonical ] && [ -f "$history_migration" ] && methods+=(bare bare_history)

@@ -190,3 +190,51 @@ BEGIN
         RAISE EXCEPTION '% of % cells written', written, size;
     END IF;
 END $$;
+
+-- Small batches (the speed issue): `calls` batches of `size` distinct cells each, the cells
+-- of the columns 1..10 row by row (overwrite: they exist), built before the loop. Method
+-- 'call' is cell_upsert_many, 'bare' the set-based upsert of the same cells as a person's
+-- edit, 'single' one cell_upsert per cell, 'empty' the loop alone.
+CREATE FUNCTION bench.instr_sizes(method text, size int, calls int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    list constant uuid := bench.id('10000000', 1);
+    row_count constant int := (SELECT count(*) FROM bench.list_companies r WHERE r.list_id = list);
+    batches jsonb[];
+    b jsonb;
+    n int;
+BEGIN
+    IF size * calls > 10 * row_count THEN
+        RAISE EXCEPTION 'at most % cells: distinct ones', 10 * row_count;
+    END IF;
+    SELECT array_agg(x.cells ORDER BY x.k) INTO batches FROM (
+        SELECT k, jsonb_agg(jsonb_build_object('row', bench.id('30000000', 1 + (k * size + i) % row_count),
+                                               'col', bench.id('20000000', 1 + (k * size + i) / row_count),
+                                               'val', 'edit ' || k) ORDER BY i) AS cells
+        FROM generate_series(0, calls - 1) k, generate_series(0, size - 1) i GROUP BY k) x;
+    FOR k IN 1 .. calls LOOP
+        b := batches[k];
+        IF method = 'call' THEN
+            n := bench.cell_upsert_many(list, b);
+        ELSIF method = 'bare' THEN
+            INSERT INTO bench.list_company_cells AS c
+                (list_id, column_id, company_row_id, value, status, source, edited_by, edited_at)
+            SELECT list, (e->>'col')::uuid, (e->>'row')::uuid, e->>'val', 'complete', 'manual', current_user, now()
+            FROM jsonb_array_elements(b) e
+            ON CONFLICT (list_id, column_id, company_row_id) DO UPDATE
+            SET value = EXCLUDED.value, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+                source = EXCLUDED.source, edited_by = EXCLUDED.edited_by, edited_at = EXCLUDED.edited_at;
+            GET DIAGNOSTICS n = ROW_COUNT;
+        ELSIF method = 'single' THEN
+            n := 0;
+            FOR i IN 0 .. size - 1 LOOP
+                IF bench.cell_upsert(list, (b->i->>'row')::uuid, (b->i->>'col')::uuid, b->i->>'val') THEN
+                    n := n + 1;
+                END IF;
+            END LOOP;
+        ELSE
+            n := jsonb_array_length(b);
+        END IF;
+        IF n <> size THEN RAISE EXCEPTION 'batch %: % of % cells written', k, n, size; END IF;
+    END LOOP;
+END $$;
