@@ -76,7 +76,7 @@ struct LockTarget {
 
 // The text of key_share_lock (statement_list.h) on target, run as the table's owner. Locks
 // FOR KEY SHARE, in id order, the list's row (id = $1), or the list's rows of target with
-// these ids. It names the table alone, its columns, and operators of
+// these ids. It names the table alone, its columns, and operators (and, by key, unnest) of
 // pg_catalog: no view, function, policy or default of anyone else runs in it. Each reads
 // one table filtered by the list first, so it serves the Citus set too. May throw
 // std::bad_alloc.

@@ -143,14 +143,13 @@ bool single_cell_row(const Recorder &recorder, TriggerData *trigger, TupleTableS
     // (cell columns: 0 list_id, 1 column_id, 2 company_row_id, 3 value, 4 status, 5 source)
     constexpr int kAfterColumns[] = {0, 1, 2, -1, -1, -1, -1, 3, 4, 5};
     constexpr int kBeforeColumns[] = {-1, -1, -1, -1, 3, 4, 5, -1, -1, -1};
-    bool is_null = true;
+    bool is_null;
     for (int i = 0; i < kRowColumns; ++i) {
         values[i] = (Datum)0;
+        is_null = true;  // existed_before, set below; a before column of an insert
         if (kAfterColumns[i] >= 0)
             values[i] = cell_datum(recorder, after, kAfterColumns[i], kRowColumnTypes[i], &is_null);
-        else if (kBeforeColumns[i] >= 0)
-            is_null = true;  // no old row: an insert
-        if (kBeforeColumns[i] >= 0 && update)
+        else if (kBeforeColumns[i] >= 0 && update)
             values[i] = cell_datum(recorder, before, kBeforeColumns[i], kRowColumnTypes[i], &is_null);
         nulls[i] = is_null ? 'n' : ' ';
     }

@@ -1,8 +1,9 @@
 // Running a statement as the owner of a table, the way PostgreSQL runs its own code under
 // another role (ri_triggers.c; maintenance commands since CVE-2022-1552; PostgreSQL 17's
 // RestrictSearchPath()). The extension's identity switches: the locks of a batch
-// (batch_locks.h), whose statements name one base table of the application, its columns
-// and operators of pg_catalog, and nothing else (statement_sql.h, key_share_lock_sql); and
+// (batch_locks.h), whose statements name one base table of the application, its columns,
+// and operators and unnest() of pg_catalog, and nothing else (statement_sql.h,
+// key_share_lock_sql); and
 // the history's insert (history.h), which names the history table, its columns, the
 // statement's transition tables and functions, operators and types of pg_catalog.
 //
