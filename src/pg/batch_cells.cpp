@@ -5,14 +5,14 @@
 namespace cellupsert::pg {
 namespace {
 
-// The text[] of field for the cells indexes[0..count) (all when nullptr); (Datum)0 when the
-// batch has no such field.
-Datum text_array(const BatchCells &cells, const TextField &field, const int *indexes, int count) {
+// The text[] of field for the cells indexes[0..count) (without indexes: from offset on);
+// (Datum)0 when the batch has no such field.
+Datum text_array(const BatchCells &cells, const TextField &field, const int *indexes, int offset, int count) {
     if (field.values == nullptr) return (Datum)0;
     Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1)));
     bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * (count + 1)));
     for (int n = 0; n < count; ++n) {
-        const uint32 i = cells.kept[indexes == nullptr ? n : indexes[n]];
+        const uint32 i = cells.kept[indexes == nullptr ? offset + n : indexes[n]];
         values[n] = field.values[i];
         nulls[n] = field.nulls[i];
     }
@@ -25,8 +25,9 @@ Datum text_array(const BatchCells &cells, const TextField &field, const int *ind
     return array;
 }
 
-// The arrays of the cells indexes[0..count), with positions[k] as their positions.
-BatchArrays arrays_of(const BatchCells &cells, const int *indexes, const uint32 *positions, int count) {
+// The arrays of the cells indexes[0..count) (without indexes: the cells from offset on), with
+// positions[k] as their positions (without positions: k).
+BatchArrays arrays_of(const BatchCells &cells, const int *indexes, const uint32 *positions, int offset, int count) {
     const BatchInput &input = *cells.input;
     Datum *rows = static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1)));
     Datum *cols = static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1)));
@@ -34,7 +35,7 @@ BatchArrays arrays_of(const BatchCells &cells, const int *indexes, const uint32 
     bool *value_nulls = static_cast<bool *>(palloc(sizeof(bool) * (count + 1)));
     Datum *position_data = static_cast<Datum *>(palloc(sizeof(Datum) * (count + 1)));
     for (int n = 0; n < count; ++n) {
-        const int k = indexes == nullptr ? n : indexes[n];
+        const int k = indexes == nullptr ? offset + n : indexes[n];
         const uint32 i = cells.kept[k];
         rows[n] = PointerGetDatum(input.keys[i].row);
         cols[n] = PointerGetDatum(input.keys[i].column);
@@ -57,9 +58,9 @@ BatchArrays arrays_of(const BatchCells &cells, const int *indexes, const uint32 
     pfree(values);
     pfree(value_nulls);
     pfree(position_data);
-    arrays.statuses = text_array(cells, input.status, indexes, count);
-    arrays.reasonings = text_array(cells, input.reasoning, indexes, count);
-    arrays.errors = text_array(cells, input.error, indexes, count);
+    arrays.statuses = text_array(cells, input.status, indexes, offset, count);
+    arrays.reasonings = text_array(cells, input.reasoning, indexes, offset, count);
+    arrays.errors = text_array(cells, input.error, indexes, offset, count);
     return arrays;
 }
 
@@ -71,11 +72,22 @@ BatchCells batch_cells(const BatchInput &input) {
     cells.kept = static_cast<uint32 *>(palloc(sizeof(uint32) * input.count));
     cells.first = static_cast<uint32 *>(palloc(sizeof(uint32) * input.count));
     cells.count = static_cast<int>(core::keep_last_per_key(input.keys, input.count, cells.kept, cells.first));
-    cells.arrays = arrays_of(cells, nullptr, cells.first, cells.count);
+    cells.arrays = nullptr;
+    cells.memory = CurrentMemoryContext;
     cells.conditional = false;
     for (int k = 0; k < cells.count && input.if_match != nullptr; ++k)
         cells.conditional |= cell_condition(cells, k) != nullptr;
     return cells;
+}
+
+const BatchArrays &batch_arrays(const BatchCells &cells) {
+    if (cells.arrays == nullptr) {
+        const MemoryContext caller = MemoryContextSwitchTo(cells.memory);
+        cells.arrays = static_cast<BatchArrays *>(palloc(sizeof(BatchArrays)));
+        *cells.arrays = arrays_of(cells, nullptr, cells.first, 0, cells.count);
+        MemoryContextSwitchTo(caller);
+    }
+    return *cells.arrays;
 }
 
 const char *cell_condition(const BatchCells &cells, int k) {
@@ -87,9 +99,31 @@ BatchArrays batch_arrays_where(const BatchCells &cells, bool (*keep)(const char 
     int count = 0;
     for (int k = 0; k < cells.count; ++k)
         if (keep(cell_condition(cells, k))) indexes[count++] = k;
-    const BatchArrays arrays = arrays_of(cells, indexes, nullptr, count);
+    const BatchArrays arrays = arrays_of(cells, indexes, nullptr, 0, count);
     pfree(indexes);
     return arrays;
+}
+
+int batch_part_end(const BatchCells &cells, int begin) {
+    // What one cell holds in a sort or a hash table of the statement besides its value (its
+    // ids, position and tuple headers, measured), against half of work_mem: the plan's other
+    // nodes and the triggers' transition tables need room too.
+    constexpr size_t kCellBytes = 300;
+    constexpr int kLeastPartCells = 1000;
+    const size_t budget = static_cast<size_t>(work_mem) * 1024 / 2;
+    const BatchInput &input = *cells.input;
+    size_t bytes = 0;
+    int end = begin;
+    while (end < cells.count && (bytes < budget || end - begin < kLeastPartCells)) {
+        const uint32 i = cells.kept[end++];
+        bytes += kCellBytes + (input.value_nulls[i] ? 0 : VARSIZE_ANY(DatumGetPointer(input.values[i])));
+    }
+    return end;
+}
+
+BatchArrays batch_part(const BatchCells &cells, int begin, int end) {
+    if (begin == 0 && end == cells.count) return batch_arrays(cells);
+    return arrays_of(cells, nullptr, cells.first, begin, end - begin);
 }
 
 bool has_condition(const char *condition) { return condition != nullptr; }

@@ -22,7 +22,10 @@ struct BatchCells {
     int count;           // distinct (column, row) pairs
     uint32 *kept;        // the element written for each, in key order
     uint32 *first;       // the first element of each pair in the batch, for errors
-    BatchArrays arrays;  // every cell; positions: first
+    // Every cell's arrays (positions: first), made by batch_arrays on first use, in memory:
+    // a batch written in parts never needs them but to explain an error.
+    mutable BatchArrays *arrays;
+    MemoryContext memory;
     // Some cell's written element has an if_match (the condition of its cell: as its value,
     // the last element of a pair decides).
     bool conditional;
@@ -30,12 +33,24 @@ struct BatchCells {
 
 BatchCells batch_cells(const BatchInput &input);
 
+// Every cell of the batch as arrays; positions: first.
+const BatchArrays &batch_arrays(const BatchCells &cells);
+
 // The condition of cell k (its written element's if_match), or nullptr.
 const char *cell_condition(const BatchCells &cells, int k);
 
 // The cells k for which keep(condition of k) holds, as arrays whose positions are the
 // cells' indexes k (not elements).
 BatchArrays batch_arrays_where(const BatchCells &cells, bool (*keep)(const char *condition));
+
+// A large batch is written in parts, each a statement of its own, in key order: the sorts
+// and hash tables of one statement then fit in work_mem, and the foreign keys' checks and
+// the triggers' transition tables of a part are done with before the next starts. The end
+// of the part that starts at cell begin; cells.count when the rest fits.
+int batch_part_end(const BatchCells &cells, int begin);
+// The arrays of the cells [begin, end) (batch_arrays when that is all of them); positions:
+// their first elements, as in batch_arrays.
+BatchArrays batch_part(const BatchCells &cells, int begin, int end);
 
 // Conditions (a cell's if_match, or nullptr) that select cells for batch_arrays_where.
 bool has_condition(const char *condition);   // any if_match

@@ -154,7 +154,7 @@ Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
     const Datum columns = batch_distinct_ids(cells, true);
     const Datum rows = batch_distinct_ids(cells, false);
     check_and_lock(context, edit.list, cells, columns, rows);
-    const BatchArrays &a = cells.arrays;
+    const BatchArrays &a = batch_arrays(cells);
     Datum args[] = {edit.list, a.rows, a.cols, a.values, a.statuses, a.reasonings, a.errors};
     context.run(Statement::batch_enrich_write, args, nullptr, InvalidSnapshot, 1);
     const int32 written = result_int32(1);
@@ -165,7 +165,8 @@ Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
 int32 release_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchCells cells = batch_cells(*edit.input);
     check_batch(context, edit.list, cells, batch_distinct_ids(cells, true), batch_distinct_ids(cells, false));
-    Datum args[] = {edit.list, cells.arrays.rows, cells.arrays.cols};
+    const BatchArrays &all = batch_arrays(cells);
+    Datum args[] = {edit.list, all.rows, all.cols};
     return static_cast<int32>(context.run(Statement::batch_release, args));
 }
 
@@ -217,7 +218,7 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
     const Datum rows = batch_distinct_ids(cells, false);
     check_and_lock(context, edit.list, cells, columns, rows);
     // Fewer cells than given after the checks passed: a trigger skipped the others.
-    if (!cells.conditional) return write_cells(context, Statement::batch_write, edit.list, cells.arrays);
+    if (!cells.conditional) return write_cells(context, Statement::batch_write, edit.list, batch_arrays(cells));
     raise_first_stale(context, edit.list, cells, columns, rows, has_condition);
     int32 written = 0;
     const BatchArrays upserted = batch_arrays_where(cells, may_exist);

@@ -7,6 +7,10 @@
 #include "errors.h"
 #include "write_strategy.h"
 
+extern "C" {
+#include "utils/memutils.h"
+}
+
 namespace cellupsert::pg {
 namespace {
 
@@ -129,6 +133,24 @@ void explain_short_write(StatementContext &context, Datum list, const BatchArray
         raise_concurrent_change(DatumGetUUIDP(list)->data);
 }
 
+// Writes the cells part by part (batch_part_end): write_part(arrays of a part) returns how
+// many it wrote; each part's arrays are freed after it.
+template <typename WritePart>
+int write_in_parts(const BatchCells &cells, WritePart write_part) {
+    MemoryContext parts = AllocSetContextCreate(CurrentMemoryContext, "cellupsert batch part", ALLOCSET_DEFAULT_SIZES);
+    int written = 0;
+    for (int begin = 0, end; begin < cells.count; begin = end) {
+        end = batch_part_end(cells, begin);
+        const MemoryContext caller = MemoryContextSwitchTo(parts);
+        const BatchArrays part = batch_part(cells, begin, end);
+        MemoryContextSwitchTo(caller);
+        written += write_part(part);
+        MemoryContextReset(parts);
+    }
+    MemoryContextDelete(parts);
+    return written;
+}
+
 bool release_cell(StatementContext &context, Datum list, Datum row, Datum col) {
     Datum args[] = {list, row, col};
     if (context.run(Statement::cell_release, args) == 1) return true;
@@ -141,14 +163,14 @@ Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchCells cells = batch_cells(*edit.input);
     context.prepare(Statement::batch_enrich);
     Snapshot snapshot = locked_snapshot(context, edit.list, cells);
-    const BatchArrays &a = cells.arrays;
-    Datum args[] = {edit.list, a.rows, a.cols, a.values, a.statuses, a.reasonings, a.errors};
-    context.run(Statement::batch_enrich, args, nullptr, snapshot, 1);
-    const int accepted = result_int32(1);
-    const int written = result_int32(2);
-    // An element the checks refused is the batch's error; what the write left of the others
-    // was a person's cells (or a trigger's skips).
-    if (accepted < cells.count) explain_short_write(context, edit.list, cells.arrays, snapshot);
+    const int written = write_in_parts(cells, [&](const BatchArrays &a) {
+        Datum args[] = {edit.list, a.rows, a.cols, a.values, a.statuses, a.reasonings, a.errors};
+        context.run(Statement::batch_enrich, args, nullptr, snapshot, 1);
+        // An element the checks refused is the batch's error; what the write left of the
+        // others was a person's cells (or a trigger's skips).
+        if (result_int32(1) < a.count) explain_short_write(context, edit.list, batch_arrays(cells), snapshot);
+        return result_int32(2);
+    });
     UnregisterSnapshot(snapshot);
     return {written, cells.count - written};
 }
@@ -156,8 +178,9 @@ Enriched enrich_batch(StatementContext &context, const BatchEdit &edit) {
 // The checks of every element first (their errors name it), then the release.
 int32 release_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchCells cells = batch_cells(*edit.input);
-    raise_first_refused(context, edit.list, cells.arrays);
-    Datum args[] = {edit.list, cells.arrays.rows, cells.arrays.cols};
+    raise_first_refused(context, edit.list, batch_arrays(cells));
+    const BatchArrays &all = batch_arrays(cells);
+    Datum args[] = {edit.list, all.rows, all.cols};
     return static_cast<int32>(context.run(Statement::batch_release, args));
 }
 
@@ -189,7 +212,7 @@ void raise_first_stale(StatementContext &context, Datum list, const BatchCells &
 // versions, their rows locked; then the upsert of the cells that may exist, and the insert
 // of those that must not, which writes each only while it is still absent.
 int32 write_conditional_batch(StatementContext &context, Datum list, const BatchCells &cells) {
-    raise_first_refused(context, list, cells.arrays);
+    raise_first_refused(context, list, batch_arrays(cells));
     raise_first_stale(context, list, cells, batch_arrays_where(cells, has_condition));
     Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
     const BatchArrays upserted = batch_arrays_where(cells, may_exist);
@@ -197,7 +220,7 @@ int32 write_conditional_batch(StatementContext &context, Datum list, const Batch
     if (upserted.count > 0) {
         Datum args[] = {list, upserted.rows, upserted.cols, upserted.values};
         const int upserts = static_cast<int>(context.run(Statement::batch_upsert, args, nullptr, snapshot));
-        if (upserts < upserted.count) explain_short_write(context, list, cells.arrays, snapshot);
+        if (upserts < upserted.count) explain_short_write(context, list, batch_arrays(cells), snapshot);
         written += upserts;
     }
     const BatchArrays created = batch_arrays_where(cells, must_be_absent);
@@ -221,10 +244,13 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
         UnregisterSnapshot(snapshot);
         return write_conditional_batch(context, edit.list, cells);
     }
-    Datum args[] = {edit.list, cells.arrays.rows, cells.arrays.cols, cells.arrays.values};
-    // Prepared again: the tables may have changed while the batch waited for its locks.
-    const int written = static_cast<int>(context.run(Statement::batch_upsert, args, nullptr, snapshot));
-    if (written < cells.count) explain_short_write(context, edit.list, cells.arrays, snapshot);
+    const int written = write_in_parts(cells, [&](const BatchArrays &part) {
+        Datum args[] = {edit.list, part.rows, part.cols, part.values};
+        // Prepared again: the tables may have changed while the batch waited for its locks.
+        const int part_written = static_cast<int>(context.run(Statement::batch_upsert, args, nullptr, snapshot));
+        if (part_written < part.count) explain_short_write(context, edit.list, batch_arrays(cells), snapshot);
+        return part_written;
+    });
     UnregisterSnapshot(snapshot);
     return written;
 }
