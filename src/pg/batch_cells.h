@@ -19,9 +19,9 @@ struct BatchArrays {
 
 struct BatchCells {
     const BatchInput *input;
-    int count;           // distinct (column, row) pairs
-    uint32 *kept;        // the element written for each, in key order
-    uint32 *first;       // the first element of each pair in the batch, for errors
+    int count;      // distinct (column, row) pairs
+    uint32 *kept;   // the element written for each, in key order
+    uint32 *first;  // the first element of each pair in the batch, for errors
     // Every cell's arrays (positions: first), made by batch_arrays on first use, in memory:
     // a batch written in parts never needs them but to explain an error.
     mutable BatchArrays *arrays;
