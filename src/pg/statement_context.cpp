@@ -5,6 +5,7 @@
 #include "write_scope.h"
 #include "owner_mode.h"
 #include "statement_text.h"
+#include "kept_plans.h"
 
 extern "C" {
 #include "catalog/pg_class.h"
@@ -156,11 +157,10 @@ SPIPlanPtr StatementContext::prepare_text(char *sql, const core::StatementSpec &
 // instructions). So the statements that read a batch's arrays are planned for them at each
 // execution (a custom plan), but for the by-key forms of a small batch's statements, whose
 // one generic plan is kept (size_batch). Statements that name one cell by its whole key keep
-// a plan.
+// a generic plan too, built by key (kept_plans.h).
 int StatementContext::plan_options(const core::StatementSpec &spec, core::IdReads reads) const {
     if (tables_.shape.distributed) return CURSOR_OPT_CUSTOM_PLAN;
-    if (reads == core::IdReads::by_key) return CURSOR_OPT_GENERIC_PLAN;
-    return core::reads_arrays(spec) ? CURSOR_OPT_CUSTOM_PLAN : 0;
+    return reads == core::IdReads::join && core::reads_arrays(spec) ? CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN;
 }
 
 void StatementContext::size_batch(uint64 cells) {
@@ -239,6 +239,7 @@ int StatementContext::run_plan(SPIPlanPtr plan, Datum *values, const char *nulls
     volatile int rc = 0;
     PG_TRY();
     {
+        build_kept_plan(plan);
         rc = snapshot == InvalidSnapshot
                  ? SPI_execute_plan(plan, values, nulls, false, tcount)
                  : SPI_execute_snapshot(plan, values, nulls, snapshot, InvalidSnapshot, false, true, tcount);
@@ -322,7 +323,7 @@ uint64 StatementContext::lock_as_owner(ListTable table, Datum list, Datum ids) {
     const core::IdReads reads = table == kLists ? core::IdReads::join : reads_;
     SPIPlanPtr &plan = (reads == core::IdReads::by_key ? by_key_lock_plans_ : lock_plans_)[table];
     // The list's own row, by its id: one plan.
-    const int options = table == kLists && !tables_.shape.distributed ? 0 : plan_options(spec, reads);
+    const int options = table == kLists && !tables_.shape.distributed ? CURSOR_OPT_GENERIC_PLAN : plan_options(spec, reads);
     if (plan == nullptr) plan = prepare_text(lock_text(tables_, table, reads), spec, options);
 
     Datum args[] = {list, ids};

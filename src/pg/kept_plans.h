@@ -1,0 +1,20 @@
+// The plans the extension keeps are built for any table size: with sequential scans
+// disabled, so that a statement reads lists, columns and rows by their keys even while the
+// tables are small (a plan built then would scan every list's columns for one, and be kept
+// as the tables grow). Statements planned at each execution (a large batch's joins) are
+// planned as PostgreSQL would.
+#pragma once
+
+#include "pg_headers.h"
+
+namespace cellupsert::pg {
+
+// Before executing plan: when it is a kept generic plan that PostgreSQL would build at this
+// execution (its first, or the first after an invalidation), builds it now with
+// enable_seqscan off. Only the planning sees the setting: the execution, and the triggers
+// and functions it runs, see the session's. A plan rebuilt for another reason (another role
+// under row-level security, another search_path on PostgreSQL 15 and 16) is built with the
+// session's settings.
+void build_kept_plan(SPIPlanPtr plan);
+
+}  // namespace cellupsert::pg
