@@ -323,7 +323,8 @@ uint64 StatementContext::lock_as_owner(ListTable table, Datum list, Datum ids) {
     const core::IdReads reads = table == kLists ? core::IdReads::join : reads_;
     SPIPlanPtr &plan = (reads == core::IdReads::by_key ? by_key_lock_plans_ : lock_plans_)[table];
     // The list's own row, by its id: one plan.
-    const int options = table == kLists && !tables_.shape.distributed ? CURSOR_OPT_GENERIC_PLAN : plan_options(spec, reads);
+    const int options =
+        table == kLists && !tables_.shape.distributed ? CURSOR_OPT_GENERIC_PLAN : plan_options(spec, reads);
     if (plan == nullptr) plan = prepare_text(lock_text(tables_, table, reads), spec, options);
 
     Datum args[] = {list, ids};
