@@ -51,7 +51,8 @@ constexpr bool reads_arrays(const StatementSpec &spec) {
 constexpr bool has_by_key_form(StatementKind kind) {
     return kind == StatementKind::batch_upsert || kind == StatementKind::batch_insert_if_absent ||
            kind == StatementKind::batch_enrich || kind == StatementKind::batch_versions ||
-           kind == StatementKind::batch_visible_keys || kind == StatementKind::key_share_lock;
+           kind == StatementKind::batch_visible_keys || kind == StatementKind::key_share_lock ||
+           kind == StatementKind::key_share_locks;
 }
 
 template <typename... Params>

@@ -8,8 +8,9 @@
 // STATEMENT(kind, set, identity, list, result, writes, parameters...)
 //   set         single_node, distributed (Citus, whose statements read or write one table
 //               each), any (both), hand_over (the calls of delegation.h)
-//   identity    caller; or table_owner: run as the owner of the one base table its text
-//               names, in owner mode (src/pg/owner_mode.h), built by key_share_lock_sql
+//   identity    caller; or table_owner: run as the owner of the base tables its text names
+//               (one role), in owner mode (src/pg/owner_mode.h), built by key_share_lock_sql
+//               or key_share_locks_sql
 //   list        parameter: $1 is the list; literal: the list's id is written into the text
 //               in place of $1, and the plan is kept per list (src/pg/list_plans.h)
 //   result      processed (an INSERT: the rows written), updated (an UPDATE: the rows
@@ -130,6 +131,9 @@ STATEMENT(batch_write, distributed, caller, parameter, one_row, manual_edit,
 // $2 unused), or the list's rows of list_columns or list_companies with these ids, in the
 // table under the relation (src/pg/batch_locks.h).
 STATEMENT(key_share_lock, any, table_owner, parameter, rows, nothing, Param::id, Param::ids)
+// $1 list, $2 columns, $3 rows: key_share_lock on the three tables in one statement, when one
+// role owns them; one row, the rows locked in each (int8).
+STATEMENT(key_share_locks, single_node, table_owner, parameter, one_row, nothing, Param::id, Param::ids, Param::ids)
 
 // The calls themselves, for a call that Citus did not delegate (PostgREST's, whose call sits
 // in a CTE): a plain call in FROM, which Citus delegates to the worker holding the list,

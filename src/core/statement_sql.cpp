@@ -226,6 +226,8 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             break;
         case StatementKind::key_share_lock:
             throw std::logic_error("key_share_lock is built by key_share_lock_sql");
+        case StatementKind::key_share_locks:
+            throw std::logic_error("key_share_locks is built by key_share_locks_sql");
     }
     // clang-format on
     return std::move(sql.text);
@@ -234,13 +236,15 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
 std::string key_share_lock_sql(const LockTarget &target) {
     Sql sql{std::string(), std::string_view(), std::string_view()};
     const bool by_key = target.reads == IdReads::by_key && !target.list_column.empty();
-    if (by_key) sql("SELECT FROM pg_catalog.unnest($2) WITH ORDINALITY AS k (id, n) CROSS JOIN LATERAL (");
+    if (by_key)
+        sql("SELECT FROM pg_catalog.unnest(")(target.ids)(") WITH ORDINALITY AS k (id, n) CROSS JOIN LATERAL (");
     sql("SELECT FROM ")(target.only ? "ONLY " : "")(target.table)(" x WHERE x.");
     if (target.list_column.empty()) {
         sql(target.id_column)(kEq)("$1");
     } else if (!by_key) {
         // Rows are locked as the plan returns them: sorted, whatever the scan.
-        sql(target.list_column)(kEq)("$1 AND x.")(target.id_column)(kEq)("ANY ($2) ORDER BY x.")(target.id_column);
+        sql(target.list_column)(kEq)("$1 AND x.")(target.id_column)(kEq)("ANY (")(target.ids)(") ORDER BY x.")(
+            target.id_column);
     } else {
         // Each id by the primary key, in the array's order, which is sorted: the same order.
         sql(target.list_column)(kEq)("$1 AND x.")(target.id_column)(
@@ -249,6 +253,20 @@ std::string key_share_lock_sql(const LockTarget &target) {
     }
     sql(" FOR KEY SHARE OF x");
     return std::move(sql.text);
+}
+
+std::string key_share_locks_sql(const LockTarget &lists, LockTarget columns, LockTarget rows) {
+    columns.ids = "$2";
+    rows.ids = "$3";
+    // Uncorrelated scalar subqueries: InitPlans, run in the order of the select list.
+    std::string sql = "SELECT (SELECT pg_catalog.count(*) FROM (";
+    sql += key_share_lock_sql(lists);
+    sql += ") l), (SELECT pg_catalog.count(*) FROM (";
+    sql += key_share_lock_sql(columns);
+    sql += ") c), (SELECT pg_catalog.count(*) FROM (";
+    sql += key_share_lock_sql(rows);
+    sql += ") r)";
+    return sql;
 }
 
 std::string id_literal(const IdBytes &id) {

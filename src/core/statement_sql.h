@@ -59,7 +59,8 @@ enum class IdReads { join, by_key };
 // constant, prunes to the list's shard while planning and plans the query on a local shard
 // directly; a parameter leaves pruning to execution, where the shard query is deparsed,
 // parsed and planned again (Citus 13.2.2). Their $1 is then unused. May throw
-// std::bad_alloc, and std::logic_error for key_share_lock (built by key_share_lock_sql).
+// std::bad_alloc, and std::logic_error for key_share_lock and key_share_locks (built by
+// key_share_lock_sql and key_share_locks_sql).
 std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema,
                           std::string_view list = "$1", IdReads reads = IdReads::join);
 
@@ -72,6 +73,7 @@ struct LockTarget {
     std::string_view id_column;
     bool only;  // ONLY, as PostgreSQL's foreign key checks read it (not for a partitioned table)
     IdReads reads = IdReads::join;
+    std::string_view ids = "$2";  // the parameter of the ids
 };
 
 // The text of key_share_lock (statement_list.h) on target, run as the table's owner. Locks
@@ -81,6 +83,12 @@ struct LockTarget {
 // one table filtered by the list first, so it serves the Citus set too. May throw
 // std::bad_alloc.
 std::string key_share_lock_sql(const LockTarget &target);
+
+// The text of key_share_locks (statement_list.h): the three locks of key_share_lock_sql in one
+// statement, as one owner of the three tables, in the order of every batch: the list's row
+// ($1), its columns ($2), its rows ($3). One row: the rows locked in each (int8). The ids
+// parameters of columns and rows are set here. May throw std::bad_alloc.
+std::string key_share_locks_sql(const LockTarget &lists, LockTarget columns, LockTarget rows);
 
 // An id as an SQL constant: '<canonical text>'::pg_catalog.uuid. May throw std::bad_alloc.
 std::string id_literal(const IdBytes &id);

@@ -36,11 +36,6 @@ bool caller_sees_every_row(const ListTables &tables) {
     return true;
 }
 
-uint64 array_length(Datum array) {
-    const ArrayType *a = DatumGetArrayTypeP(array);
-    return ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
-}
-
 }  // namespace
 
 bool lock_batch_keys(StatementContext &context, Datum list, const BatchCells &cells, Snapshot snapshot) {
@@ -72,12 +67,7 @@ bool lock_batch_keys(StatementContext &context, Datum list, const BatchCells &ce
 bool lock_batch_ids(StatementContext &context, Datum list, Datum columns, Datum rows) {
     if (XactReadOnly) return true;
     // The order every batch locks in: list, columns by id, rows by id.
-    bool all_locked = context.lock_as_owner(kLists, list, (Datum)0) == 1;
-    const uint64 column_count = array_length(columns);
-    if (column_count > 0) all_locked &= context.lock_as_owner(kListColumns, list, columns) == column_count;
-    const uint64 row_count = array_length(rows);
-    if (row_count > 0) all_locked &= context.lock_as_owner(kListCompanies, list, rows) == row_count;
-    return all_locked;
+    return context.lock_keys_as_owner(list, columns, rows);
 }
 
 }  // namespace cellupsert::pg

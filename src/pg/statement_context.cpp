@@ -30,7 +30,8 @@ Oid param_type(core::Param param) {
     return InvalidOid;
 }
 
-// Raises an internal error when a statement's result is not what the catalogue says.
+}  // namespace
+
 void check_result(const core::StatementSpec &spec, int rc) {
     bool expected = rc == SPI_OK_SELECT;
     switch (spec.result) {
@@ -43,8 +44,6 @@ void check_result(const core::StatementSpec &spec, int rc) {
         elog(ERROR, "statement %s returned %s, %llu rows", spec.name, SPI_result_code_string(rc),
              static_cast<unsigned long long>(SPI_processed));
 }
-
-}  // namespace
 
 int32 result_int32(int column) {
     bool is_null;
@@ -97,6 +96,7 @@ void StatementContext::forget_plans() {
     free_plans(lock_plans_);
     free_plans(by_key_plans_);
     free_plans(by_key_lock_plans_);
+    free_plans(locks_plans_);
     list_plans_.forget();
 }
 
@@ -303,39 +303,6 @@ uint64 StatementContext::execute(const PreparedStatement &prepared, const Datum 
 
 uint64 StatementContext::run(Statement kind, const Datum *args, const char *nulls, Snapshot snapshot, long tcount) {
     return execute(prepare(kind, args[0]), args, nulls, snapshot, tcount);
-}
-
-// As ri_PerformCheck (ri_triggers.c) runs a foreign key check: the owner may lock its rows
-// (the caller, with SELECT only, may not), and is not subject to its policies. It locks the
-// table, not a view of the caller's relation: a view's body, functions and policies would
-// run as the owner. In owner mode, the text is analysed again only against the names
-// checked here, under the same locks, with no invalidation taken in between.
-uint64 StatementContext::lock_as_owner(ListTable table, Datum list, Datum ids) {
-    const Oid locked_table = tables_.base_relids[table];
-    if (OidIsValid(locked_table)) LockRelationOid(locked_table, RowShareLock);
-    AcceptInvalidationMessages();
-    if (shape_may_have_changed_) refresh_during_call();
-    const char *fix = nullptr;
-    const char *problem = batch_lock_problem(tables_.relids[table], table, &fix);
-    if (problem != nullptr) raise_batch_lock_problem(qualified_name(tables_.relids[table]), problem, fix);
-    if (tables_.base_relids[table] != locked_table) raise_tables_changed(NameStr(schema_name_));
-    const core::StatementSpec &spec = core::statement_spec(Statement::key_share_lock);
-    const core::IdReads reads = table == kLists ? core::IdReads::join : reads_;
-    SPIPlanPtr &plan = (reads == core::IdReads::by_key ? by_key_lock_plans_ : lock_plans_)[table];
-    // The list's own row, by its id: one plan.
-    const int options =
-        table == kLists && !tables_.shape.distributed ? CURSOR_OPT_GENERIC_PLAN : plan_options(spec, reads);
-    if (plan == nullptr) plan = prepare_text(lock_text(tables_, table, reads), spec, options);
-
-    Datum args[] = {list, ids};
-    const char nulls[] = {' ', ids == (Datum)0 ? 'n' : ' '};
-    const Oid function_oid = function_oid_;
-    const OwnerMode mode = enter_owner_mode(relation_owner(locked_table));
-    const int rc = run_plan(plan, args, nulls, InvalidSnapshot, 0);
-    leave_owner_mode(mode);
-    raise_if_names_changed(function_oid);
-    check_result(spec, rc);
-    return SPI_processed;
 }
 
 }  // namespace cellupsert::pg

@@ -28,6 +28,9 @@ struct PreparedStatement {
 
 // The int4 in column (from 1) of the one row the last statement returned.
 int32 result_int32(int column);
+// Raises an internal error when a statement's result (rc, SPI_processed) is not what the
+// catalogue says.
+void check_result(const core::StatementSpec &spec, int rc);
 
 class StatementContext {
    public:
@@ -75,6 +78,11 @@ class StatementContext {
     // cannot lock that table (batch_lock_problem, discovery.h), 40001 when it was renamed or
     // replaced. Returns the rows locked.
     uint64 lock_as_owner(ListTable table, Datum list, Datum ids);
+    // The batch's three locks (batch_locks.h), with the errors of lock_as_owner: the list,
+    // the columns and the rows with these ids (uuid[], sorted). When one role owns the three
+    // single-node tables, one statement (key_share_locks) as that owner; otherwise
+    // lock_as_owner on each. Whether every id was locked.
+    bool lock_keys_as_owner(Datum list, Datum columns, Datum rows);
 
     // Set while a call hands itself over (delegation.h).
     bool handing_over = false;
@@ -89,6 +97,7 @@ class StatementContext {
     int run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     int run_write(bool manual, SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     void raise_if_names_changed(Oid function_oid);
+    void lock_tables_first(const ListTable *tables, int n);
     static void on_relcache_invalidation(Datum, Oid relation_oid);
     // PostgreSQL 19 passes the cache's id as its enum SysCacheIdentifier, older majors as an int.
 #if PG_VERSION_NUM >= 190000
@@ -115,6 +124,7 @@ class StatementContext {
     core::IdReads reads_ = core::IdReads::join;
     SPIPlanPtr by_key_plans_[core::kStatementKinds] = {};
     SPIPlanPtr by_key_lock_plans_[kListCompanyCells] = {};
+    SPIPlanPtr locks_plans_[2] = {};  // key_share_locks: joins, by key
     ListPlans list_plans_;
 };
 

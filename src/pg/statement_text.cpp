@@ -35,15 +35,36 @@ char *statement_text(core::StatementKind kind, const core::TablesShape &shape, c
     return checked(sql);
 }
 
-char *lock_text(const ListTables &tables, ListTable table, core::IdReads reads) {
+namespace {
+
+// The lock of key_share_lock on the table under the relation of table, by its names now.
+core::LockTarget lock_target(const ListTables &tables, ListTable table, core::IdReads reads) {
     const Oid relid = tables.base_relids[table];
     const KeyColumns &keys = tables.base_keys[table];
     const char *list_column = table == kLists ? "" : quote_identifier(get_attname(relid, keys.list_id, false));
+    return {qualified_name(relid), list_column, quote_identifier(get_attname(relid, keys.id, false)),
+            get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE, reads};
+}
+
+}  // namespace
+
+char *lock_text(const ListTables &tables, ListTable table, core::IdReads reads) {
+    const core::LockTarget target = lock_target(tables, table, reads);
     char *sql;
     {
-        const std::string built = core::key_share_lock_sql(
-            {qualified_name(relid), list_column, quote_identifier(get_attname(relid, keys.id, false)),
-             get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE, reads});
+        const std::string built = core::key_share_lock_sql(target);
+        sql = palloc_copy(built);
+    }
+    return checked(sql);
+}
+
+char *locks_text(const ListTables &tables, core::IdReads reads) {
+    const core::LockTarget lists = lock_target(tables, kLists, core::IdReads::join);
+    const core::LockTarget columns = lock_target(tables, kListColumns, reads);
+    const core::LockTarget rows = lock_target(tables, kListCompanies, reads);
+    char *sql;
+    {
+        const std::string built = core::key_share_locks_sql(lists, columns, rows);
         sql = palloc_copy(built);
     }
     return checked(sql);

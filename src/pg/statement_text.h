@@ -16,5 +16,7 @@ char *statement_text(core::StatementKind kind, const core::TablesShape &shape, c
 // The text of key_share_lock on the table under the relation of table, by the names that
 // table and its columns have now.
 char *lock_text(const ListTables &tables, ListTable table, core::IdReads reads = core::IdReads::join);
+// The text of key_share_locks on the tables under lists, list_columns and list_companies.
+char *locks_text(const ListTables &tables, core::IdReads reads);
 
 }  // namespace cellupsert::pg

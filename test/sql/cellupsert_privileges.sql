@@ -162,3 +162,18 @@ DELETE FROM list_company_cells WHERE company_row_id IN (:r_before, :r_after);
 SELECT r.state FROM try_many_as('regress_cellupsert_p_update_check', :list1,
                                 ARRAY[:r_before::uuid, :r_after]) r;
 SELECT company_row_id, value FROM list_company_cells ORDER BY company_row_id;
+
+-- A batch's locks run as the tables' owner (batch_locks.h): in one statement when one role
+-- owns lists, list_columns and list_companies; here each table as its own owner, as the
+-- owner of the lists may not lock the rows of the others.
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_cellupsert_p_lists_owner, regress_cellupsert_p_keys_owner;
+RESET client_min_messages;
+CREATE ROLE regress_cellupsert_p_lists_owner;
+CREATE ROLE regress_cellupsert_p_keys_owner;
+GRANT USAGE ON SCHEMA app TO regress_cellupsert_p_lists_owner, regress_cellupsert_p_keys_owner;
+ALTER TABLE lists OWNER TO regress_cellupsert_p_lists_owner;
+ALTER TABLE list_columns OWNER TO regress_cellupsert_p_keys_owner;
+ALTER TABLE list_companies OWNER TO regress_cellupsert_p_keys_owner;
+SELECT r.state, r.message FROM try_many_as('regress_cellupsert_p_full', :list1, ARRAY[:row1b::uuid, :r_after]) r;
+SELECT company_row_id, value FROM list_company_cells WHERE company_row_id IN (:row1b, :r_after) ORDER BY 1;

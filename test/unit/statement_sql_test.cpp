@@ -17,11 +17,11 @@ using cellupsert::core::TablesShape;
 
 namespace {
 
-// The kinds of a set, from the catalogue.
+// The kinds of a set built from the tables' shape, from the catalogue.
 std::vector<StatementKind> kinds_of(StatementSet set) {
     std::vector<StatementKind> kinds;
     for (const StatementSpec &spec : kStatements)
-        if (spec.set == set) kinds.push_back(spec.kind);
+        if (spec.set == set && spec.identity == Identity::caller) kinds.push_back(spec.kind);
     return kinds;
 }
 const std::vector<StatementKind> kSingleNodeKinds = kinds_of(StatementSet::single_node);
@@ -398,7 +398,7 @@ TEST(StatementSql, ByKeyFormsReadEachIdByThePrimaryKey) {
     int forms = 0;
     for (const TablesShape &shape : all_shapes())
         for (StatementKind kind : kAllKinds) {
-            if (kind == StatementKind::key_share_lock) continue;
+            if (kind == StatementKind::key_share_lock || kind == StatementKind::key_share_locks) continue;
             const std::string join = statement_sql(kind, shape, "app", "$1", IdReads::join);
             const std::string by_key = statement_sql(kind, shape, "app", "$1", IdReads::by_key);
             if (!has_by_key_form(kind) || kind == StatementKind::batch_versions) {
@@ -452,6 +452,20 @@ TEST(StatementSql, BatchLocksInIdOrderOnTheTable) {
               "SELECT FROM ONLY crm.\"List\" x WHERE x.\"Id\" OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x");
 }
 
+// The three locks in one statement: list, columns ($2), rows ($3), in that order.
+TEST(StatementSql, BatchLocksInOneStatement) {
+    using cellupsert::core::key_share_locks_sql;
+    EXPECT_EQ(
+        key_share_locks_sql({"app.lists", "", "id", true}, {"app.list_columns", "list_id", "id", true},
+                            {"app.list_companies", "list_id", "id", true, IdReads::by_key}),
+        "SELECT (SELECT pg_catalog.count(*) FROM (SELECT FROM ONLY app.lists x WHERE x.id OPERATOR(pg_catalog.=) "
+        "$1 FOR KEY SHARE OF x) l), (SELECT pg_catalog.count(*) FROM (SELECT FROM ONLY app.list_columns x WHERE "
+        "x.list_id OPERATOR(pg_catalog.=) $1 AND x.id OPERATOR(pg_catalog.=) ANY ($2) ORDER BY x.id FOR KEY SHARE "
+        "OF x) c), (SELECT pg_catalog.count(*) FROM (SELECT FROM pg_catalog.unnest($3) WITH ORDINALITY AS k (id, "
+        "n) CROSS JOIN LATERAL (SELECT FROM ONLY app.list_companies x WHERE x.list_id OPERATOR(pg_catalog.=) $1 "
+        "AND x.id OPERATOR(pg_catalog.=) k.id LIMIT 1 FOR KEY SHARE OF x) l ORDER BY k.n) r)");
+}
+
 // The catalogue (statement_catalog.h) describes the texts: each statement's text uses its
 // parameters $1 .. $nargs and no other; the editor appears exactly when the shape records
 // provenance; the list is a literal exactly in the statements the catalogue says.
@@ -500,6 +514,11 @@ TEST(StatementCatalog, EachTextUsesItsParameters) {
     EXPECT_EQ(parameters_used(key_share_lock_sql({"app.list_columns", "list_id", "id", true})),
               (std::vector<int>{1, 2}));
     EXPECT_EQ(cellupsert::core::statement_spec(StatementKind::key_share_lock).nargs, 2);
+    const std::string locks = cellupsert::core::key_share_locks_sql({"app.lists", "", "id", true},
+                                                                    {"app.list_columns", "list_id", "id", true},
+                                                                    {"app.list_companies", "list_id", "id", true});
+    EXPECT_EQ(parameters_used(locks), (std::vector<int>{1, 1, 2, 1, 3}));
+    EXPECT_EQ(cellupsert::core::statement_spec(StatementKind::key_share_locks).nargs, 3);
 }
 
 TEST(StatementCatalog, TheListIsALiteralWhereTheCatalogueSays) {
