@@ -19,6 +19,8 @@ inline constexpr const char *kListTableNames[kListTableCount] = {"lists", "list_
 // id): the statements join by them, and a batch reads and locks them (src/pg/batch_locks.h).
 inline constexpr char kIdColumn[] = "id";
 inline constexpr char kListIdColumn[] = "list_id";
+// The column of list_columns that says whose cells a column holds (kCompanySubject: cells).
+inline constexpr char kSubjectColumn[] = "subject";
 
 // The labels the functions write or compare: a status, subject or source column may be an
 // enum, which must have them.
@@ -57,7 +59,7 @@ inline constexpr ColumnContract kColumns[] = {
     {kLists, kIdColumn, ColumnType::id, nullptr, Presence::required, "uuid NOT NULL"},
     {kListColumns, kListIdColumn, ColumnType::id, nullptr, Presence::required, "uuid NOT NULL"},
     {kListColumns, kIdColumn, ColumnType::id, nullptr, Presence::required, "uuid NOT NULL"},
-    {kListColumns, "subject", ColumnType::label, kCompanySubject, Presence::required, "text NOT NULL"},
+    {kListColumns, kSubjectColumn, ColumnType::label, kCompanySubject, Presence::required, "text NOT NULL"},
     {kListCompanies, kListIdColumn, ColumnType::id, nullptr, Presence::required, "uuid NOT NULL"},
     {kListCompanies, kIdColumn, ColumnType::id, nullptr, Presence::required, "uuid NOT NULL"},
     {kListCompanyCells, "column_id", ColumnType::id, nullptr, Presence::required, "uuid NOT NULL"},

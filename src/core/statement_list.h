@@ -90,8 +90,9 @@ STATEMENT(column_check, distributed, caller, literal, rows, nothing, Param::id, 
 // $1 list, $2 row: one row when the caller sees the row in the list.
 STATEMENT(row_check, distributed, caller, literal, rows, nothing, Param::id, Param::id)
 // $1 list, $2 row, $3 col, $4 val, $5 editor: the upsert of one cell (INSERT ... VALUES ...
-// ON CONFLICT), with no check: it processes one row (none if a trigger skipped it).
-STATEMENT(cell_write, distributed, caller, parameter, processed, manual_edit,
+// ON CONFLICT), with no check: it processes one row (none if a trigger skipped it). On a
+// single node, after cell_upsert's checks read by key (src/pg/key_probes.h).
+STATEMENT(cell_write, any, caller, parameter, processed, manual_edit,
           Param::id, Param::id, Param::id, Param::text, Param::editor)
 // $1 list, $2 row, $3 col: one row (version text) when the caller sees the cell.
 STATEMENT(cell_version_get, distributed, caller, literal, rows, nothing, Param::id, Param::id, Param::id)

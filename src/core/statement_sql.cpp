@@ -139,7 +139,7 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             sql("SELECT FROM ").table("list_companies")(" r WHERE r.list_id")(kEq)(sql.list)(" AND r.id")(kEq)("$2");
             break;
         case StatementKind::cell_write:
-            insert_head(sql, shape, true, {"$1", "$3", "$2", "$4", true});
+            insert_head(sql, shape, shape.cells_have_list_id, {"$1", "$3", "$2", "$4", true});
             on_conflict(sql, shape);
             break;
         case StatementKind::cell_version_get:

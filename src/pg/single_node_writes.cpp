@@ -5,9 +5,11 @@
 #include "batch_locks.h"
 #include "cell_checks.h"
 #include "errors.h"
+#include "key_probes.h"
 #include "write_strategy.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "utils/memutils.h"
 }
 
@@ -52,8 +54,27 @@ Statement cell_write_kind(const CellEdit &edit) {
                                                             : Statement::cell_update_if_match;
 }
 
+// cell_upsert's checks read by key, then its write alone (key_probes.h): false when they
+// may not be, or do not all pass, and the statement with the checks must run (and diagnose).
+bool write_checked_by_key(StatementContext &context, const CellEdit &edit, bool *written) {
+    if (edit.if_match != nullptr) return false;
+    const PreparedStatement write = context.prepare(Statement::cell_write);
+    if (!key_probes_apply(context.tables())) return false;
+    // As SPI reads for a statement: what the transaction wrote so far, then a new snapshot.
+    CommandCounterIncrement();
+    if (!cell_keys_found(context.tables(), edit.list, edit.row, edit.col, GetTransactionSnapshot())) return false;
+    Datum args[] = {edit.list, edit.row, edit.col, edit.value};
+    const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' '};
+    *written = context.execute(write, args, nulls) == 1;  // not written: a trigger skipped it
+    return true;
+}
+
 bool write_cell(StatementContext &context, const CellEdit &edit) {
+    // Prepared first: preparing a write locks the cells, which must not wait between the
+    // checks read by key and a fall back to this statement.
     const PreparedStatement write = context.prepare(cell_write_kind(edit));
+    bool written_by_key;
+    if (write_checked_by_key(context, edit, &written_by_key)) return written_by_key;
     // The write's snapshot is kept for the diagnosis of a write that processed nothing.
     Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
     Datum args[] = {edit.list, edit.row, edit.col, edit.value, edit.if_match_text};

@@ -1,0 +1,23 @@
+// cell_upsert's checks read by key, in C: the list, its company column and its row, each by
+// its table's primary key index, as the caller's statement would read them, without the
+// statement's join (whose executor start-up costs a third of the bare upsert). Only where
+// nothing but the tables' contents decides what the caller sees (key_probes_apply); then
+// the write is cell_write, which checks nothing itself (the foreign keys still hold).
+#pragma once
+
+#include "discovery.h"
+
+namespace cellupsert::pg {
+
+// Whether the checks may be read by key for the caller: lists, list_columns and
+// list_companies are heap tables (no view, partition tree or Citus table), none under
+// row-level security for the caller, who may read the columns the checks read (else the
+// statement raises 42501); list_columns' subject is text compared by bytes; and the
+// transaction is not serializable (the statement's scans take the predicate locks).
+bool key_probes_apply(const ListTables &tables);
+
+// Whether the list exists, col is one of its company columns and row one of its rows, as
+// snapshot sees them.
+bool cell_keys_found(const ListTables &tables, Datum list, Datum row, Datum col, Snapshot snapshot);
+
+}  // namespace cellupsert::pg
