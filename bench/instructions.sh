@@ -83,7 +83,10 @@ instructions() {  # instructions DB KIND WORKLOAD METHOD
         run="SELECT bench.instr_batch('$method', '$workload', $BATCH)"
     fi
     echo "VACUUM bench.list_company_cells" | checked "$db"
-    printf '%s\n' BEGIN "$warm" ROLLBACK BEGIN "$run" ROLLBACK |
+    # The rls shape's runs: as the member of the bench list, as PostgREST sets the user.
+    local as_member=()
+    [ "$db" = instr_rls ] && as_member=("SET ROLE bench_member" "SET request.jwt.claims = '{\"sub\": \"member\"}'")
+    printf '%s\n' "${as_member[@]}" BEGIN "$warm" ROLLBACK BEGIN "$run" ROLLBACK |
         checked "$db" valgrind --tool=callgrind --callgrind-out-file="$server_dir/callgrind.out"
     sed -n 's/^summary: //p' "$server_dir/callgrind.out"
 }
@@ -114,6 +117,7 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
     history_migration=$tree/sql/cellupsert_list_tables--1.3--1.4.sql
     shapes=(canonical original)
     [ -f "$history_migration" ] && shapes+=(history)
+    shapes+=(rls)
     for shape in "${shapes[@]}"; do
         psql -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE instr_$shape"
         fixture=$repo/bench/sql/shapes_fixture.sql canonical=false
@@ -121,7 +125,7 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
         # From the copy: fixture.sql reads the rev's canonical DDL, sql/cellupsert_list_tables.sql.
         (cd "$tree" && PGDATABASE=instr_$shape psql -X -q -v ON_ERROR_STOP=1 -v canonical=$canonical \
             -v rows="$ROWS" -v other_lists="$OTHER_LISTS" -v batch=20 -v batch_cells="$BATCH" \
-            -f "$fixture" -f "$repo/bench/sql/instructions_fixture.sql" >/dev/null)
+            -f "$fixture" -f "$repo/bench/sql/instructions_fixture.sql" -f "$repo/bench/sql/reference.sql" >/dev/null)
         if [ "$shape" != original ] && [ -f "$history_migration" ]; then
             PGDATABASE=instr_$shape PGOPTIONS="-c search_path=bench" psql -X -q -v ON_ERROR_STOP=1 \
                 -f "$history_migration" >/dev/null
@@ -129,6 +133,8 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
                 -c "DROP TRIGGER list_company_cells_history_insert ON bench.list_company_cells" \
                 -c "DROP TRIGGER list_company_cells_history_update ON bench.list_company_cells"
         fi
+        [ "$shape" != rls ] || PGDATABASE=instr_rls psql -X -q -v ON_ERROR_STOP=1 \
+            -f "$repo/bench/sql/rls_fixture.sql" >/dev/null
     done
     "${server_user[@]}" "$server_bin/pg_ctl" -D "$server_dir/data" -m fast stop >/dev/null
 
@@ -158,7 +164,7 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
                 -c extension_destdir="$stage" "instr_$shape" 2>/dev/null | grep -c '"versions=true"' || true)
         # Small batches, against the bare upsert and single calls (the canonical shape, history
         # off, and with history from 1.4).
-        if [ "$shape" != original ]; then
+        if [ "$shape" != original ] && [ "$shape" != rls ]; then
             for size in $SIZES; do
                 empty=$(instructions "instr_$shape" sizes "$size" empty)
                 calls=$(sizes_calls "$size")
@@ -173,9 +179,14 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
             done
         fi
         # The bare upsert, and with its history row by hand (the canonical shape, from 1.4).
+        # Under row-level security, single calls against the bare upsert and the PL/pgSQL peer.
         methods=(call)
         [ "$shape" = canonical ] && [ -f "$history_migration" ] && methods+=(bare bare_history)
-        for kind in calls conditional batch; do
+        [ "$shape" = canonical ] || [ "$shape" = rls ] && methods+=(plpgsql)
+        [ "$shape" = rls ] && methods+=(bare)
+        kinds=(calls conditional batch)
+        [ "$shape" = rls ] && kinds=(calls)
+        for kind in "${kinds[@]}"; do
             [ $kind != conditional ] || { [ "$conditional" -gt 0 ] && [ "$shape" != history ]; } || continue
             for workload in overwrite insert; do
                 n=$CALLS; [ $kind = batch ] && n=$BATCH
@@ -192,7 +203,9 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
                     full=$(instructions "instr_$shape" $kind $workload $method)
                     row="$kind $workload, $shape"
                     [ $method = bare ] && row="$kind $workload, bare upsert"
+                    [ $method = bare ] && [ "$shape" = rls ] && row="$kind $workload, rls: bare upsert"
                     [ $method = bare_history ] && row="$kind $workload, bare + history"
+                    [ $method = plpgsql ] && row="$kind $workload, $shape: PL/pgSQL peer"
                     [[ " ${rows[*]} " == *" $row "* ]] || rows+=("$row")
                     figure[$row,$r]=$(( (full - empty) / n ))
                 done

@@ -67,6 +67,8 @@ BEGIN
             ok := bench.cell_upsert(list, row_ids[k], col_ids[k], val);
         ELSIF method = 'if_match' THEN
             ok := bench.cell_upsert(list, row_ids[k], col_ids[k], val, versions[k]);
+        ELSIF method = 'plpgsql' THEN
+            ok := bench.cell_upsert_plpgsql(list, row_ids[k], col_ids[k], val);
         ELSIF method = 'bare' THEN
             INSERT INTO bench.list_company_cells AS c
                 (list_id, column_id, company_row_id, value, status, source, edited_by, edited_at)

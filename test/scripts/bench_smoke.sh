@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark harness runs end to end on the test server with tiny sizes: the reference
 # check passes (B answers every case as cell_upsert) and the report has every line; so does
-# bench/shapes.sh's (the two table shapes side by side). Not timed, and no ratio is
+# bench/shapes.sh's (the two table shapes side by side); bench/chart.sh draws its charts. Not timed, and no ratio is
 # asserted: timings belong to bench/run.sh and bench/shapes.sh, not to the tests.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -47,4 +47,29 @@ shapes_raw=$(ls "$results"/shapes-2*.csv)
 [ "$(grep -c . "$shapes_raw")" -eq 29 ] || { echo "shapes raw lines: $(grep -c . "$shapes_raw"), not 29"; failed=1; }
 if grep -qiE ',(nan)?$' "$shapes_raw"; then echo "shapes: an empty or NaN figure"; failed=1; fi
 [ $failed -eq 0 ] || { cat "$results/shapes.txt"; exit 1; }
+
+# bench/chart.sh draws both charts from a table of bench/instructions.sh (two revisions).
+cat > "$results/instructions.txt" <<'TABLE'
+instructions per call (calls: cell_upsert) or per cell (batch: one cell_upsert_many),
+workload                                   aaaaaaa     bbbbbbb   bbbbbbb/aaaaaaa
+batches of 1, canonical: call              4699463      400000             0.085
+batches of 1, canonical: bare               202499      202499             1.000
+batches of 1, canonical: single             271423      240000             0.884
+batches of 10, canonical: call              958919      150000             0.156
+batches of 10, canonical: bare               89734       89734             1.000
+calls overwrite, canonical                  262425      237000             0.903
+calls overwrite, canonical: PL/pgSQL peer        -      514000                 -
+calls overwrite, bare upsert                188855      188855             1.000
+calls overwrite, rls                             -      450000                 -
+batch overwrite, canonical                   91215       90000             0.987
+batch overwrite, bare upsert                 79470       79470             1.000
+TABLE
+bash bench/chart.sh "$results/instructions.txt" "$results/charts" > "$results/chart.txt" 2>&1 ||
+    { cat "$results/chart.txt"; exit 1; }
+for chart in batch-sizes single-call; do
+    expect "$results/charts/$chart.svg" '<svg'
+done
+expect "$results/charts/batch-sizes.svg" 'cell_upsert_many, before'
+expect "$results/charts/single-call.svg" 'PL/pgSQL peer'
+[ $failed -eq 0 ] || { cat "$results/chart.txt"; exit 1; }
 echo "bench smoke: ok"
