@@ -200,6 +200,7 @@ for ((r = 0; r < ${#revs[@]}; r++)); do
                 fi
                 empty=$(instructions "instr_$shape" $kind $workload empty)
                 for method in "${methods[@]}"; do
+                    [ $method != plpgsql ] || [ $kind = calls ] || continue  # a single call's peer
                     full=$(instructions "instr_$shape" $kind $workload $method)
                     row="$kind $workload, $shape"
                     [ $method = bare ] && row="$kind $workload, bare upsert"
