@@ -221,11 +221,13 @@ inline void enrichment_elements(Sql &sql) {
         " AS u (row_id, col_id, val, status, reasoning, error, position)");
 }
 
-// The batch's elements as u (row_id, col_id[, val], position).
+// The batch's elements as u (row_id, col_id, and $4 as val or as position), and the
+// position as the ordinality with_ordinality.
 inline void batch_elements(Sql &sql, bool with_values, bool with_ordinality) {
     sql(" FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))");
     if (with_ordinality) sql(" WITH ORDINALITY");
-    sql(with_values ? " AS u (row_id, col_id, val, position)" : " AS u (row_id, col_id, position)");
+    sql(with_values ? " AS u (row_id, col_id, val" : " AS u (row_id, col_id, position");
+    sql(with_values && with_ordinality ? ", position)" : ")");
 }
 
 }  // namespace cellupsert::core::sql_pieces

@@ -37,9 +37,11 @@ struct StatementSpec {
     Param params[kMaxParams];
 };
 
-// Whether a statement reads a batch's arrays: its best plan depends on their sizes and on
-// the size of the list they name.
+// Whether a statement reads a batch's arrays with the list's tables: its best plan depends
+// on their sizes and on the size of the list they name. The writes that read nothing but
+// the arrays (batch_write_checked) have one plan for any batch.
 constexpr bool reads_arrays(const StatementSpec &spec) {
+    if (spec.kind == StatementKind::batch_write_checked) return false;
     for (int i = 0; i < spec.nargs; ++i)
         if (spec.params[i] == Param::ids || spec.params[i] == Param::texts || spec.params[i] == Param::positions)
             return true;

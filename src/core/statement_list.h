@@ -41,6 +41,11 @@ STATEMENT(cell_diagnose, single_node, caller, parameter, one_row, nothing, Param
 // the arrays' order. The (col, row) pairs must be distinct.
 STATEMENT(batch_upsert, single_node, caller, parameter, processed, manual_edit,
           Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
+// $1 list, $2 rows, $3 cols, $4 vals, $5 editor: the upsert of every element, in the
+// arrays' order (the primary key's), reading no table: for a small batch whose checks and
+// locks were read by key (src/pg/key_probes.h). The (col, row) pairs must be distinct.
+STATEMENT(batch_write_checked, single_node, caller, parameter, processed, manual_edit,
+          Param::id, Param::ids, Param::ids, Param::texts, Param::editor)
 // $1 list, $2 row, $3 col: (list_found bool, column_subject text, row_found bool, version
 // text): cell_diagnose, and the cell's version (core/cell_version.h), NULL when the caller
 // sees no cell.

@@ -59,6 +59,12 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             sql(" ORDER BY u.position");
             on_conflict(sql, shape);
             break;
+        case StatementKind::batch_write_checked:
+            insert_head(sql, shape, shape.cells_have_list_id, {"$1", "u.col_id", "u.row_id", "u.val", false});
+            // No join: the elements are written in the arrays' order, the primary key's.
+            batch_elements(sql, true, false);
+            on_conflict(sql, shape);
+            break;
         case StatementKind::cell_release:
             sql("UPDATE ").table("list_company_cells")(" x SET source = DEFAULT");
             cell_checks(sql);

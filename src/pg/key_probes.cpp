@@ -2,12 +2,15 @@
 
 extern "C" {
 #include "access/genam.h"
+#include "access/relscan.h"
+#include "access/tableam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_am_d.h"
 #include "catalog/pg_class.h"
 #include "utils/acl.h"
+#include "executor/tuptable.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
@@ -29,54 +32,122 @@ bool caller_may_read(Oid relid, const char *const *columns, int count) {
     return true;
 }
 
-// Whether the tuple's column attnum is the text kCompanySubject.
-bool is_company(HeapTuple tuple, TupleDesc desc, AttrNumber attnum) {
+// Whether the slot's column attnum is the text kCompanySubject.
+bool is_company(TupleTableSlot *slot, AttrNumber attnum) {
     bool is_null;
-    const Datum subject = heap_getattr(tuple, attnum, desc, &is_null);
+    const Datum subject = slot_getattr(slot, attnum, &is_null);
     if (is_null) return false;
     const text *value = DatumGetTextPP(subject);
     const size_t length = VARSIZE_ANY_EXHDR(value);
     return length == strlen(core::kCompanySubject) && memcmp(VARDATA_ANY(value), core::kCompanySubject, length) == 0;
 }
 
-// Finds the row of table whose key is (list, id) (lists: id) by its primary key index, as
-// snapshot sees it; with subject, the row's subject column must be kCompanySubject.
-bool probe(Oid relid, const KeyColumns &keys, Datum list, Datum id, Snapshot snapshot, AttrNumber subject) {
+// The row of a list table with the key (list, id) (lists: id), found by the table's primary
+// key index; with subject, of subject kCompanySubject.
+struct KeyRead {
+    Relation table;
+    Oid index;
+    const KeyColumns *keys;
+    AttrNumber subject;
+    Datum list, id;
+};
+
+// Whether the slot holds the row key names.
+bool matches(const KeyRead &key, TupleTableSlot *slot) {
+    bool is_null;
+    if (!DatumGetBool(DirectFunctionCall2(uuid_eq, slot_getattr(slot, key.keys->id, &is_null), key.id))) return false;
+    if (key.keys->list_id != InvalidAttrNumber &&
+        !DatumGetBool(DirectFunctionCall2(uuid_eq, slot_getattr(slot, key.keys->list_id, &is_null), key.list)))
+        return false;
+    return key.subject == InvalidAttrNumber || is_company(slot, key.subject);
+}
+
+// Opens the table of relid for key reads: false (and nothing open) when its primary key is
+// not a btree on (id) or (list_id, id), in either order.
+bool open_for_key_reads(Oid relid, const KeyColumns &keys, AttrNumber subject, KeyRead *key) {
     Relation table = table_open(relid, AccessShareLock);
     list_free(RelationGetIndexList(table));  // sets rd_pkindex
     const Oid index_oid = table->rd_pkindex;
-    bool found = false;
-    if (OidIsValid(index_oid)) {
+    bool usable = OidIsValid(index_oid);
+    if (usable) {
         Relation index = index_open(index_oid, AccessShareLock);
-        // The key columns in the index's order, each the list or the id.
-        ScanKeyData scan_keys[2];
         const int count = IndexRelationGetNumberOfKeyAttributes(index);
-        bool usable = count <= 2 && index->rd_rel->relam == BTREE_AM_OID;
+        usable = count <= 2 && index->rd_rel->relam == BTREE_AM_OID;
         for (int i = 0; usable && i < count; ++i) {
             const AttrNumber attnum = index->rd_index->indkey.values[i];
-            const bool is_id = attnum == keys.id;
-            usable = is_id || (attnum == keys.list_id && attnum != InvalidAttrNumber);
-            ScanKeyInit(&scan_keys[i], attnum, BTEqualStrategyNumber, F_UUID_EQ, is_id ? id : list);
+            usable = attnum == keys.id || (attnum == keys.list_id && attnum != InvalidAttrNumber);
         }
         index_close(index, NoLock);
-        if (!usable) {
-            table_close(table, NoLock);
-            return false;
-        }
-        SysScanDesc scan = systable_beginscan(table, index_oid, true, snapshot, count, scan_keys);
-        const HeapTuple tuple = systable_getnext(scan);
-        if (HeapTupleIsValid(tuple)) {
-            const TupleDesc desc = RelationGetDescr(table);
-            bool is_null;
-            // The list, where the key has no list_id (a shape keyed by id alone).
-            found = keys.list_id == InvalidAttrNumber ||
-                    DatumGetBool(DirectFunctionCall2(uuid_eq, heap_getattr(tuple, keys.list_id, desc, &is_null), list));
-            if (subject != InvalidAttrNumber) found = found && is_company(tuple, desc, subject);
-        }
-        systable_endscan(scan);
     }
-    table_close(table, NoLock);
+    if (!usable) {
+        table_close(table, NoLock);
+        return false;
+    }
+    *key = {table, index_oid, &keys, subject, (Datum)0, (Datum)0};
+    return true;
+}
+
+// Finds the row key names as snapshot sees it; returns its TID, or false.
+bool find_key(const KeyRead &key, Snapshot snapshot, ItemPointerData *tid) {
+    ScanKeyData scan_keys[2];
+    Relation index = index_open(key.index, NoLock);
+    const int count = IndexRelationGetNumberOfKeyAttributes(index);
+    for (int i = 0; i < count; ++i) {
+        // In the index's order, each the list or the id (open_for_key_reads).
+        const AttrNumber attnum = index->rd_index->indkey.values[i];
+        ScanKeyInit(&scan_keys[i], attnum, BTEqualStrategyNumber, F_UUID_EQ,
+                    attnum == key.keys->id ? key.id : key.list);
+    }
+    index_close(index, NoLock);
+    SysScanDesc scan = systable_beginscan(key.table, key.index, true, snapshot, count, scan_keys);
+    const bool found = HeapTupleIsValid(systable_getnext(scan)) && matches(key, scan->slot);
+    if (found) *tid = scan->slot->tts_tid;
+    systable_endscan(scan);
     return found;
+}
+
+// Finds the row key names as snapshot sees it, and locks its latest version FOR KEY SHARE, as
+// SELECT ... FOR KEY SHARE does (ExecLockRows, nodeLockRows.c): a version that no longer
+// has the key, or none left, is not locked; under a transaction snapshot, a row changed
+// since is a serialization failure. Whether it is locked.
+bool lock_key(const KeyRead &key, Snapshot snapshot, TupleTableSlot *slot) {
+    ItemPointerData tid;
+    if (!find_key(key, snapshot, &tid)) return false;
+    TM_FailureData failure;
+    const uint8 flags = IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
+    const TM_Result result = table_tuple_lock(key.table, &tid, snapshot, slot, GetCurrentCommandId(true),
+                                              LockTupleKeyShare, LockWaitBlock, flags, &failure);
+    switch (result) {
+        case TM_Ok: return !failure.traversed || matches(key, slot);
+        case TM_SelfModified: return false;  // changed by this transaction since: as deleted
+        case TM_Updated:
+        case TM_Deleted:
+            if (IsolationUsesXactSnapshot())
+                ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                                errmsg("could not serialize access due to concurrent update")));
+            if (result == TM_Deleted) return false;
+            elog(ERROR, "unexpected table_tuple_lock status: %u", result);
+        default: elog(ERROR, "unexpected table_tuple_lock status: %u", result);
+    }
+    return false;
+}
+
+// Locks the rows of the sorted ids (a uuid[]) in the list, in their order.
+bool lock_keys(KeyRead &key, Datum list, Datum ids, Snapshot snapshot) {
+    TupleTableSlot *slot = table_slot_create(key.table, nullptr);
+    ArrayType *array = DatumGetArrayTypeP(ids);
+    Datum *elements;
+    int count;
+    deconstruct_array(array, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR, &elements, nullptr, &count);
+    bool all_locked = true;
+    key.list = list;
+    for (int i = 0; i < count && all_locked; ++i) {
+        key.id = elements[i];
+        all_locked = lock_key(key, snapshot, slot);
+    }
+    pfree(elements);
+    ExecDropSingleTupleTableSlot(slot);
+    return all_locked;
 }
 
 }  // namespace
@@ -105,10 +176,43 @@ bool key_probes_apply(const ListTables &tables) {
 
 bool cell_keys_found(const ListTables &tables, Datum list, Datum row, Datum col, Snapshot snapshot) {
     const AttrNumber subject = get_attnum(tables.relids[kListColumns], core::kSubjectColumn);
-    return probe(tables.relids[kLists], tables.base_keys[kLists], list, list, snapshot, InvalidAttrNumber) &&
-           probe(tables.relids[kListColumns], tables.base_keys[kListColumns], list, col, snapshot, subject) &&
-           probe(tables.relids[kListCompanies], tables.base_keys[kListCompanies], list, row, snapshot,
-                 InvalidAttrNumber);
+    const Datum ids[] = {list, col, row};
+    bool found = true;
+    for (int t = 0; t < 3 && found; ++t) {
+        const ListTable table = kProbed[t];
+        KeyRead key;
+        if (!open_for_key_reads(tables.relids[table], tables.base_keys[table], table == kListColumns ? subject : 0,
+                                &key))
+            return false;
+        key.list = list;
+        key.id = ids[t];
+        ItemPointerData tid;
+        found = find_key(key, snapshot, &tid);
+        table_close(key.table, NoLock);
+    }
+    return found;
+}
+
+bool batch_keys_locked(const ListTables &tables, Datum list, Datum columns, Datum rows, Snapshot snapshot) {
+    const AttrNumber subject = get_attnum(tables.relids[kListColumns], core::kSubjectColumn);
+    bool all_locked = true;
+    for (int t = 0; t < 3 && all_locked; ++t) {
+        const ListTable table = kProbed[t];
+        KeyRead key;
+        if (!open_for_key_reads(tables.relids[table], tables.base_keys[table], table == kListColumns ? subject : 0,
+                                &key))
+            return false;
+        if (table == kLists) {
+            TupleTableSlot *slot = table_slot_create(key.table, nullptr);
+            key.list = key.id = list;
+            all_locked = lock_key(key, snapshot, slot);
+            ExecDropSingleTupleTableSlot(slot);
+        } else {
+            all_locked = lock_keys(key, list, table == kListColumns ? columns : rows, snapshot);
+        }
+        table_close(key.table, NoLock);
+    }
+    return all_locked;
 }
 
 }  // namespace cellupsert::pg

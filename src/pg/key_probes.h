@@ -20,4 +20,12 @@ bool key_probes_apply(const ListTables &tables);
 // snapshot sees them.
 bool cell_keys_found(const ListTables &tables, Datum list, Datum row, Datum col, Snapshot snapshot);
 
+// A batch's checks and locks (batch_locks.h) read by key: the list's row, then its company
+// columns and its rows with these ids (uuid[], sorted), in that order, each found as snapshot
+// sees it and its latest version locked FOR KEY SHARE, as the lock statements do. Whether
+// every one was found and locked: when not, nothing is wrong yet, and the statements with
+// the checks run (and diagnose). May wait for the locks; 40001 under a transaction
+// snapshot when a row changed since it.
+bool batch_keys_locked(const ListTables &tables, Datum list, Datum columns, Datum rows, Snapshot snapshot);
+
 }  // namespace cellupsert::pg

@@ -43,6 +43,11 @@ void StatementContext::lock_tables_first(const ListTable *tables, int n) {
     }
 }
 
+void StatementContext::check_tables_after_wait() {
+    AcceptInvalidationMessages();
+    if (shape_may_have_changed_) refresh_during_call();
+}
+
 // As ri_PerformCheck (ri_triggers.c) runs a foreign key check: the owner may lock its rows
 // (the caller, with SELECT only, may not), and is not subject to its policies. It locks the
 // table, not a view of the caller's relation: a view's body, functions and policies would

@@ -58,14 +58,16 @@ Statement cell_write_kind(const CellEdit &edit) {
 // may not be, or do not all pass, and the statement with the checks must run (and diagnose).
 bool write_checked_by_key(StatementContext &context, const CellEdit &edit, bool *written) {
     if (edit.if_match != nullptr) return false;
-    const PreparedStatement write = context.prepare(Statement::cell_write);
+    context.prepare(Statement::cell_write);  // its errors before any read
     if (!key_probes_apply(context.tables())) return false;
     // As SPI reads for a statement: what the transaction wrote so far, then a new snapshot.
     CommandCounterIncrement();
     if (!cell_keys_found(context.tables(), edit.list, edit.row, edit.col, GetTransactionSnapshot())) return false;
     Datum args[] = {edit.list, edit.row, edit.col, edit.value};
     const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' '};
-    *written = context.execute(write, args, nulls) == 1;  // not written: a trigger skipped it
+    // Prepared again: the tables may have been renamed while the reads waited for a lock.
+    context.check_tables_after_wait();
+    *written = context.run(Statement::cell_write, args, nulls) == 1;  // not written: a trigger skipped it
     return true;
 }
 
@@ -256,10 +258,33 @@ int32 write_conditional_batch(StatementContext &context, Datum list, const Batch
     return written;
 }
 
+// A small batch's checks and locks read by key, then its write alone (key_probes.h): false
+// when they may not be, or do not all pass, and the statements with the checks must run
+// (their locks are taken again; the checks diagnose).
+bool write_checked_by_key(StatementContext &context, Datum list, const BatchCells &cells, int32 *written) {
+    if (cells.conditional || XactReadOnly || static_cast<uint64>(cells.count) > StatementContext::kByKeyBatchCells)
+        return false;
+    context.prepare(Statement::batch_write_checked);  // its errors before any lock
+    if (!key_probes_apply(context.tables())) return false;
+    // As SPI reads for a statement: what the transaction wrote so far, then a new snapshot.
+    CommandCounterIncrement();
+    if (!batch_keys_locked(context.tables(), list, batch_distinct_ids(cells, true), batch_distinct_ids(cells, false),
+                           GetTransactionSnapshot()))
+        return false;
+    const BatchArrays &all = batch_arrays(cells);
+    Datum args[] = {list, all.rows, all.cols, all.values};
+    // Prepared again: the tables may have been renamed while the batch waited for a lock.
+    context.check_tables_after_wait();
+    *written = static_cast<int32>(context.run(Statement::batch_write_checked, args));  // fewer: a trigger skipped some
+    return true;
+}
+
 int32 write_batch(StatementContext &context, const BatchEdit &edit) {
     const BatchCells cells = batch_cells(*edit.input);
     // The write's own errors first (a schema the caller cannot use), before any lock.
     context.prepare(Statement::batch_upsert);
+    int32 written_by_key;
+    if (write_checked_by_key(context, edit.list, cells, &written_by_key)) return written_by_key;
     Snapshot snapshot = locked_snapshot(context, edit.list, cells);
     if (cells.conditional) {
         UnregisterSnapshot(snapshot);

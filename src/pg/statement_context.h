@@ -83,6 +83,10 @@ class StatementContext {
     // single-node tables, one statement (key_share_locks) as that owner; otherwise
     // lock_as_owner on each. Whether every id was locked.
     bool lock_keys_as_owner(Datum list, Datum columns, Datum rows);
+    // After a wait outside a statement (a lock taken in C: key_probes.h): the tables are
+    // checked again, as after a statement's locks; raises 40001 when a list table was
+    // renamed away or dropped meanwhile.
+    void check_tables_after_wait();
 
     // Set while a call hands itself over (delegation.h).
     bool handing_over = false;

@@ -383,9 +383,9 @@ TEST(StatementSql, EveryUpdateSetsExcludedColumnsOnly) {
             ++writes;
             EXPECT_TRUE(std::regex_search(sql, plain_set)) << sql;
         }
-    // cell_upsert, batch_upsert, cell_write, batch_write, batch_enrich and batch_enrich_write,
-    // in 32 shapes and 8 distributed ones
-    EXPECT_EQ(writes, 6 * (32 + 8));
+    // cell_upsert, batch_upsert, batch_write_checked, cell_write, batch_write, batch_enrich and
+    // batch_enrich_write, in 32 shapes and 8 distributed ones
+    EXPECT_EQ(writes, 7 * (32 + 8));
     // The check itself can fail: a SET with now() is not plain.
     EXPECT_FALSE(std::regex_search(std::string(" DO UPDATE SET value = EXCLUDED.value, updated_at = pg_catalog.now()"),
                                    plain_set));
@@ -450,6 +450,20 @@ TEST(StatementSql, BatchLocksInIdOrderOnTheTable) {
     // The lists' row is one id: the same either way.
     EXPECT_EQ(key_share_lock_sql({"crm.\"List\"", "", "\"Id\"", true, IdReads::by_key}),
               "SELECT FROM ONLY crm.\"List\" x WHERE x.\"Id\" OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x");
+}
+
+// After checks and locks read by key, a small batch's write reads nothing but its arrays,
+// in their order: no join, no sort.
+TEST(StatementSql, TheCheckedBatchWriteReadsItsArraysOnly) {
+    for (const TablesShape &shape : all_shapes()) {
+        const std::string sql = statement_sql(StatementKind::batch_write_checked, shape, "app");
+        EXPECT_TRUE(contains(sql,
+                             " FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4)) "
+                             "AS u (row_id, col_id, val) ON CONFLICT ("))
+            << sql;
+        EXPECT_FALSE(contains(sql, " JOIN ")) << sql;
+        EXPECT_FALSE(contains(sql, " ORDER BY ")) << sql;
+    }
 }
 
 // The three locks in one statement: list, columns ($2), rows ($3), in that order.
