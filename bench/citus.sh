@@ -23,7 +23,8 @@
 # each transaction, so that a burst of load on a shared machine hits both alike): the ratio
 # of their mean latencies. Reported, never asserted.
 # Also: BENCH_CITUS_ROUNDS (5), BENCH_CITUS_SECONDS per run (10), BENCH_CITUS_BATCH_CALLS per
-# client and batch run (4), BENCH_CITUS_SYNCHRONOUS_COMMIT (on). About 13 minutes with the
+# client and batch run (4), BENCH_CITUS_SYNCHRONOUS_COMMIT (on), BENCH_CITUS_HISTORY (on; off
+# drops the history's triggers). About 13 minutes with the
 # defaults; as root (it installs the packages it needs, as tools/test.sh does).
 # Skipped (exit 77) when Citus is not installed. Raw pgbench output: bench/results/.
 set -euo pipefail
@@ -38,6 +39,7 @@ SECONDS_PER_RUN=${BENCH_CITUS_SECONDS:-10}
 BATCH_CELLS=10000                          # 500 rows x 20 columns
 BATCH_CALLS=${BENCH_CITUS_BATCH_CALLS:-4}  # per client and run
 SYNCHRONOUS_COMMIT=${BENCH_CITUS_SYNCHRONOUS_COMMIT:-on}
+HISTORY=${BENCH_CITUS_HISTORY:-on}   # off: the history's triggers dropped from the cells
 
 if ! citus_installed; then
     echo "bench/citus.sh: SKIPPED: Citus is not installed in $("$cluster_bin/pg_config" --pkglibdir)"
@@ -52,8 +54,12 @@ CLUSTER_FSYNC=on cluster_setup "$STAGE_DIR" > "$work/setup.log" 2>&1 || { cat "$
 for port in $COORDINATOR $WORKER1 $WORKER2; do
     on "$port" -c "ALTER SYSTEM SET synchronous_commit = $SYNCHRONOUS_COMMIT" -c "SELECT pg_reload_conf()" >/dev/null
 done
+if [ "$HISTORY" = off ]; then
+    on "$COORDINATOR" -c "DROP TRIGGER list_company_cells_history_insert ON app.list_company_cells" \
+        -c "DROP TRIGGER list_company_cells_history_update ON app.list_company_cells" >/dev/null
+fi
 echo "cluster: coordinator :$COORDINATOR, workers :$WORKER1 :$WORKER2; $LISTS lists x 20 columns x $ROWS rows;" \
-     "synchronous_commit=$SYNCHRONOUS_COMMIT; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+     "synchronous_commit=$SYNCHRONOUS_COMMIT; history $HISTORY; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Ids: a prefix and a 12-digit number, so that pgbench can write them (:l, :r, :c).
 on "$COORDINATOR" -v lists="$LISTS" -v rows="$ROWS" <<'SQL'
