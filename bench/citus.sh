@@ -55,7 +55,8 @@ for port in $COORDINATOR $WORKER1 $WORKER2; do
     on "$port" -c "ALTER SYSTEM SET synchronous_commit = $SYNCHRONOUS_COMMIT" -c "SELECT pg_reload_conf()" >/dev/null
 done
 if [ "$HISTORY" = off ]; then
-    on "$COORDINATOR" -c "DROP TRIGGER list_company_cells_history_insert ON app.list_company_cells" \
+    on "$COORDINATOR" -c "SET citus.enable_unsafe_triggers = on" \
+        -c "DROP TRIGGER list_company_cells_history_insert ON app.list_company_cells" \
         -c "DROP TRIGGER list_company_cells_history_update ON app.list_company_cells" >/dev/null
 fi
 echo "cluster: coordinator :$COORDINATOR, workers :$WORKER1 :$WORKER2; $LISTS lists x 20 columns x $ROWS rows;" \
