@@ -68,7 +68,7 @@ set xtics ("1" 1, "10" 10, "100" 100, "1,000" 1000, "10,000" 10000)
 set output "$out/batch-sizes.svg"
 set title "cell\\\\_upsert\\\\_many by batch size (callgrind, overwrite)"
 plot "$data/sizes.dat" using 1:2 with linespoints lw 2 pt 7 title "cell\\\\_upsert\\\\_many", \
-     "" using 1:5 with linespoints lw 1 dt 2 pt 6 title "cell\\\\_upsert\\\\_many, before", \
+     "" using 1:5 with linespoints lw 1 pt 6 title "cell\\\\_upsert\\\\_many, before", \
      "" using 1:3 with linespoints lw 2 pt 5 title "bare set-based upsert", \
      "" using 1:4 with linespoints lw 2 pt 9 title "single cell\\\\_upsert calls"
 unset logscale xy
