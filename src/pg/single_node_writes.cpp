@@ -6,6 +6,7 @@
 #include "cell_checks.h"
 #include "errors.h"
 #include "key_probes.h"
+#include "relations.h"
 #include "write_strategy.h"
 
 extern "C" {
@@ -266,6 +267,11 @@ bool write_checked_by_key(StatementContext &context, Datum list, const BatchCell
         return false;
     context.prepare(Statement::batch_write_checked);  // its errors before any lock
     if (!key_probes_apply(context.tables())) return false;
+    // Tables whose owner could not lock them take the statements, which say so (55000), as
+    // the same batch would under row-level security.
+    const char *fix;
+    for (ListTable table : {kLists, kListColumns, kListCompanies})
+        if (batch_lock_problem(context.tables().relids[table], table, &fix) != nullptr) return false;
     // As SPI reads for a statement: what the transaction wrote so far, then a new snapshot.
     CommandCounterIncrement();
     if (!batch_keys_locked(context.tables(), list, batch_distinct_ids(cells, true), batch_distinct_ids(cells, false),

@@ -157,10 +157,12 @@ SPIPlanPtr StatementContext::prepare_text(char *sql, const core::StatementSpec &
 // instructions). So the statements that read a batch's arrays are planned for them at each
 // execution (a custom plan), but for the by-key forms of a small batch's statements, whose
 // one generic plan is kept (size_batch). Statements that name one cell by its whole key keep
-// a generic plan too, built by key (kept_plans.h).
+// a plan, as the plan cache chooses it: forced generic, they made the backend's private
+// memory grow by some 10 bytes a call (test/scripts/memory.sh; not explained yet).
 int StatementContext::plan_options(const core::StatementSpec &spec, core::IdReads reads) const {
     if (tables_.shape.distributed) return CURSOR_OPT_CUSTOM_PLAN;
-    return reads == core::IdReads::join && core::reads_arrays(spec) ? CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN;
+    if (reads == core::IdReads::by_key) return CURSOR_OPT_GENERIC_PLAN;
+    return core::reads_arrays(spec) ? CURSOR_OPT_CUSTOM_PLAN : 0;
 }
 
 void StatementContext::size_batch(uint64 cells) {

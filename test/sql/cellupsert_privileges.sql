@@ -177,3 +177,11 @@ ALTER TABLE list_columns OWNER TO regress_cellupsert_p_keys_owner;
 ALTER TABLE list_companies OWNER TO regress_cellupsert_p_keys_owner;
 SELECT r.state, r.message FROM try_many_as('regress_cellupsert_p_full', :list1, ARRAY[:row1b::uuid, :r_after]) r;
 SELECT company_row_id, value FROM list_company_cells WHERE company_row_id IN (:row1b, :r_after) ORDER BY 1;
+
+-- An owner that may not lock its table: a batch says so (55000) and writes nothing, also for
+-- a caller to whom no policy applies (whose batch locks in C when the owners could).
+SET ROLE regress_cellupsert_p_keys_owner;
+REVOKE UPDATE ON list_companies FROM regress_cellupsert_p_keys_owner;
+RESET ROLE;
+SELECT cell_upsert_many(:list1, jsonb_build_array(jsonb_build_object('row', :row1b, 'col', :col1, 'val', 'not written')));
+SELECT value FROM list_company_cells WHERE company_row_id = :row1b;
