@@ -1,8 +1,9 @@
-// The plans the extension keeps are built for any table size: with sequential scans
-// disabled, so that a statement reads lists, columns and rows by their keys even while the
-// tables are small (a plan built then would scan every list's columns for one, and be kept
-// as the tables grow). Statements planned at each execution (a large batch's joins) are
-// planned as PostgreSQL would.
+// The generic plans the extension keeps (a small batch's statements, the list's lock, the
+// plans kept per list) are built for any table size: with sequential scans disabled, so that
+// a statement reads lists, columns and rows by their keys even while the tables are small (a
+// plan built then would scan every list's columns for one, and be kept as the tables grow).
+// Other statements (a large batch's joins, the single-cell statements) are planned as
+// PostgreSQL would.
 #pragma once
 
 #include "pg_headers.h"
