@@ -87,6 +87,13 @@ bool open_for_key_reads(Oid relid, const KeyColumns &keys, AttrNumber subject, K
     return true;
 }
 
+// open_for_key_reads for one of the three list tables: the columns' reads check the subject.
+bool open_list_table(const ListTables &tables, ListTable table, KeyRead *key) {
+    const AttrNumber subject =
+        table == kListColumns ? get_attnum(tables.relids[kListColumns], core::kSubjectColumn) : InvalidAttrNumber;
+    return open_for_key_reads(tables.relids[table], tables.base_keys[table], subject, key);
+}
+
 // Finds the row key names as snapshot sees it; returns its TID, or false.
 bool find_key(const KeyRead &key, Snapshot snapshot, ItemPointerData *tid) {
     ScanKeyData scan_keys[2];
@@ -175,15 +182,11 @@ bool key_probes_apply(const ListTables &tables) {
 }
 
 bool cell_keys_found(const ListTables &tables, Datum list, Datum row, Datum col, Snapshot snapshot) {
-    const AttrNumber subject = get_attnum(tables.relids[kListColumns], core::kSubjectColumn);
     const Datum ids[] = {list, col, row};
     bool found = true;
     for (int t = 0; t < 3 && found; ++t) {
-        const ListTable table = kProbed[t];
         KeyRead key;
-        if (!open_for_key_reads(tables.relids[table], tables.base_keys[table], table == kListColumns ? subject : 0,
-                                &key))
-            return false;
+        if (!open_list_table(tables, kProbed[t], &key)) return false;
         key.list = list;
         key.id = ids[t];
         ItemPointerData tid;
@@ -194,21 +197,17 @@ bool cell_keys_found(const ListTables &tables, Datum list, Datum row, Datum col,
 }
 
 bool batch_keys_locked(const ListTables &tables, Datum list, Datum columns, Datum rows, Snapshot snapshot) {
-    const AttrNumber subject = get_attnum(tables.relids[kListColumns], core::kSubjectColumn);
     bool all_locked = true;
     for (int t = 0; t < 3 && all_locked; ++t) {
-        const ListTable table = kProbed[t];
         KeyRead key;
-        if (!open_for_key_reads(tables.relids[table], tables.base_keys[table], table == kListColumns ? subject : 0,
-                                &key))
-            return false;
-        if (table == kLists) {
+        if (!open_list_table(tables, kProbed[t], &key)) return false;
+        if (kProbed[t] == kLists) {
             TupleTableSlot *slot = table_slot_create(key.table, nullptr);
             key.list = key.id = list;
             all_locked = lock_key(key, snapshot, slot);
             ExecDropSingleTupleTableSlot(slot);
         } else {
-            all_locked = lock_keys(key, list, table == kListColumns ? columns : rows, snapshot);
+            all_locked = lock_keys(key, list, kProbed[t] == kListColumns ? columns : rows, snapshot);
         }
         table_close(key.table, NoLock);
     }
