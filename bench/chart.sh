@@ -22,11 +22,14 @@ trap 'rm -rf "$data"' EXIT
 figure() {
     awk -v want="$1" -v which="${2:-last}" '
         /^workload/ { revs = 0; for (i = 2; i <= NF; i++) if ($i !~ /\//) revs++; next }
-        revs && length($0) > 36 {
-            name = substr($0, 1, 36); sub(/ +$/, "", name)
+        # A row: its name (words), then a figure per revision and a ratio per revision but
+        # the first.
+        revs && NF > 2 * revs - 1 {
+            n = NF - (2 * revs - 1)
+            name = $1
+            for (i = 2; i <= n; i++) name = name " " $i
             if (name != want) next
-            split(substr($0, 37), f, " ")
-            v = which == "first" ? f[1] : f[revs]
+            v = which == "first" ? $(n + 1) : $(n + revs)
             if (v != "-") { printf "%.1f\n", v / 1000; found = 1 }
         }
         END { if (!found) print "-" }' "$table"

@@ -227,13 +227,13 @@ out=$RESULTS_DIR/instructions-$(date +%Y%m%d-%H%M%S).txt
         if [ "${revs[r]}" = . ]; then echo "  worktree = the working tree, at $(git log -1 --format='%h %s' | cut -c1-70)"
         else echo "  ${labels[r]} = $(git log -1 --format='%h %s' "${labels[r]}" | cut -c1-80)"; fi
     done
-    printf '%-36s' workload
+    printf '%-44s' workload
     printf '%12s' "${labels[@]}"
     for ((r = 1; r < ${#revs[@]}; r++)); do printf '%18s' "${labels[r]}/${labels[0]}"; done
     echo
     # A row a rev cannot run (if_match before 1.3) shows "-", and so do its ratios.
     for row in "${rows[@]}"; do
-        printf '%-36s' "$row"
+        printf '%-44s' "$row"
         for ((r = 0; r < ${#revs[@]}; r++)); do printf '%12s' "${figure[$row,$r]:--}"; done
         for ((r = 1; r < ${#revs[@]}; r++)); do
             awk -v a="${figure[$row,$r]:--}" -v b="${figure[$row,0]:--}" \
