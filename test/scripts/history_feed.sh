@@ -47,9 +47,12 @@ DECLARE
     got bigint := 0;
     last text;
 BEGIN
+    -- In the feed's order (a join may return its rows in another): the last is the cursor.
     FOR r IN SELECT c."cursor", c.id, h.xact
-             FROM app.cell_changes('10000000-0000-4000-8000-000000000001', (SELECT f.c FROM app.feed_cursor f), 5000) c
-             JOIN app.list_cell_history h ON h.list_id = '10000000-0000-4000-8000-000000000001' AND h.id = c.id LOOP
+             FROM app.cell_changes('10000000-0000-4000-8000-000000000001', (SELECT f.c FROM app.feed_cursor f), 5000)
+                  WITH ORDINALITY c
+             JOIN app.list_cell_history h ON h.list_id = '10000000-0000-4000-8000-000000000001' AND h.id = c.id
+             ORDER BY c.ordinality LOOP
         INSERT INTO app.feed_seen (id, xact) VALUES (r.id, r.xact);
         last := r."cursor";
         got := got + 1;
