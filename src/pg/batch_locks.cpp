@@ -1,5 +1,7 @@
 #include "batch_locks.h"
 
+#include "relations.h"
+
 extern "C" {
 #include "access/xact.h"
 #include "utils/acl.h"
@@ -9,21 +11,6 @@ extern "C" {
 
 namespace cellupsert::pg {
 namespace {
-
-// Whether the caller holds SELECT on relid, or on the columns of table that
-// batch_visible_keys reads (its id, and its list_id but for the lists): then that query
-// raises no privilege error.
-bool caller_may_read(Oid relid, ListTable table) {
-    const Oid user = GetUserId();
-    if (pg_class_aclcheck(relid, user, ACL_SELECT) == ACLCHECK_OK) return true;
-    for (const char *column : {core::kIdColumn, table == kLists ? nullptr : core::kListIdColumn}) {
-        if (column == nullptr) continue;
-        const AttrNumber attnum = get_attnum(relid, column);
-        if (attnum == InvalidAttrNumber || pg_attribute_aclcheck(relid, attnum, user, ACL_SELECT) != ACLCHECK_OK)
-            return false;
-    }
-    return true;
-}
 
 // Whether the caller sees every row of the lists, columns and rows: each is a table (no view
 // between, which may show fewer rows) to which no row-level security policy applies for the
@@ -38,12 +25,17 @@ bool caller_sees_every_row(const ListTables &tables) {
 
 }  // namespace
 
+// The columns batch_visible_keys reads: the id, and the list_id but for the lists.
+constexpr const char *kKeysRead[] = {core::kIdColumn, core::kListIdColumn};
+constexpr const char *kListsRead[] = {core::kIdColumn};
+
 bool lock_batch_keys(StatementContext &context, Datum list, const BatchCells &cells, Snapshot snapshot) {
     // A read-only transaction cannot lock rows; its write fails anyway (25006), with its own message.
     if (XactReadOnly) return true;
     const ListTables &tables = context.tables();
     for (ListTable table : {kLists, kListColumns, kListCompanies})
-        if (!caller_may_read(tables.relids[table], table)) return true;
+        if (!caller_may_select(tables.relids[table], table == kLists ? kListsRead : kKeysRead, table == kLists ? 1 : 2))
+            return true;
     // Every row visible: the batch's ids locked as they are (an id that does not exist locks
     // nothing, as one the caller cannot see would not be locked), without reading them first.
     if (caller_sees_every_row(tables))

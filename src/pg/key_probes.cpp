@@ -1,5 +1,7 @@
 #include "key_probes.h"
 
+#include "relations.h"
+
 extern "C" {
 #include "access/genam.h"
 #include "access/relscan.h"
@@ -20,17 +22,6 @@ namespace cellupsert::pg {
 namespace {
 
 constexpr ListTable kProbed[] = {kLists, kListColumns, kListCompanies};
-
-bool caller_may_read(Oid relid, const char *const *columns, int count) {
-    const Oid user = GetUserId();
-    if (pg_class_aclcheck(relid, user, ACL_SELECT) == ACLCHECK_OK) return true;
-    for (int i = 0; i < count; ++i) {
-        const AttrNumber attnum = get_attnum(relid, columns[i]);
-        if (attnum == InvalidAttrNumber || pg_attribute_aclcheck(relid, attnum, user, ACL_SELECT) != ACLCHECK_OK)
-            return false;
-    }
-    return true;
-}
 
 // Whether the slot's column attnum is the text kCompanySubject.
 bool is_company(TupleTableSlot *slot, AttrNumber attnum) {
@@ -169,9 +160,9 @@ bool key_probes_apply(const ListTables &tables) {
     }
     static const char *const kListColumnsRead[] = {core::kListIdColumn, core::kIdColumn, core::kSubjectColumn};
     static const char *const kIdsRead[] = {core::kListIdColumn, core::kIdColumn};
-    if (!caller_may_read(tables.relids[kLists], kIdsRead + 1, 1) ||
-        !caller_may_read(tables.relids[kListColumns], kListColumnsRead, 3) ||
-        !caller_may_read(tables.relids[kListCompanies], kIdsRead, 2))
+    if (!caller_may_select(tables.relids[kLists], kIdsRead + 1, 1) ||
+        !caller_may_select(tables.relids[kListColumns], kListColumnsRead, 3) ||
+        !caller_may_select(tables.relids[kListCompanies], kIdsRead, 2))
         return false;
     const Oid columns = tables.relids[kListColumns];
     const AttrNumber subject = get_attnum(columns, core::kSubjectColumn);

@@ -140,6 +140,17 @@ bool has_unique_key(Oid relid, const char *const *columns, int count) {
     return found;
 }
 
+bool caller_may_select(Oid relid, const char *const *columns, int count) {
+    const Oid user = GetUserId();
+    if (pg_class_aclcheck(relid, user, ACL_SELECT) == ACLCHECK_OK) return true;
+    for (int i = 0; i < count; ++i) {
+        const AttrNumber attnum = get_attnum(relid, columns[i]);
+        if (attnum == InvalidAttrNumber || pg_attribute_aclcheck(relid, attnum, user, ACL_SELECT) != ACLCHECK_OK)
+            return false;
+    }
+    return true;
+}
+
 Oid relation_owner(Oid relid) {
     HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
     if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for relation %u", relid);

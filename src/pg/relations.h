@@ -53,6 +53,10 @@ bool is_citus_table(Oid relid);
 // The role that owns relid.
 Oid relation_owner(Oid relid);
 
+// Whether the current user holds SELECT on relid, or on each of its columns[0..count): then a
+// query that reads those columns raises no privilege error.
+bool caller_may_select(Oid relid, const char *const *columns, int count);
+
 // Why a batch cannot lock the rows of the table under relid (the lists, list_columns or
 // list_companies relation: table), or nullptr. A batch locks them as that table's owner
 // (batch_locks.h): the table must be found under relid's simple views, with its list_id and
