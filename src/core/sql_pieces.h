@@ -32,6 +32,15 @@ struct Sql {
         text += name;
         return *this;
     }
+    // A table's name as a regclass literal (its quotes doubled).
+    Sql &table_literal(std::string_view name) {
+        text += '\'';
+        for (const char c : schema) text.append(c == '\'' ? 2 : 1, c);
+        text += '.';
+        text += name;
+        text += "'::pg_catalog.regclass";
+        return *this;
+    }
     // A label of the contract, untyped, so that it takes the column's type: an enum column
     // keeps its statistics (a cast to text would hide them from the planner, which then picks
     // a worse join for batches).

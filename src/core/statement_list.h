@@ -88,6 +88,9 @@ STATEMENT(batch_find_failure, single_node, caller, parameter, rows, nothing,
 // the caller, before the locks of src/pg/batch_locks.h.
 STATEMENT(batch_visible_keys, single_node, caller, parameter, one_row, nothing, Param::id, Param::ids, Param::ids)
 
+// $1 list: one row (shard int8, here bool): the shard of lists that holds the list, and
+// whether it has a placement on this node (Citus's catalogs; src/pg/list_placement.h).
+STATEMENT(list_placement, distributed, caller, parameter, one_row, nothing, Param::id)
 // $1 list: one row when the caller sees the list.
 STATEMENT(list_check, distributed, caller, literal, rows, nothing, Param::id)
 // $1 list, $2 col: one row (subject text) when the caller sees the column in the list.

@@ -134,6 +134,11 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                .table("list_companies")(" r WHERE r.list_id")(kEq)("$1 AND r.id")(kEq)("k.id LIMIT 1) r)");
             break;
         // The Citus set: one table per statement, its list_id (the lists' id) equal to $1.
+        case StatementKind::list_placement:
+            sql("SELECT s.shard, EXISTS (SELECT FROM pg_catalog.pg_dist_placement p, pg_catalog.pg_dist_local_group g")
+               (" WHERE p.shardid")(kEq)("s.shard AND p.groupid")(kEq)("g.groupid)")
+               (" FROM (SELECT pg_catalog.get_shard_id_for_distribution_column(").table_literal("lists")(", $1) AS shard) s");
+            break;
         case StatementKind::list_check:
             sql("SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)(sql.list);
             break;

@@ -8,11 +8,6 @@ namespace {
 // Citus names the connections it opens to other nodes so (connection_management.h).
 constexpr char kCitusInternalPrefix[] = "citus_internal gpid=";
 
-bool from_another_citus_node() {
-    const char *name = GetConfigOption("application_name", true, false);
-    return name != nullptr && strncmp(name, kCitusInternalPrefix, sizeof kCitusInternalPrefix - 1) == 0;
-}
-
 // Runs call with these arguments and returns its one result (by value: a boolean or an
 // integer). While it runs, context.handing_over is set: if Citus runs the call here instead
 // of delegating it (the list's shard is local, or the function is not distributed), that
@@ -85,6 +80,11 @@ void written_version(StatementContext &context, Datum list, Datum row, Datum col
 }
 
 }  // namespace
+
+bool from_another_citus_node() {
+    const char *name = GetConfigOption("application_name", true, false);
+    return name != nullptr && strncmp(name, kCitusInternalPrefix, sizeof kCitusInternalPrefix - 1) == 0;
+}
 
 bool should_hand_over(const StatementContext &context) {
     return !context.handing_over && context.shape().distributed && !from_another_citus_node();

@@ -19,4 +19,7 @@ namespace cellupsert::pg {
 // and it is not itself a hand-over that Citus ran here rather than delegate.
 bool should_hand_over(const StatementContext &context);
 
+// Whether this backend serves another Citus node (its connection's application_name).
+bool from_another_citus_node();
+
 }  // namespace cellupsert::pg

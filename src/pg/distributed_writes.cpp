@@ -7,6 +7,7 @@
 #include "batch_locks.h"
 #include "cell_checks.h"
 #include "errors.h"
+#include "list_placement.h"
 #include "write_strategy.h"
 
 namespace cellupsert::pg {
@@ -18,16 +19,22 @@ bool found_by(StatementContext &context, Statement check, Datum list, Datum id) 
     return context.run(check, args, nullptr, InvalidSnapshot, 1) == 1;
 }
 
-// The first of the checks: raises 23503 when the caller does not see the list.
+// The first of the checks, after the list's shards are held here (list_placement.h).
+bool list_found(StatementContext &context, Datum list) {
+    hold_list_placement(context, list);
+    return found_by(context, Statement::list_check, list, (Datum)0);
+}
+
+// Raises 23503 when the caller does not see the list.
 void raise_list_check(StatementContext &context, Datum list) {
-    if (!found_by(context, Statement::list_check, list, (Datum)0)) raise_list_not_found(DatumGetUUIDP(list)->data);
+    if (!list_found(context, list)) raise_list_not_found(DatumGetUUIDP(list)->data);
 }
 
 // One single-table statement per check, each run only while the earlier ones passed; raises
 // the error of the first that fails.
 void raise_failed_check(StatementContext &context, Datum list, Datum row, Datum col, int element) {
     Findings f{false, nullptr, false};
-    f.list_found = found_by(context, Statement::list_check, list, (Datum)0);
+    f.list_found = list_found(context, list);
     if (f.list_found && found_by(context, Statement::column_check, list, col)) {
         bool is_null;
         const Datum subject = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);

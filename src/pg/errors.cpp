@@ -1,6 +1,9 @@
 #include "errors.h"
 
 #include "../core/cell_version.h"
+#include "../core/list_tables_contract.h"
+#include "../core/shard_names.h"
+#include "history.h"
 
 extern "C" {
 #include "mb/pg_wchar.h"
@@ -138,6 +141,14 @@ void raise_concurrent_change(const IdBytes &list) {
                     errmsg("list %s changed during the write", list_text.text), errhint("Retry the call.")));
 }
 
+void raise_list_moved(const IdBytes &list) {
+    const IdText list_text(list);
+    ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                    errmsg("list %s moved to another node during the transaction", list_text.text),
+                    errdetail("Its shards moved (Citus) while the call waited for them."),
+                    errhint("Retry the transaction.")));
+}
+
 void raise_invalid_if_match(const char *if_match, int element) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("%sinvalid if_match: %s", where(element), shown_text(if_match)),
@@ -271,22 +282,58 @@ bool is_name_error(int sqlerrcode) {
            sqlerrcode == ERRCODE_DATATYPE_MISMATCH || sqlerrcode == ERRCODE_INVALID_COLUMN_REFERENCE;
 }
 
-void remove_statement_context(ErrorData *error, SPIPlanPtr plan) {
-    List *sources = SPI_plan_get_plan_sources(plan);
-    if (error->context == nullptr || sources == NIL) return;
-    const char *text = static_cast<CachedPlanSource *>(linitial(sources))->query_string;
-    const char *quoted = psprintf("\"%s\"", text);
+namespace {
+
+// Citus relays a node's error with this context line (remote_commands.c).
+constexpr char kNodeContext[] = "while executing command on ";
+
+// Keeps the lines of an error's context for which keep(line, length) holds.
+template <typename Keep>
+void filter_context(ErrorData *error, Keep keep) {
+    if (error->context == nullptr) return;
     StringInfoData kept;
     initStringInfo(&kept);
     for (char *line = error->context; *line;) {
         char *end = strchr(line, '\n');
         const size_t length = end ? static_cast<size_t>(end - line) : strlen(line);
-        const char *found = strstr(line, quoted);
-        if (found == nullptr || found >= line + length)
+        if (keep(line, length))
             appendStringInfo(&kept, "%s%.*s", kept.len ? "\n" : "", static_cast<int>(length), line);
         line += length + (end ? 1 : 0);
     }
     error->context = kept.len ? kept.data : nullptr;
+}
+
+}  // namespace
+
+void hide_cluster_internals(ErrorData *error) {
+    static const char *const kTables[] = {core::kListTableNames[0], core::kListTableNames[1], core::kListTableNames[2],
+                                          core::kListTableNames[3], kHistoryTable};
+    constexpr int kTableCount = sizeof kTables / sizeof kTables[0];
+    // The bare names first, by the suffixes their message and detail show.
+    const char *reference = psprintf("%s %s", error->message ? error->message : "", error->detail ? error->detail : "");
+    if (error->table_name) core::strip_shard_suffix(error->table_name, reference, kTables, kTableCount);
+    if (error->constraint_name) core::strip_shard_suffix(error->constraint_name, reference, kTables, kTableCount);
+    for (char *text : {error->message, error->detail, error->hint})
+        if (text != nullptr) core::strip_shard_suffixes(text, kTables, kTableCount);
+    filter_context(error, [](const char *line, size_t length) {
+        return !(length >= sizeof kNodeContext - 1 && strncmp(line, kNodeContext, sizeof kNodeContext - 1) == 0);
+    });
+    if (ERRCODE_TO_CATEGORY(error->sqlerrcode) == ERRCODE_CONNECTION_EXCEPTION) {
+        error->message = pstrdup("could not reach the node of the cluster that holds the list");
+        error->detail = pstrdup("Citus failed to open, or lost, its connection to that node; the node's log says why.");
+        error->hint = pstrdup("Retry the call: its transaction is rolled back.");
+    }
+}
+
+void remove_statement_context(ErrorData *error, SPIPlanPtr plan) {
+    List *sources = SPI_plan_get_plan_sources(plan);
+    if (error->context == nullptr || sources == NIL) return;
+    const char *text = static_cast<CachedPlanSource *>(linitial(sources))->query_string;
+    const char *quoted = psprintf("\"%s\"", text);
+    filter_context(error, [quoted](const char *line, size_t length) {
+        const char *found = strstr(line, quoted);
+        return found == nullptr || found >= line + length;
+    });
 }
 
 }  // namespace cellupsert::pg

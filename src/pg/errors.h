@@ -36,6 +36,9 @@ constexpr int kNoElement = -1;
 [[noreturn]] void raise_not_company_column(const IdBytes &column, const char *subject, int element);
 [[noreturn]] void raise_row_not_found(const IdBytes &list, const IdBytes &row, int element);
 [[noreturn]] void raise_concurrent_change(const IdBytes &list);
+// Citus: the list's shards moved to another node while a call in a transaction block waited
+// for them (list_placement.h).
+[[noreturn]] void raise_list_moved(const IdBytes &list);
 
 // Conditional writes (if_match, core/cell_version.h).
 [[noreturn]] void raise_invalid_if_match(const char *if_match, int element = kNoElement);
@@ -67,6 +70,13 @@ constexpr int kNoElement = -1;
 // The SQLSTATEs of a statement whose text no longer leads to the tables it was prepared for
 // (a schema or table renamed or replaced).
 bool is_name_error(int sqlerrcode);
+
+// Citus: an error as a client should get it, without what only names the cluster's inside
+// (errors raised on a shard, or relayed or worded by Citus on the node the client called):
+// the list tables' names instead of their shards' (core/shard_names.h); no context line
+// naming a node; a connection to a node refused or lost (08xxx) said without its role, host
+// and port.
+void hide_cluster_internals(ErrorData *error);
 
 // Removes from an error's context the line that SPI adds for plan: its text is the
 // extension's, not the caller's (and names the tables under the caller's views).

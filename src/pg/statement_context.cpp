@@ -253,6 +253,7 @@ int StatementContext::run_plan(SPIPlanPtr plan, Datum *values, const char *nulls
         FlushErrorState();
         if (shape_may_have_changed_ && is_name_error(error->sqlerrcode)) raise_tables_changed(NameStr(schema_name_));
         remove_statement_context(error, plan);
+        if (tables_.shape.distributed) hide_cluster_internals(error);
         ReThrowError(error);
     }
     PG_END_TRY();

@@ -1,5 +1,6 @@
 #include "statement_sql.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -25,7 +26,12 @@ std::vector<StatementKind> kinds_of(StatementSet set) {
     return kinds;
 }
 const std::vector<StatementKind> kSingleNodeKinds = kinds_of(StatementSet::single_node);
-const std::vector<StatementKind> kCitusKinds = kinds_of(StatementSet::distributed);
+// The Citus set's statements on the list tables (list_placement reads Citus's catalogs).
+const std::vector<StatementKind> kCitusKinds = [] {
+    std::vector<StatementKind> kinds = kinds_of(StatementSet::distributed);
+    kinds.erase(std::find(kinds.begin(), kinds.end(), StatementKind::list_placement));
+    return kinds;
+}();
 // Every kind built from the tables' shape: all but those run as a table's owner, which are
 // built from the one table they name (key_share_lock_sql).
 const std::vector<StatementKind> kAllKinds = [] {
@@ -251,6 +257,19 @@ TEST(CitusStatementSql, OneTableFilteredByTheListEach) {
             EXPECT_FALSE(contains(sql, " OR ")) << sql;
             EXPECT_EQ(count_of(sql, "$1"), 1) << sql;
         }
+}
+
+// The shard of lists that holds the list, found by Citus from the table's name as a regclass
+// literal (the schema's quotes doubled inside it), and whether this node has a placement of it.
+TEST(CitusStatementSql, TheListPlacement) {
+    const TablesShape shape = distributed_shapes().front();
+    EXPECT_EQ(statement_sql(StatementKind::list_placement, shape, "app"),
+              "SELECT s.shard, EXISTS (SELECT FROM pg_catalog.pg_dist_placement p, pg_catalog.pg_dist_local_group g"
+              " WHERE p.shardid OPERATOR(pg_catalog.=) s.shard AND p.groupid OPERATOR(pg_catalog.=) g.groupid)"
+              " FROM (SELECT pg_catalog.get_shard_id_for_distribution_column('app.lists'::pg_catalog.regclass, $1)"
+              " AS shard) s");
+    EXPECT_TRUE(contains(statement_sql(StatementKind::list_placement, shape, "\"it's\""),
+                         "('\"it''s\".lists'::pg_catalog.regclass, $1)"));
 }
 
 TEST(CitusStatementSql, TheChecks) {

@@ -1,0 +1,75 @@
+#include "list_placement.h"
+
+#include "delegation.h"
+#include "errors.h"
+#include "owner_mode.h"
+#include "relations.h"
+
+extern "C" {
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
+#include "storage/lockdefs.h"
+#include "storage/proc.h"
+#include "utils/lsyscache.h"
+}
+
+namespace cellupsert::pg {
+namespace {
+
+#if PG_VERSION_NUM >= 170000
+LocalTransactionId current_lxid() { return MyProc->vxid.lxid; }
+#else
+LocalTransactionId current_lxid() { return MyProc->lxid; }
+#endif
+
+// The list whose shards this backend's current transaction holds, if any.
+LocalTransactionId held_in = InvalidLocalTransactionId;
+pg_uuid_t held_list;
+
+struct Placement {
+    int64 shard;  // of lists; its co-located shards move with it
+    bool here;
+};
+
+Placement placement_of(StatementContext &context, Datum list) {
+    context.run(Statement::list_placement, &list, nullptr, InvalidSnapshot, 1);
+    bool shard_null, here_null;
+    const Datum shard = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &shard_null);
+    const Datum here = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &here_null);
+    if (shard_null || here_null) raise_internal("hold_list_placement", "no shard for the list");
+    return {DatumGetInt64(shard), DatumGetBool(here)};
+}
+
+// Citus's pg_catalog.lock_shard_metadata(lock_mode int4, shard_ids int8[]), called directly
+// (no statement text), as the owner of lists in owner mode (owner_mode.h): Citus lets a
+// table's owner only take it. The lock its executor takes before a write, and a move to
+// block writes; released at the transaction's end.
+void lock_shard_metadata(StatementContext &context, int64 shard) {
+    Oid argument_types[] = {INT4OID, INT8ARRAYOID};
+    const Oid function =
+        LookupFuncName(list_make2(makeString(pstrdup("pg_catalog")), makeString(pstrdup("lock_shard_metadata"))), 2,
+                       argument_types, false);
+    Datum shard_datum = Int64GetDatum(shard);
+    ArrayType *shards = construct_array(&shard_datum, 1, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+    const OwnerMode mode = enter_owner_mode(relation_owner(context.tables().base_relids[kLists]));
+    OidFunctionCall2(function, Int32GetDatum(ShareLock), PointerGetDatum(shards));
+    leave_owner_mode(mode);
+}
+
+}  // namespace
+
+void hold_list_placement(StatementContext &context, Datum list) {
+    if (!IsTransactionBlock() || !from_another_citus_node()) return;
+    const pg_uuid_t *id = DatumGetUUIDP(list);
+    if (held_in == current_lxid() && memcmp(held_list.data, id->data, UUID_LEN) == 0) return;
+    const int64 shard = placement_of(context, list).shard;
+    lock_shard_metadata(context, shard);
+    // Read again after the wait, with a new snapshot: where a move that held the lock left them.
+    if (!placement_of(context, list).here) raise_list_moved(id->data);
+    held_in = current_lxid();
+    held_list = *id;
+}
+
+}  // namespace cellupsert::pg

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Citus under faults: the guide's cluster (docs/citus.md, as test/scripts/citus_cluster.sh sets
+# it up), then
+#   - shard moves under clients that call inside transactions (PostgREST's shape, a plain
+#     BEGIN; SELECT app.cell_upsert(...); COMMIT, batches): every outcome counted by SQLSTATE,
+#     only 00000 and 40001 allowed, and every acknowledged write in the history exactly once
+#     (none lost, none doubled), each client's cell holding its last acknowledged value;
+#   - the fields a client receives (SQLSTATE, message, detail, hint) for the errors the guide
+#     lists: a viewer's edit, a column deleted while the call waits for it, a worker down, a
+#     call per row of a query on a distributed table: no shard, role, host or port in them.
+# Skipped (exit 77) without Citus, like citus_cluster.sh. Alone, from the repository root,
+# after staging the extension: bash test/scripts/citus_faults.sh (CITUS_TEST_KEEP=1 keeps the
+# cluster; CITUS_FAULTS_SECONDS, default 24, is how long the clients call during the moves).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. test/citus/cluster.sh
+
+if ! citus_installed; then
+    echo "citus_faults: SKIPPED: Citus is not installed in $("$cluster_bin/pg_config" --pkglibdir)"
+    exit 77
+fi
+STAGE=${CELLUPSERT_STAGE_DIR:-$PWD/build/destdir}
+unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE PGOPTIONS
+WORK=$(mktemp -d /tmp/cellupsert-citus-faults.XXXXXX)
+if [ -n "${CITUS_TEST_KEEP:-}" ]; then
+    trap 'echo "kept: CLUSTER_DIR=$CLUSTER_DIR COORDINATOR=$COORDINATOR WORKER1=$WORKER1 WORKER2=$WORKER2"; rm -rf "$WORK"' EXIT
+else
+    trap 'cluster_stop; rm -rf "$WORK"' EXIT
+fi
+. test/citus/checks.sh
+
+echo "== the guide: docs/citus.md"
+cluster_with_data "$STAGE"
+# Two more company columns of list1: each client below writes cells of its own.
+colA=20000000-0000-4000-8000-0000000000a1
+colB=20000000-0000-4000-8000-0000000000b1
+colC=20000000-0000-4000-8000-0000000000c1
+colD=20000000-0000-4000-8000-0000000000d1
+coordinator -c "INSERT INTO app.list_columns (list_id, id, subject, response_type, name) VALUES
+    ('$list1', '$colA', 'company', 'text', 'A'), ('$list1', '$colB', 'company', 'text', 'B'),
+    ('$list1', '$colC', 'company', 'text', 'C'), ('$list1', '$colD', 'company', 'text', 'D')" >/dev/null
+list1_worker=$(coordinator -c "SELECT nodeport FROM citus_shards WHERE table_name = 'app.lists'::regclass
+                               AND shardid = get_shard_id_for_distribution_column('app.lists', '$list1'::uuid)")
+other_worker=$WORKER1
+[ "$list1_worker" = "$WORKER1" ] && other_worker=$WORKER2
+cells_shard=$(coordinator -c "SELECT get_shard_id_for_distribution_column('app.list_company_cells', '$list1'::uuid)")
+
+echo "== shard moves under clients that call inside transactions"
+# client NAME PSQL_ARGS...: until $WORK/stop exists, one transaction after another in one
+# session, each followed by the SQLSTATE of its call and of its COMMIT ("NAME N CALL COMMIT");
+# the call of transaction N writes the value "NAME-N". Its output goes to $WORK/NAME.out.
+transaction() {  # transaction NAME N: the text of transaction N of client NAME
+    local name=$1 n=$2 value="$1-$2"
+    case $name in
+    postgrest_single)
+        printf '%s\n' "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;" \
+            "select set_config('search_path', '\"app\", \"public\"', true), set_config('role', 'authenticated', true), set_config('request.jwt.claims', '{\"role\":\"authenticated\",\"sub\":\"alice\"}', true) \\g /dev/null" \
+            "select \"app\".\"pre_request\"() \\g /dev/null" \
+            "$(rpc_call cell_upsert "{\"list\": \"$list1\", \"row\": \"$row1\", \"col\": \"$colA\", \"val\": \"$value\"}") \\g /dev/null" ;;
+    postgrest_batch)
+        printf '%s\n' "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;" \
+            "select set_config('search_path', '\"app\", \"public\"', true), set_config('role', 'authenticated', true), set_config('request.jwt.claims', '{\"role\":\"authenticated\",\"sub\":\"alice\"}', true) \\g /dev/null" \
+            "select \"app\".\"pre_request\"() \\g /dev/null" \
+            "$(rpc_call cell_upsert_many "{\"list\": \"$list1\", \"cells\": [{\"row\": \"$row1\", \"col\": \"$colB\", \"val\": \"$value\"}, {\"row\": \"$row1b\", \"col\": \"$colB\", \"val\": \"$value\"}]}") \\g /dev/null" ;;
+    plain_single)
+        printf '%s\n' "BEGIN;" "SELECT app.cell_upsert('$list1', '$row1', '$colC', '$value') \\g /dev/null" ;;
+    plain_batch)
+        printf '%s\n' "BEGIN;" \
+            "SELECT app.cell_upsert_many('$list1', '[{\"row\": \"$row1\", \"col\": \"$colD\", \"val\": \"$value\"}, {\"row\": \"$row1b\", \"col\": \"$colD\", \"val\": \"$value\"}]') \\g /dev/null" ;;
+    esac
+    printf '%s\n' "\\echo $name $n :SQLSTATE" "COMMIT;" "\\echo commit :SQLSTATE"
+}
+client() {
+    local name=$1 n=0
+    shift
+    while [ ! -e "$WORK/stop" ]; do
+        n=$((n + 1))
+        transaction "$name" "$n"
+    done | "$@" -X -q -At -v ON_ERROR_STOP=0 -d postgres > "$WORK/$name.out" 2> "$WORK/$name.err"
+}
+as_postgres=("$cluster_bin/psql" -h 127.0.0.1 -p "$COORDINATOR" -U postgres)
+as_authenticator=(env PGPASSWORD=change-me-authenticator "$cluster_bin/psql" -h 127.0.0.1 -p "$COORDINATOR" -U authenticator)
+rm -f "$WORK/stop"
+client postgrest_single "${as_authenticator[@]}" &
+client postgrest_batch "${as_authenticator[@]}" &
+client plain_single "${as_postgres[@]}" &
+client plain_batch "${as_postgres[@]}" &
+move() {  # move FROM TO MODE
+    echo "SELECT citus_move_shard_placement($cells_shard, '127.0.0.1', $1, '127.0.0.1', $2, shard_transfer_mode => '$3');"
+    echo "CALL citus_cleanup_orphaned_resources();"
+    echo "SELECT pg_sleep(1);"
+}
+seconds=${CITUS_FAULTS_SECONDS:-24}
+moves=0
+start=$SECONDS
+sleep 1
+while [ $((SECONDS - start)) -lt "$seconds" ]; do
+    for mode in block_writes force_logical; do
+        { move "$list1_worker" "$other_worker" "$mode"; move "$other_worker" "$list1_worker" "$mode"; } |
+            on "$COORDINATOR" -At -o /dev/null >> "$WORK/moves.log" 2>&1 || echo "the moves failed" >> "$WORK/moves.log"
+        moves=$((moves + 2))
+    done
+done
+touch "$WORK/stop"
+wait
+grep -q 'failed' "$WORK/moves.log" && not_ok "the moves" "$WORK/moves.log" || ok "$moves moves (block_writes and force_logical)"
+
+# Outcomes: "NAME N CALL_SQLSTATE" then "commit COMMIT_SQLSTATE"; acknowledged: both 00000.
+outcomes() {  # outcomes NAME: "SQLSTATE count" of its calls, most frequent first
+    awk -v name="$1" '$1 == name { print $3 }' "$WORK/$1.out" | sort | uniq -c | sort -rn | awk '{ printf "%s %s, ", $2, $1 }' | sed 's/, $//'
+}
+acknowledged() {  # acknowledged NAME: the numbers of its transactions whose call and COMMIT succeeded
+    awk -v name="$1" '$1 == name { n = $2; call = $3; next } $1 == "commit" { if (call == "00000" && $2 == "00000") print n }' "$WORK/$1.out"
+}
+for name in postgrest_single postgrest_batch plain_single plain_batch; do
+    echo "$name: $(outcomes "$name")"
+    refused=$(awk -v name="$name" '$1 == name && $3 != "00000" && $3 != "40001"' "$WORK/$name.out" | wc -l)
+    if [ "$refused" -eq 0 ]; then ok "$name: every call succeeded or failed with 40001"; else
+        grep -E 'ERROR|DETAIL|HINT|CONTEXT|^\s' "$WORK/$name.err" | sort | uniq -c | sort -rn | head -20 > "$WORK/errors"
+        not_ok "$name: every call succeeded or failed with 40001 ($refused did not)" "$WORK/errors"
+    fi
+    acknowledged "$name" > "$WORK/$name.acked"
+    prefix=${name}-
+    same "$name: the history holds each acknowledged write once, and nothing else" \
+        "$(sed "s/^/$prefix/" "$WORK/$name.acked" | LC_ALL=C sort)" \
+        "$(coordinator -c "SELECT value_after FROM app.list_cell_history
+                           WHERE list_id = '$list1' AND value_after LIKE '$prefix%' AND company_row_id = '$row1'
+                           ORDER BY value_after COLLATE \"C\"")"
+    same "$name: its cell holds its last acknowledged value" "$prefix$(tail -1 "$WORK/$name.acked")" \
+        "$(coordinator -c "SELECT value FROM app.list_company_cells
+                           WHERE list_id = '$list1' AND company_row_id = '$row1' AND value LIKE '$prefix%'")"
+done
+grep -h 40001 -A2 "$WORK"/*.err | grep -E 'ERROR|HINT' | sort | uniq -c | sort -rn | head -4
+
+for port in $COORDINATOR $WORKER1 $WORKER2; do
+    if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then
+        not_ok "no crash on :$port" "$WORK/crashes"
+    fi
+done
+
+echo "citus_faults: $((checks - failures)) of $checks checks passed"
+[ "$failures" -eq 0 ]
