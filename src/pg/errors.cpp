@@ -286,6 +286,9 @@ namespace {
 
 // Citus relays a node's error with this context line (remote_commands.c).
 constexpr char kNodeContext[] = "while executing command on ";
+// Citus's XX000 for a statement that would need other nodes while it runs a query on a shard
+// (multi_executor.c): a call per row of a query on a distributed table.
+constexpr char kNestedExecution[] = "cannot execute a distributed query from a query on a shard";
 
 // Keeps the lines of an error's context for which keep(line, length) holds.
 template <typename Keep>
@@ -313,11 +316,20 @@ void hide_cluster_internals(ErrorData *error) {
     const char *reference = psprintf("%s %s", error->message ? error->message : "", error->detail ? error->detail : "");
     if (error->table_name) core::strip_shard_suffix(error->table_name, reference, kTables, kTableCount);
     if (error->constraint_name) core::strip_shard_suffix(error->constraint_name, reference, kTables, kTableCount);
-    for (char *text : {error->message, error->detail, error->hint})
+    for (char *text : {error->message, error->detail, error->hint, error->context})
         if (text != nullptr) core::strip_shard_suffixes(text, kTables, kTableCount);
     filter_context(error, [](const char *line, size_t length) {
         return !(length >= sizeof kNodeContext - 1 && strncmp(line, kNodeContext, sizeof kNodeContext - 1) == 0);
     });
+    if (error->sqlerrcode == ERRCODE_INTERNAL_ERROR && error->message != nullptr &&
+        strcmp(error->message, kNestedExecution) == 0) {
+        error->sqlerrcode = ERRCODE_FEATURE_NOT_SUPPORTED;
+        error->message = pstrdup("the function cannot run inside a query on a distributed table");
+        error->detail = pstrdup("Citus runs that query on the shards of the table, where the call cannot read "
+                                "the list's other tables.");
+        error->hint = pstrdup("Call it with its arguments as values (SELECT cell_upsert(...)), once per cell, or "
+                              "pass the cells to cell_upsert_many.");
+    }
     if (ERRCODE_TO_CATEGORY(error->sqlerrcode) == ERRCODE_CONNECTION_EXCEPTION) {
         error->message = pstrdup("could not reach the node of the cluster that holds the list");
         error->detail = pstrdup("Citus failed to open, or lost, its connection to that node; the node's log says why.");

@@ -75,7 +75,7 @@ bool is_name_error(int sqlerrcode);
 // (errors raised on a shard, or relayed or worded by Citus on the node the client called):
 // the list tables' names instead of their shards' (core/shard_names.h); no context line
 // naming a node; a connection to a node refused or lost (08xxx) said without its role, host
-// and port.
+// and port; Citus's XX000 for a call per row of a query on a distributed table as 0A000.
 void hide_cluster_internals(ErrorData *error);
 
 // Removes from an error's context the line that SPI adds for plan: its text is the

@@ -160,7 +160,9 @@ SPIPlanPtr StatementContext::prepare_text(char *sql, const core::StatementSpec &
 // a plan, as the plan cache chooses it: forced generic, they made the backend's private
 // memory grow by some 10 bytes a call (test/scripts/memory.sh; not explained yet).
 int StatementContext::plan_options(const core::StatementSpec &spec, core::IdReads reads) const {
-    if (tables_.shape.distributed) return CURSOR_OPT_CUSTOM_PLAN;
+    // The list's placement reads Citus's catalogs, no distributed table: one generic plan.
+    if (tables_.shape.distributed)
+        return spec.kind == Statement::list_placement ? CURSOR_OPT_GENERIC_PLAN : CURSOR_OPT_CUSTOM_PLAN;
     if (reads == core::IdReads::by_key) return CURSOR_OPT_GENERIC_PLAN;
     return core::reads_arrays(spec) ? CURSOR_OPT_CUSTOM_PLAN : 0;
 }

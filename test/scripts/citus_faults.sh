@@ -132,6 +132,82 @@ for name in postgrest_single postgrest_batch plain_single plain_batch; do
 done
 grep -h 40001 -A2 "$WORK"/*.err | grep -E 'ERROR|HINT' | sort | uniq -c | sort -rn | head -4
 
+echo "== the fields a client receives"
+# clean NAME EXPECTED_SQLSTATE ACTUAL_SQLSTATE: the error in $WORK/notices has that SQLSTATE,
+# and its message, detail and hint name no shard, role, host or port (nor Citus's advice to
+# allow nested execution); prints them.
+clean() {
+    local name=$1 fields
+    fields=$(sed -E 's/^psql:[^ ]* //' "$WORK/notices" |
+        awk '/^ERROR:/ { error = 1; print; next } error && /^(DETAIL|HINT):/ { print; next } { error = 0 }')
+    echo "$fields" | sed 's/^/    /'
+    if [ "$3" = "$2" ] && [ -n "$fields" ] &&
+        ! echo "$fields" | grep -qE "_[0-9]{6}\b|127\.0\.0\.1|:($COORDINATOR|$WORKER1|$WORKER2)\b|authenticated@|nested"; then
+        ok "$name: $2, no shard, role, host or port"
+    else not_ok "$name: $2 (got $3), no shard, role, host or port" "$WORK/notices"; fi
+}
+sqlstate() { sed -n 's/^sqlstate=\([A-Z0-9]*\).*/\1/p'; }
+
+# A viewer's edit: the policies of the cells refuse it on the worker.
+state=$(postgrest authenticated carol "$(rpc_call cell_upsert "{\"list\": \"$list1\", \"row\": \"$row1\", \"col\": \"$col1\", \"val\": \"x\"}")" | sqlstate)
+clean "a viewer's edit (PostgREST)" 42501 "$state"
+grep -q 'policy for table "list_company_cells"' "$WORK/notices" && ok "a viewer's edit: names list_company_cells" ||
+    not_ok "a viewer's edit: names list_company_cells" "$WORK/notices"
+
+# A column deleted while the call waits for it: the checks saw it (its DELETE not committed),
+# the write's foreign key check waits for the DELETE, which commits.
+colX=20000000-0000-4000-8000-0000000000e1
+coordinator -c "INSERT INTO app.list_columns (list_id, id, subject, response_type, name)
+                VALUES ('$list1', '$colX', 'company', 'text', 'X')" >/dev/null
+{ echo "BEGIN;"; echo "DELETE FROM app.list_columns WHERE list_id = '$list1' AND id = '$colX';"
+  echo "SELECT pg_sleep(3);"; echo "COMMIT;"; } | on "$COORDINATOR" -At -o /dev/null &
+sleep 1
+state=$(postgrest authenticated alice "$(rpc_call cell_upsert "{\"list\": \"$list1\", \"row\": \"$row1\", \"col\": \"$colX\", \"val\": \"x\"}")" | sqlstate)
+wait
+clean "a column deleted while the call waits (PostgREST)" 23503 "$state"
+grep -q 'table "list_company_cells" violates foreign key constraint "list_company_cells_' "$WORK/notices" &&
+    grep -q 'is not present in table "list_columns"' "$WORK/notices" &&
+    ok "a column deleted while the call waits: names the tables and the constraint" ||
+    not_ok "a column deleted while the call waits: names the tables and the constraint" "$WORK/notices"
+
+# A call per row of a query on a distributed table: Citus runs the query on the shard, where
+# the call cannot run its statements.
+on "$COORDINATOR" -At -v ON_ERROR_STOP=0 -c "SELECT app.cell_upsert(r.list_id, r.id, '$col1', 'per row')
+    FROM app.list_companies r WHERE r.list_id = '$list1'" > "$WORK/notices" 2>&1
+state=$(sqlstate_of "$COORDINATOR" "SELECT app.cell_upsert(r.list_id, r.id, '$col1', 'per row') FROM app.list_companies r WHERE r.list_id = '$list1'")
+clean "a call per row of a query on list_companies" 0A000 "$state"
+
+# The worker's backend of a batch ended while the batch waits there (for a row another
+# transaction holds FOR UPDATE): PostgreSQL's own 57P01, relayed.
+{ echo "BEGIN;"; echo "SELECT FROM app.list_companies WHERE list_id = '$list1' AND id = '$row1' FOR UPDATE;"
+  echo "SELECT pg_sleep(4);"; echo "ROLLBACK;"; } | on "$COORDINATOR" -At -o /dev/null &
+sleep 1
+postgrest authenticated alice "$(rpc_call cell_upsert_many "{\"list\": \"$list1\", \"cells\": [{\"row\": \"$row1\", \"col\": \"$col1\"}]}")" > "$WORK/killed" &
+for _ in $(seq 1 50); do
+    pid=$(on "$list1_worker" -At -c "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%cell_upsert_many%'")
+    [ -n "$pid" ] && break
+    sleep 0.1
+done
+on "$list1_worker" -At -o /dev/null -c "SELECT pg_terminate_backend($pid)"
+wait
+clean "the worker's backend of a batch ended (PostgREST)" 57P01 "$(sqlstate < "$WORK/killed")"
+
+# A worker down: the one that holds list2 (bob's).
+list2_worker=$(coordinator -c "SELECT nodeport FROM citus_shards WHERE table_name = 'app.lists'::regclass
+                               AND shardid = get_shard_id_for_distribution_column('app.lists', '$list2'::uuid)")
+cluster_as_postgres "$cluster_bin/pg_ctl" -D "$CLUSTER_DIR/n$list2_worker" -m fast stop >/dev/null
+state=$(postgrest authenticated bob "$(rpc_call cell_upsert "{\"list\": \"$list2\", \"row\": \"$row2\", \"col\": \"$col2\", \"val\": \"x\"}")" | sqlstate)
+clean "a worker down (PostgREST)" 08006 "$state"
+state=$(postgrest authenticated bob "$(rpc_call cell_upsert_many "{\"list\": \"$list2\", \"cells\": [{\"row\": \"$row2\", \"col\": \"$col2\"}]}")" | sqlstate)
+clean "a worker down, a batch (PostgREST)" 08006 "$state"
+# Citus delegates a plain call itself: its own words (docs/citus.md lists them).
+on "$COORDINATOR" -At -v ON_ERROR_STOP=0 -c "SELECT app.cell_upsert('$list2', '$row2', '$col2', 'x')" > "$WORK/plain_down" 2>&1
+same "a worker down, a plain call: Citus's own error" "ERROR:  connection to the remote node postgres@127.0.0.1:$list2_worker failed with the following error: Connection refused" \
+    "$(head -1 "$WORK/plain_down")"
+cluster_as_postgres "$cluster_bin/pg_ctl" -D "$CLUSTER_DIR/n$list2_worker" -l "$CLUSTER_DIR/n$list2_worker.log" -w start >/dev/null
+same "the worker back: the call succeeds" "sqlstate=00000 body=true" \
+    "$(postgrest authenticated bob "$(rpc_call cell_upsert "{\"list\": \"$list2\", \"row\": \"$row2\", \"col\": \"$col2\", \"val\": \"back\"}")")"
+
 for port in $COORDINATOR $WORKER1 $WORKER2; do
     if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then
         not_ok "no crash on :$port" "$WORK/crashes"
