@@ -81,6 +81,10 @@ Inspection inspect_list_tables(Oid schema_oid) {
         if (column.presence == Presence::provenance) ++found.provenance_columns;
     }
 
+    tables.columns_reference_lists =
+        references_by_key(tables.base_relids[kListColumns], tables.base_keys[kListColumns].list_id,
+                          tables.base_relids[kLists], tables.base_keys[kLists].id);
+
     const Oid cells = tables.relids[kListCompanyCells];
     if (!OidIsValid(cells)) return found;
     core::TablesShape &shape = tables.shape;

@@ -22,16 +22,21 @@ struct ListTables {
     Oid base_relids[kListTableCount];       // the table underneath a view (the relation itself for a table)
     KeyColumns base_keys[kListTableCount];  // in base_relids; unused for the cells
     core::TablesShape shape;
+    // list_columns' list_id references lists' id (references_by_key, relations.h): a column
+    // found in a list means that the list exists.
+    bool columns_reference_lists;
 };
 
 // Whether the statements built for a and b name the same relations and columns.
 inline bool operator==(const ListTables &a, const ListTables &b) {
-    constexpr std::size_t fields = sizeof a.relids + sizeof a.base_relids + sizeof a.base_keys + sizeof a.shape;
+    constexpr std::size_t fields = sizeof a.relids + sizeof a.base_relids + sizeof a.base_keys + sizeof a.shape +
+                                   sizeof a.columns_reference_lists;
     static_assert(sizeof(ListTables) == (fields + alignof(ListTables) - 1) / alignof(ListTables) * alignof(ListTables),
                   "a new field of ListTables is compared here too");
     return memcmp(a.relids, b.relids, sizeof a.relids) == 0 &&
            memcmp(a.base_relids, b.base_relids, sizeof a.base_relids) == 0 &&
-           memcmp(a.base_keys, b.base_keys, sizeof a.base_keys) == 0 && a.shape == b.shape;
+           memcmp(a.base_keys, b.base_keys, sizeof a.base_keys) == 0 && a.shape == b.shape &&
+           a.columns_reference_lists == b.columns_reference_lists;
 }
 inline bool operator!=(const ListTables &a, const ListTables &b) { return !(a == b); }
 

@@ -175,7 +175,9 @@ bool key_probes_apply(const ListTables &tables) {
 bool cell_keys_found(const ListTables &tables, Datum list, Datum row, Datum col, Snapshot snapshot) {
     const Datum ids[] = {list, col, row};
     bool found = true;
-    for (int t = 0; t < 3 && found; ++t) {
+    // Where list_columns references lists, the column found in the list means the list is
+    // there: its row is not read (a column not found makes the statement diagnose).
+    for (int t = tables.columns_reference_lists ? 1 : 0; t < 3 && found; ++t) {
         KeyRead key;
         if (!open_list_table(tables, kProbed[t], &key)) return false;
         key.list = list;

@@ -17,7 +17,8 @@ namespace cellupsert::pg {
 bool key_probes_apply(const ListTables &tables);
 
 // Whether the list exists, col is one of its company columns and row one of its rows, as
-// snapshot sees them.
+// snapshot sees them. The list's row is not read when list_columns references lists
+// (ListTables::columns_reference_lists): the column found is enough.
 bool cell_keys_found(const ListTables &tables, Datum list, Datum row, Datum col, Snapshot snapshot);
 
 // A batch's checks and locks (batch_locks.h) read by key: the list's row, then its company

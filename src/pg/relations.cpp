@@ -6,6 +6,7 @@ extern "C" {
 #include "access/relation.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_namespace_d.h"
 #include "commands/extension.h"
 #include "catalog/pg_index.h"
@@ -65,6 +66,41 @@ KeyColumns base_key_columns(Oid relid, ListTable table) {
     if (table != kLists) keys.list_id = base_column(relid, core::kListIdColumn);
     keys.id = base_column(relid, core::kIdColumn);
     return keys;
+}
+
+namespace {
+
+// Whether a constraint's key (conkey or confkey) is the one column attno.
+bool key_is_column(HeapTuple tuple, TupleDesc descriptor, int attribute, AttrNumber attno) {
+    bool is_null;
+    const Datum key = heap_getattr(tuple, attribute, descriptor, &is_null);
+    if (is_null) return false;
+    ArrayType *array = DatumGetArrayTypeP(key);
+    return ARR_NDIM(array) == 1 && ARR_DIMS(array)[0] == 1 && !ARR_HASNULL(array) &&
+           reinterpret_cast<int16 *>(ARR_DATA_PTR(array))[0] == attno;
+}
+
+}  // namespace
+
+bool references_by_key(Oid relid, AttrNumber column, Oid referenced, AttrNumber referenced_column) {
+    if (!OidIsValid(relid) || !OidIsValid(referenced) || column == InvalidAttrNumber ||
+        referenced_column == InvalidAttrNumber)
+        return false;
+    Relation constraints = table_open(ConstraintRelationId, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+    SysScanDesc scan = systable_beginscan(constraints, ConstraintRelidTypidNameIndexId, true, nullptr, 1, &key);
+    bool found = false;
+    for (HeapTuple tuple; !found && HeapTupleIsValid(tuple = systable_getnext(scan));) {
+        const Form_pg_constraint constraint = reinterpret_cast<Form_pg_constraint>(GETSTRUCT(tuple));
+        found = constraint->contype == CONSTRAINT_FOREIGN && constraint->confrelid == referenced &&
+                constraint->convalidated && !constraint->condeferrable &&
+                key_is_column(tuple, RelationGetDescr(constraints), Anum_pg_constraint_conkey, column) &&
+                key_is_column(tuple, RelationGetDescr(constraints), Anum_pg_constraint_confkey, referenced_column);
+    }
+    systable_endscan(scan);
+    table_close(constraints, AccessShareLock);
+    return found;
 }
 
 bool is_citus_table(Oid relid) {

@@ -30,6 +30,12 @@ struct KeyColumns {
 };
 KeyColumns base_key_columns(Oid relid, ListTable table);
 
+// Whether relid's column references referenced's referenced_column by a validated foreign key
+// that is not deferrable, on that column alone: a row that a snapshot sees in relid has its
+// referenced row visible to the same snapshot (the key's actions run in the transaction that
+// deletes the referenced row).
+bool references_by_key(Oid relid, AttrNumber column, Oid referenced, AttrNumber referenced_column);
+
 // The first view, from relid down through simple views, that is not security_invoker (its
 // reads would run with its owner's privileges and row-level security, not the caller's);
 // InvalidOid if none.
