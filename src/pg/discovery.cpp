@@ -57,6 +57,20 @@ const ColumnFinding &column_finding(const Inspection &found, ListTable table, co
     return found.columns[index_of(*core::find_column(table, name))];
 }
 
+// ListTables::checks_readable_by_key.
+bool checks_readable_by_key(const Inspection &found) {
+    for (ListTable table : {kLists, kListColumns, kListCompanies}) {
+        const RelationFinding &r = found.relations[table];
+        if (!OidIsValid(r.relid) || r.base != r.relid || r.kind != RELKIND_RELATION) return false;
+    }
+    const ColumnFinding &subject = column_finding(found, kListColumns, core::kSubjectColumn);
+    if (!exists(subject) || subject.type != TEXTOID) return false;
+    Oid type, collation;
+    int32 typmod;
+    get_atttypetypmodcoll(found.relations[kListColumns].relid, subject.attno, &type, &typmod, &collation);
+    return !OidIsValid(collation) || get_collation_isdeterministic(collation);
+}
+
 Inspection inspect_list_tables(Oid schema_oid) {
     Inspection found{};
     ListTables &tables = found.tables;
@@ -81,6 +95,7 @@ Inspection inspect_list_tables(Oid schema_oid) {
         if (column.presence == Presence::provenance) ++found.provenance_columns;
     }
 
+    tables.checks_readable_by_key = checks_readable_by_key(found);
     tables.columns_reference_lists =
         references_by_key(tables.base_relids[kListColumns], tables.base_keys[kListColumns].list_id,
                           tables.base_relids[kLists], tables.base_keys[kLists].id);

@@ -25,18 +25,23 @@ struct ListTables {
     // list_columns' list_id references lists' id (references_by_key, relations.h): a column
     // found in a list means that the list exists.
     bool columns_reference_lists;
+    // What lets cell_upsert's checks be read by key whoever calls (key_probes.h): lists,
+    // list_columns and list_companies are heap tables (no view, no partitioned table), and
+    // list_columns' subject is text compared by bytes (a deterministic collation).
+    bool checks_readable_by_key;
 };
 
 // Whether the statements built for a and b name the same relations and columns.
 inline bool operator==(const ListTables &a, const ListTables &b) {
     constexpr std::size_t fields = sizeof a.relids + sizeof a.base_relids + sizeof a.base_keys + sizeof a.shape +
-                                   sizeof a.columns_reference_lists;
+                                   sizeof a.columns_reference_lists + sizeof a.checks_readable_by_key;
     static_assert(sizeof(ListTables) == (fields + alignof(ListTables) - 1) / alignof(ListTables) * alignof(ListTables),
                   "a new field of ListTables is compared here too");
     return memcmp(a.relids, b.relids, sizeof a.relids) == 0 &&
            memcmp(a.base_relids, b.base_relids, sizeof a.base_relids) == 0 &&
            memcmp(a.base_keys, b.base_keys, sizeof a.base_keys) == 0 && a.shape == b.shape &&
-           a.columns_reference_lists == b.columns_reference_lists;
+           a.columns_reference_lists == b.columns_reference_lists &&
+           a.checks_readable_by_key == b.checks_readable_by_key;
 }
 inline bool operator!=(const ListTables &a, const ListTables &b) { return !(a == b); }
 

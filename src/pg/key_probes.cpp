@@ -151,25 +151,16 @@ bool lock_keys(KeyRead &key, Datum list, Datum ids, Snapshot snapshot) {
 }  // namespace
 
 bool key_probes_apply(const ListTables &tables) {
-    if (tables.shape.distributed || IsolationIsSerializable()) return false;
-    for (ListTable table : kProbed) {
-        const Oid relid = tables.relids[table];
-        if (relid != tables.base_relids[table] || get_rel_relkind(relid) != RELKIND_RELATION ||
-            check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
-            return false;
-    }
+    if (!tables.checks_readable_by_key || tables.shape.distributed || IsolationIsSerializable()) return false;
+    for (ListTable table : kProbed)
+        if (check_enable_rls(tables.relids[table], InvalidOid, true) == RLS_ENABLED) return false;
     static const char *const kListColumnsRead[] = {core::kListIdColumn, core::kIdColumn, core::kSubjectColumn};
     static const char *const kIdsRead[] = {core::kListIdColumn, core::kIdColumn};
     if (!caller_may_select(tables.relids[kLists], kIdsRead + 1, 1) ||
         !caller_may_select(tables.relids[kListColumns], kListColumnsRead, 3) ||
         !caller_may_select(tables.relids[kListCompanies], kIdsRead, 2))
         return false;
-    const Oid columns = tables.relids[kListColumns];
-    const AttrNumber subject = get_attnum(columns, core::kSubjectColumn);
-    Oid type, collation;
-    int32 typmod;
-    get_atttypetypmodcoll(columns, subject, &type, &typmod, &collation);
-    return type == TEXTOID && (!OidIsValid(collation) || get_collation_isdeterministic(collation));
+    return true;
 }
 
 bool cell_keys_found(const ListTables &tables, Datum list, Datum row, Datum col, Snapshot snapshot) {

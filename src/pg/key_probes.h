@@ -9,11 +9,11 @@
 
 namespace cellupsert::pg {
 
-// Whether the checks may be read by key for the caller: lists, list_columns and
-// list_companies are heap tables (no view, partition tree or Citus table), none under
-// row-level security for the caller, who may read the columns the checks read (else the
-// statement raises 42501); list_columns' subject is text compared by bytes; and the
-// transaction is not serializable (the statement's scans take the predicate locks).
+// Whether the checks may be read by key for the caller: the tables allow it
+// (ListTables::checks_readable_by_key: heap tables, a text subject compared by bytes), none
+// is a Citus table or under row-level security for the caller, who may read the columns the
+// checks read (else the statement raises 42501), and the transaction is not serializable
+// (the statement's scans take the predicate locks).
 bool key_probes_apply(const ListTables &tables);
 
 // Whether the list exists, col is one of its company columns and row one of its rows, as
