@@ -106,6 +106,29 @@ Globex|v3|$alice" "$(cells)"
 same "the history: every edit alice's" "$alice 13" \
     "$(psql -X -At -d "$db" -c "SELECT string_agg(DISTINCT edited_by, ',') || ' ' || count(*) FROM app.list_cell_history")"
 
+# What the page warns of, as it says: Drizzle renders ${undefined} as nothing (42601) and a JS
+# array as a record (42883); Kysely sends a JS array as an array literal (22P02).
+cat > "$snippets/pitfalls.mjs" << 'JS'
+import pg from 'pg';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { sql as dsql } from 'drizzle-orm';
+import { Kysely, PostgresDialect, sql as ksql } from 'kysely';
+const pool = new pg.Pool({ database: process.env.PITFALLS_DB });  // the superuser, from PGHOST, PGUSER, …
+const db = drizzle(pool);
+const kdb = new Kysely({ dialect: new PostgresDialect({ pool }) });
+const [list, row, col] = ['10000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000011',
+                          '20000000-0000-4000-8000-000000000011'];
+const cells = [{ row, col, val: 'x' }, { row, col, val: 'y' }];
+const code = (promise) => promise.then(() => 'no error', (e) => (e.cause ?? e).code);
+console.log(await code(db.execute(dsql`SELECT app.cell_upsert(${list}, ${row}, ${col}, ${undefined})`)));
+console.log(await code(db.execute(dsql`SELECT app.cell_upsert_many(${list}, ${cells})`)));
+console.log(await code(ksql`SELECT app.cell_upsert_many(${list}, ${cells}::jsonb)`.execute(kdb)));
+await pool.end();
+JS
+same "the pitfalls docs/clients.md warns of: 42601, 42883, 22P02" "42601
+42883
+22P02" "$(PITFALLS_DB=$db node "$snippets/pitfalls.mjs" 2>&1)"
+
 # supabase-js against the stand-in.
 port=$(free_port)
 PORT=$port REQUESTS=$work/requests.jsonl node test/fixtures/postgrest_standin.js > "$work/standin.log" 2>&1 &
