@@ -115,8 +115,7 @@ const char *if_match_of(const Reader &reader, const JsonbValue *value) {
 // (or fallback, a status), any other JSON string its text.
 void read_text(const Reader &reader, const JsonbValue *value, const char *key, const char *fallback, TextField &field) {
     const int i = reader.element;
-    if (value != nullptr && value->type != jbvNull && value->type != jbvString)
-        {
+    if (value != nullptr && value->type != jbvNull && value->type != jbvString) {
         raise_earlier_refusal(reader);
         raise_not_a_string(i, key);
     }
@@ -154,11 +153,10 @@ BatchInput read_batch_input(Jsonb *cells, BatchKind kind, const EarlierRefusals 
     for (JsonbIteratorToken token; (token = JsonbIteratorNext(&it, &element, true)) != WJB_DONE;) {
         if (token != WJB_ELEM) continue;
         const Reader reader{input, earlier, i};
-        if (element.type != jbvBinary || !JsonContainerIsObject(element.val.binary.data))
-            {
-        raise_earlier_refusal(reader);
-        raise_not_an_object(i);
-    }
+        if (element.type != jbvBinary || !JsonContainerIsObject(element.val.binary.data)) {
+            raise_earlier_refusal(reader);
+            raise_not_an_object(i);
+        }
         JsonbContainer *object = element.val.binary.data;
         JsonbValue row_buffer, col_buffer, val_buffer, if_match_buffer, status_buffer, reasoning_buffer, error_buffer;
         const JsonbValue *row = find_key(object, "row", &row_buffer);

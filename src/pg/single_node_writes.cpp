@@ -313,7 +313,7 @@ void raise_first_refused_of(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kSingleNodeWrites = {write_cell,   write_batch,   read_version,          read_version,
+const WriteStrategy kSingleNodeWrites = {write_cell,   write_batch,  read_version,  read_version,
                                          release_cell, enrich_batch, release_batch, raise_first_refused_of};
 
 }  // namespace cellupsert::pg
