@@ -64,9 +64,8 @@ as_user=()
 [ "$(id -u)" -eq 0 ] && as_user=(-u postgres) && chown postgres "$work"
 pgbouncer "${as_user[@]}" "$work/pgbouncer.ini" > "$work/pgbouncer.out" 2>&1 &
 bouncer=$!
-export PGPASSWORD=regress
 for _ in $(seq 40); do
-    psql -X -At -h 127.0.0.1 -p "$port" -U regress_authenticator -d app -c 'SELECT 1' > /dev/null 2>&1 && break
+    PGPASSWORD=regress psql -X -At -h 127.0.0.1 -p "$port" -U regress_authenticator -d app -c 'SELECT 1' > /dev/null 2>&1 && break
     kill -0 "$bouncer" 2> /dev/null || { cat "$work/pgbouncer.out" "$work/pgbouncer.log"; fail "PgBouncer did not start"; }
     sleep 0.25
 done
@@ -85,7 +84,7 @@ tenant_script alice a11ce000-0000-4000-8000-000000000001 10000000-0000-4000-8000
     30000000-0000-4000-8000-000000000011 20000000-0000-4000-8000-000000000011 > "$work/alice.sql"
 tenant_script bob b0b00000-0000-4000-8000-000000000002 10000000-0000-4000-8000-000000000002 \
     30000000-0000-4000-8000-000000000021 20000000-0000-4000-8000-000000000021 > "$work/bob.sql"
-pgbench -n -M simple -h 127.0.0.1 -p "$port" -U regress_authenticator -c 4 -j 2 -t 300 \
+PGPASSWORD=regress pgbench -n -M simple -h 127.0.0.1 -p "$port" -U regress_authenticator -c 4 -j 2 -t 300 \
     -f "$work/alice.sql@1" -f "$work/bob.sql@1" app > "$work/pgbench.log" 2>&1 ||
     { cat "$work/pgbench.log"; fail "pgbench"; }
 transactions() {  # NAME: the transactions pgbench ran of NAME.sql
