@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 
 PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-contrib uuid-dev build-essential
-          cmake libgtest-dev clang-14 libclang-rt-14-dev clang-format-14)
+          cmake libgtest-dev clang-14 libclang-rt-14-dev clang-format-14
+          pgbouncer python3-psycopg python3-psycopg-pool)
 
 # Root runs as is; anyone else goes through sudo for apt and make install.
 as_root() {
@@ -14,6 +15,9 @@ install_packages() {
     for p in "${PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
     done
+    # Node.js and npm for the client tests (docs/clients.md): the machine's own if it has them
+    # (a newer Node.js than Debian's), else Debian's.
+    command -v npm > /dev/null || missing+=(nodejs npm)
     [ ${#missing[@]} -eq 0 ] && return 0
     echo "== installing ${missing[*]}"
     as_root apt-get update -qq

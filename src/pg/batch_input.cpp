@@ -31,12 +31,41 @@ std::string_view string_of(const JsonbValue *value) {
     return std::string_view(value->val.string.val, value->val.string.len);
 }
 
-void read_id(const JsonbValue *value, int element, const char *key, core::IdBytes &id) {
-    if (value == nullptr || value->type == jbvNull) raise_null_argument(key, element);
-    if (value->type != jbvString) raise_not_a_string(element, key);
-    if (!core::parse_id_text(string_of(value), id)) raise_malformed_id(element, string_of(value));
+// The element being read, and what to do before raising its error.
+struct Reader {
+    BatchInput &input;
+    const EarlierRefusals &earlier;
+    int element;
+};
+
+// Before the error of an element: the error of the first earlier element that the checks
+// refuse, if any (the batch's error names its first refused element in input order).
+void raise_earlier_refusal(const Reader &reader) {
+    if (reader.element == 0 || reader.earlier.raise == nullptr) return;
+    BatchInput before = reader.input;
+    before.count = reader.element;
+    reader.earlier.raise(before, reader.earlier.arg);
+}
+
+void read_id(const Reader &reader, const JsonbValue *value, const char *key, core::IdBytes &id) {
+    const int element = reader.element;
+    if (value == nullptr || value->type == jbvNull) {
+        raise_earlier_refusal(reader);
+        raise_null_argument(key, element);
+    }
+    if (value->type != jbvString) {
+        raise_earlier_refusal(reader);
+        raise_not_a_string(element, key);
+    }
+    if (!core::parse_id_text(string_of(value), id)) {
+        raise_earlier_refusal(reader);
+        raise_malformed_id(element, string_of(value));
+    }
     const core::IdVerdict verdict = core::check_id(id);
-    if (verdict != core::IdVerdict::accepted) raise_invalid_id(key, id, verdict, element);
+    if (verdict != core::IdVerdict::accepted) {
+        raise_earlier_refusal(reader);
+        raise_invalid_id(key, id, verdict, element);
+    }
 }
 
 // The text a val is stored as, or nullptr for NULL. As in cell_upsert, null, omitted and ""
@@ -52,7 +81,9 @@ text *value_text(const JsonbValue *val) {
     return cstring_to_text(JsonbToCString(nullptr, &scalar->root, VARSIZE(scalar)));
 }
 
-[[noreturn]] void raise_first_unknown_key(JsonbContainer *object, int element, BatchKind kind) {
+[[noreturn]] void raise_first_unknown_key(const Reader &reader, JsonbContainer *object, BatchKind kind) {
+    const int element = reader.element;
+    raise_earlier_refusal(reader);
     JsonbIterator *it = JsonbIteratorInit(object);
     JsonbValue token_value;
     for (JsonbIteratorToken token; (token = JsonbIteratorNext(&it, &token_value, true)) != WJB_DONE;) {
@@ -66,18 +97,28 @@ text *value_text(const JsonbValue *val) {
 }
 
 // An element's if_match: nullptr for none (or null), else a version.
-const char *if_match_of(const JsonbValue *value, int element) {
+const char *if_match_of(const Reader &reader, const JsonbValue *value) {
     if (value == nullptr || value->type == jbvNull) return nullptr;
-    if (value->type != jbvString) raise_not_a_string(element, "if_match");
+    if (value->type != jbvString) {
+        raise_earlier_refusal(reader);
+        raise_not_a_string(reader.element, "if_match");
+    }
     const char *if_match = pnstrdup(value->val.string.val, value->val.string.len);
-    if (!is_version(if_match)) raise_invalid_if_match(if_match, element);
+    if (!is_version(if_match)) {
+        raise_earlier_refusal(reader);
+        raise_invalid_if_match(if_match, reader.element);
+    }
     return if_match;
 }
 
 // An enrichment's text field (key) of element i, value as found: omitted, null or "" is NULL
 // (or fallback, a status), any other JSON string its text.
-void read_text(const JsonbValue *value, const char *key, int element, const char *fallback, TextField &field, int i) {
-    if (value != nullptr && value->type != jbvNull && value->type != jbvString) raise_not_a_string(element, key);
+void read_text(const Reader &reader, const JsonbValue *value, const char *key, const char *fallback, TextField &field) {
+    const int i = reader.element;
+    if (value != nullptr && value->type != jbvNull && value->type != jbvString) {
+        raise_earlier_refusal(reader);
+        raise_not_a_string(i, key);
+    }
     const bool empty = value == nullptr || value->type == jbvNull || value->val.string.len == 0;
     field.nulls[i] = empty && fallback == nullptr;
     field.values[i] = field.nulls[i] ? (Datum)0
@@ -92,7 +133,7 @@ TextField text_field(int count) {
 
 }  // namespace
 
-BatchInput read_batch_input(Jsonb *cells, BatchKind kind) {
+BatchInput read_batch_input(Jsonb *cells, BatchKind kind, const EarlierRefusals &earlier) {
     if (JB_ROOT_IS_SCALAR(cells) || !JB_ROOT_IS_ARRAY(cells)) raise_not_an_array();
     BatchInput input;
     input.count = JB_ROOT_COUNT(cells);
@@ -111,7 +152,11 @@ BatchInput read_batch_input(Jsonb *cells, BatchKind kind) {
     int i = 0;
     for (JsonbIteratorToken token; (token = JsonbIteratorNext(&it, &element, true)) != WJB_DONE;) {
         if (token != WJB_ELEM) continue;
-        if (element.type != jbvBinary || !JsonContainerIsObject(element.val.binary.data)) raise_not_an_object(i);
+        const Reader reader{input, earlier, i};
+        if (element.type != jbvBinary || !JsonContainerIsObject(element.val.binary.data)) {
+            raise_earlier_refusal(reader);
+            raise_not_an_object(i);
+        }
         JsonbContainer *object = element.val.binary.data;
         JsonbValue row_buffer, col_buffer, val_buffer, if_match_buffer, status_buffer, reasoning_buffer, error_buffer;
         const JsonbValue *row = find_key(object, "row", &row_buffer);
@@ -124,19 +169,19 @@ BatchInput read_batch_input(Jsonb *cells, BatchKind kind) {
         const JsonbValue *error = enrichment ? find_key(object, "error", &error_buffer) : nullptr;
         const int known = (row != nullptr) + (col != nullptr) + (val != nullptr) + (if_match != nullptr) +
                           (status != nullptr) + (reasoning != nullptr) + (error != nullptr);
-        if (static_cast<int>(JsonContainerSize(object)) != known) raise_first_unknown_key(object, i, kind);
+        if (static_cast<int>(JsonContainerSize(object)) != known) raise_first_unknown_key(reader, object, kind);
 
-        read_id(row, i, "row", input.keys[i].row);
-        read_id(col, i, "col", input.keys[i].column);
+        read_id(reader, row, "row", input.keys[i].row);
+        read_id(reader, col, "col", input.keys[i].column);
         text *value = value_text(val);
         input.value_nulls[i] = value == nullptr;
         input.values[i] = PointerGetDatum(value);
         if (enrichment) {
-            read_text(status, "status", i, core::kCompleteStatus, input.status, i);
-            read_text(reasoning, "reasoning", i, nullptr, input.reasoning, i);
-            read_text(error, "error", i, nullptr, input.error, i);
+            read_text(reader, status, "status", core::kCompleteStatus, input.status);
+            read_text(reader, reasoning, "reasoning", nullptr, input.reasoning);
+            read_text(reader, error, "error", nullptr, input.error);
         }
-        const char *version = if_match_of(if_match, i);
+        const char *version = if_match_of(reader, if_match);
         if (version != nullptr && input.if_match == nullptr)
             input.if_match = static_cast<const char **>(palloc0(sizeof(const char *) * input.count));
         if (input.if_match != nullptr) input.if_match[i] = version;

@@ -30,9 +30,18 @@ struct BatchInput {
     TextField status, reasoning, error;
 };
 
+// What the checks refuse among the elements before a bad one: raise(before, arg), called with
+// the elements read so far (before.count of them, at least one) just before the error of the
+// next one is raised, raises the error of the first element the checks (cell_checks.h) refuse
+// in before, if any, and returns otherwise. Only a bad batch pays for it.
+struct EarlierRefusals {
+    void (*raise)(const BatchInput &before, void *arg);
+    void *arg;
+};
+
 // Raises 22023 (or 22004 for a null or missing id, 22P02 for an id that is not a UUID at
 // all) naming the first bad element: a bad id, an unknown key, an if_match that is not a
-// version.
-BatchInput read_batch_input(Jsonb *cells, BatchKind kind = BatchKind::manual_edit);
+// version; unless earlier raises first, for an earlier element that its checks refuse.
+BatchInput read_batch_input(Jsonb *cells, BatchKind kind = BatchKind::manual_edit, const EarlierRefusals &earlier = {});
 
 }  // namespace cellupsert::pg

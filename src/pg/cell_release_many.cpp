@@ -17,7 +17,7 @@ Datum cell_release_many_body(PG_FUNCTION_ARGS) {
     const Datum list = id_argument(fcinfo, 0, "list");
     refuse_if_match_header("cell_release_many");
     if (PG_ARGISNULL(1)) raise_null_argument("cells");
-    const BatchInput input = read_batch_input(PG_GETARG_JSONB_P(1), BatchKind::release);
+    const BatchInput input = read_batch_argument(fcinfo, list, BatchKind::release, WriteKind::release);
     if (input.count == 0) PG_RETURN_INT32(0);
     SPI_connect();
     StatementContext &context = StatementContext::for_call(fcinfo->flinfo->fn_oid, WriteKind::release);

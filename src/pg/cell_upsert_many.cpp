@@ -20,7 +20,7 @@ Datum cell_upsert_many_body(PG_FUNCTION_ARGS) {
     const Datum list = id_argument(fcinfo, 0, "list");
     refuse_if_match_header("cell_upsert_many");
     if (PG_ARGISNULL(1)) raise_null_argument("cells");
-    const BatchInput input = read_batch_input(PG_GETARG_JSONB_P(1));
+    const BatchInput input = read_batch_argument(fcinfo, list, BatchKind::manual_edit, WriteKind::manual);
     if (input.count == 0) PG_RETURN_INT32(0);
 
     SPI_connect();

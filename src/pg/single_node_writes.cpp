@@ -307,9 +307,13 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
     return written;
 }
 
+void raise_first_refused_of(StatementContext &context, const BatchEdit &edit) {
+    raise_first_refused(context, edit.list, batch_arrays(batch_cells(*edit.input)));
+}
+
 }  // namespace
 
-const WriteStrategy kSingleNodeWrites = {write_cell,   write_batch,  read_version, read_version,
-                                         release_cell, enrich_batch, release_batch};
+const WriteStrategy kSingleNodeWrites = {write_cell,   write_batch,  read_version,  read_version,
+                                         release_cell, enrich_batch, release_batch, raise_first_refused_of};
 
 }  // namespace cellupsert::pg

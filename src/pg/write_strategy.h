@@ -65,6 +65,11 @@ struct WriteStrategy {
     // Releases the manual marks of a batch's cells (cell_release_many), all or nothing: the
     // checks of every element first; returns the cells that had one.
     int32 (*release_batch)(StatementContext &context, const BatchEdit &edit);
+    // Raises the error of the batch's first element (in input order) that the checks refuse,
+    // writes nothing; returns when none is refused. For a batch with a bad element, on the
+    // elements before it (read_batch_argument). nullptr in a strategy that has none yet (the
+    // distributed one: a bad element's error comes first there).
+    void (*raise_first_refused)(StatementContext &context, const BatchEdit &edit) = nullptr;
 };
 
 extern const WriteStrategy kSingleNodeWrites;
@@ -77,5 +82,11 @@ const WriteStrategy &write_strategy(const StatementContext &context);
 
 // The strategy of a read (cell_version): distributed or single-node; a read is not handed over.
 const WriteStrategy &read_strategy(const StatementContext &context);
+
+// read_batch_input of argument 1 (the cells) of a batch function whose list is argument 0
+// (already checked: list): before raising the error of a bad element, it raises that of an
+// earlier element the checks refuse, as the write would (read_strategy's raise_first_refused),
+// so that the error names the first refused element in input order, whatever refuses it.
+BatchInput read_batch_argument(FunctionCallInfo fcinfo, Datum list, BatchKind kind, WriteKind write_kind);
 
 }  // namespace cellupsert::pg
