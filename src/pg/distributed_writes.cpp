@@ -240,9 +240,16 @@ int32 write_batch(StatementContext &context, const BatchEdit &edit) {
     return written;
 }
 
+// The checks of the elements before a bad one (read_batch_argument): the error of the first
+// they refuse.
+void raise_first_refused(StatementContext &context, const BatchEdit &edit) {
+    const BatchCells cells = batch_cells(*edit.input);
+    check_batch(context, edit.list, cells, batch_distinct_ids(cells, true), batch_distinct_ids(cells, false));
+}
+
 }  // namespace
 
-const WriteStrategy kDistributedWrites = {write_cell,   write_batch,  read_version, written_version,
-                                          release_cell, enrich_batch, release_batch};
+const WriteStrategy kDistributedWrites = {write_cell,   write_batch,   read_version,  written_version,
+                                          release_cell, enrich_batch,  release_batch, raise_first_refused};
 
 }  // namespace cellupsert::pg

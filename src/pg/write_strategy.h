@@ -67,8 +67,8 @@ struct WriteStrategy {
     int32 (*release_batch)(StatementContext &context, const BatchEdit &edit);
     // Raises the error of the batch's first element (in input order) that the checks refuse,
     // writes nothing; returns when none is refused. For a batch with a bad element, on the
-    // elements before it (read_batch_argument). nullptr in a strategy that has none yet (the
-    // distributed one: a bad element's error comes first there).
+    // elements before it (read_batch_argument). nullptr in a strategy that has none (the
+    // hand-over: its reads are the distributed strategy's, read_strategy).
     void (*raise_first_refused)(StatementContext &context, const BatchEdit &edit) = nullptr;
 };
 

@@ -194,6 +194,11 @@ expect_sqlstate "a batch element of a person column" 22023 authenticated alice \
     "$(many $list1 "[{\"row\": \"$row1\", \"col\": \"$col1\"}, {\"row\": \"$row1\", \"col\": \"$person1\"}]")"
 grep -q "cells\[1\]: column $person1 is not a company column" "$WORK/notices" &&
     ok "the batch error names its element" || not_ok "the batch error names its element" "$WORK/notices"
+expect_sqlstate "another tenant's row, then an element whose row is not a UUID" 23503 authenticated alice \
+    "$(many $list1 "[{\"row\": \"$row2\", \"col\": \"$col1\"}, {\"row\": \"not-a-uuid\", \"col\": \"$col1\"}]")"
+grep -q "cells\[0\]: row $row2 does not exist in list $list1" "$WORK/notices" &&
+    ok "the batch error names the first refused element in input order" ||
+    not_ok "the batch error names the first refused element in input order" "$WORK/notices"
 expect_sqlstate "a batch on another tenant's list" 23503 authenticated alice \
     "$(many $list2 "[{\"row\": \"$row2\", \"col\": \"$col2\"}]")"
 expect_sqlstate "the anonymous role (a request without a token)" 42501 anon "" "$(single $list1 "\"$row1\"" "\"$col1\"")"
