@@ -37,10 +37,10 @@ mapfile -t doc < <(awk '/^### From the Debian package/ { s = 1; next } /^#/ { s 
 [ ${#doc[@]} -eq 4 ] || fail "docs/operations.md: expected 4 commands under 'From the Debian package', found ${#doc[@]}"
 sudo() { "$@"; }
 
-if [ "${1:-}" != --in-namespace ]; then
+if [ $# -eq 0 ]; then
     # Outside the namespace: the build dependencies go into the system, as for any build.
     tmp=$(mktemp -d /tmp/cellupsert-deb.XXXXXX)
-    at_exit "rm -rf '$tmp'"
+    at_exit "rm -rf --one-file-system '$tmp'"
     chmod 755 "$tmp"   # the build-time test's server runs as postgres, and reads the package there
     echo 'APT::Get::Assume-Yes "true"; quiet "2";' > "$tmp/apt.conf"
     export APT_CONFIG=$tmp/apt.conf DEBIAN_FRONTEND=noninteractive tmp
@@ -51,10 +51,10 @@ if [ "${1:-}" != --in-namespace ]; then
             { cat "$tmp/build-dep.log"; skip "the build dependencies in debian/control cannot be installed"; }
     fi
     if unshare -m true 2>/dev/null; then
-        unshare -m --propagation private bash "$0" --in-namespace
+        unshare -m --propagation private bash "$0" --private-mounts
     else
         echo "unshare -m is not permitted: installing into the system itself"
-        bash "$0" --in-namespace
+        bash "$0" --system
     fi
     exit $?
 fi
@@ -67,18 +67,26 @@ unowned=()
 for f in "$pkglibdir"/cellupsert.so "$extdir"/cellupsert*; do
     [ -e "$f" ] && ! dpkg -S "$f" >/dev/null 2>&1 && unowned+=("$f")
 done
-if [ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ]; then
+if [ "$1" == --private-mounts ]; then
+    # Only in a mount namespace of its own (unshare made it; the outer call is the parent).
+    [ "$(readlink /proc/self/ns/mnt)" != "$(readlink "/proc/$PPID/ns/mnt")" ] ||
+        fail "not in a mount namespace of its own: no overlay mounted"
     # Private overlays (upper layers on a tmpfs of this namespace) over what dpkg and apt
     # write; the make-installed copy is deleted from the overlay only.
     mkdir "$tmp/ovl" && mount -t tmpfs cellupsert-deb "$tmp/ovl" || fail "could not mount a tmpfs"
+    at_exit "umount '$tmp/ovl'"
     i=0
     for d in "$pkglibdir" "$extdir" /usr/share/doc /var/lib /var/cache /var/log; do
         i=$((i + 1))
         mkdir -p "$tmp/ovl/$i/upper" "$tmp/ovl/$i/work"
         mount -t overlay overlay -o "lowerdir=$d,upperdir=$tmp/ovl/$i/upper,workdir=$tmp/ovl/$i/work" "$d" ||
             fail "could not mount an overlay on $d"
+        at_exit "umount '$d'"
     done
-    [ ${#unowned[@]} -eq 0 ] || { echo "hiding in this namespace: ${unowned[*]}"; rm -rf "${unowned[@]}" "$pkglibdir/bitcode/cellupsert" "$pkglibdir/bitcode/cellupsert.index.bc"; }
+    if [ ${#unowned[@]} -gt 0 ]; then
+        echo "hiding a cellupsert that no package installed (${#unowned[@]} files) in this namespace"
+        rm -rf "${unowned[@]}" "$pkglibdir/bitcode/cellupsert" "$pkglibdir/bitcode/cellupsert.index.bc"
+    fi
 elif [ ${#unowned[@]} -gt 0 ]; then
     skip "a cellupsert not installed by a package is in the system (${unowned[0]} …), which dpkg -i would overwrite; remove it (make uninstall) or run where unshare -m works"
 fi
