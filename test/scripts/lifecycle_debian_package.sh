@@ -3,7 +3,8 @@
 # commands, run as written): apt-get build-dep, dpkg-buildpackage -us -uc -b from a copy of
 # the tree (the build runs the regress suites and isolation specs once more, against the
 # package's files: dh_pgxs_test), dpkg -i. Then: the package holds exactly what make install
-# installs (besides its /usr/share/doc), the .so stripped but with the same symbols; a server
+# installs (besides its /usr/share/doc), the .so stripped but with the same symbols; the
+# autopkgtest (debian/tests/installcheck) passes on the installed package; a server
 # without extension_destdir loads the package's files (the backend maps the packaged .so);
 # tools/demo.sql's calls give test/lifecycle/demo.out; 1.3 with its tables updates to 1.4 as
 # the Upgrade section says; apt-get remove leaves none of its files, and CREATE EXTENSION then
@@ -126,6 +127,18 @@ while read -r f; do
     *) cmp -s "$tmp/ref$f" "$f" || { echo "FAIL: $f differs from make install's" >&2; status=1; } ;;
     esac
 done < "$tmp/packaged-ext"
+
+# The autopkgtest (debian/tests), as autopkgtest runs it in the source tree once the package is
+# installed: the suites against the installed files.
+start=$(date +%s)
+if (cd "$tmp/build/cellupsert" && PGPORT=$(free_port) debian/tests/installcheck) > "$tmp/autopkgtest.log" 2>&1 &&
+    grep -q '^### End 15 installcheck ###' "$tmp/autopkgtest.log"; then
+    echo "ok: debian/tests/installcheck on the installed package, in $(($(date +%s) - start)) s"
+else
+    tail -n 60 "$tmp/autopkgtest.log"
+    echo "FAIL: debian/tests/installcheck on the installed package" >&2
+    status=1
+fi
 
 # 3. A server without extension_destdir: the package's files, the demo, the upgrade. The
 # backend maps the library once a C function of the extension (cellupsert_check) has run.
