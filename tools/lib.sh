@@ -1,9 +1,10 @@
 # Shared by tools/demo.sh and tools/test.sh: packages, build, install.
 # shellcheck shell=bash
 
+# The Debian package's build dependencies are debian/control's: its test installs them.
 PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-contrib uuid-dev build-essential
           cmake libgtest-dev clang-14 libclang-rt-14-dev clang-format-14
-          pgbouncer python3-psycopg python3-psycopg-pool)
+          pgbouncer python3-psycopg python3-psycopg-pool postgresql-server-dev-all python3-jsonschema)
 
 # Root runs as is; anyone else goes through sudo for apt and make install.
 as_root() {

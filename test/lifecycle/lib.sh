@@ -87,6 +87,17 @@ contents() {
     sql -At -d "$1" -v schema="$2" -f test/lifecycle/contents.sql
 }
 
+# copy_source_tree DIR: the tree without its build products (nor Debian's) into DIR.
+copy_source_tree() {
+    mkdir -p "$1"
+    tar -C . --exclude=./.git --exclude=./build --exclude=./results --exclude=./output_iso \
+        --exclude=./log --exclude=./tmp_check --exclude='./regression.*' \
+        --exclude='*.o' --exclude='*.bc' --exclude='*.so' --exclude=./bench/results \
+        --exclude=./debian/.debhelper --exclude='./debian/postgresql-*-cellupsert' \
+        --exclude=./debian/tmp --exclude=./debian/files --exclude='./debian/*.substvars' \
+        --exclude=./debian/debhelper-build-stamp -cf - . | tar -C "$1" -xf -
+}
+
 # same LABEL FILE_A FILE_B: prints the difference and returns 1 when they differ.
 same() {
     if diff -u "$2" "$3"; then

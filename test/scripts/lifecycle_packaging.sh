@@ -62,10 +62,7 @@ done
 [ -n "$port" ] || { cat "$tmp/server.log" >&2; fail "could not start a server on a free port"; }
 
 # 3. make installcheck from a clean copy of the tree, with only PGHOST, PGPORT and PGUSER.
-mkdir "$tmp/tree"
-tar -C . --exclude=./.git --exclude=./build --exclude=./results --exclude=./output_iso \
-    --exclude=./log --exclude=./tmp_check --exclude='./regression.*' \
-    --exclude='*.o' --exclude='*.bc' --exclude='*.so' -cf - . | tar -C "$tmp/tree" -xf -
+copy_source_tree "$tmp/tree"
 if env -i PATH=/usr/bin:/bin HOME="$tmp" PGHOST=localhost PGPORT="$port" PGUSER=postgres \
     timeout 300 make -C "$tmp/tree" -s installcheck > "$tmp/installcheck.log" 2>&1; then
     shopt -s nullglob
