@@ -7,6 +7,32 @@
 failures=0
 checks=0
 
+# citus_script_start NAME: what each script does first. Skips (exit 77) without Citus; sets
+# STAGE, the staged extension (exits when there is none); clears the caller's libpq variables
+# (not the pg_virtualenv server the other tests use: everything is explicit); makes WORK, a
+# scratch directory; at exit, stops the cluster and removes WORK (CITUS_TEST_KEEP=1 leaves
+# the cluster running, for a look after the run, and says how to stop it).
+citus_script_start() {
+    local name=$1
+    if ! citus_installed; then
+        echo "$name: SKIPPED: Citus is not installed in $("$cluster_bin/pg_config" --pkglibdir)"
+        exit 77
+    fi
+    STAGE=${CELLUPSERT_STAGE_DIR:-$PWD/build/destdir}
+    if [ ! -f "$STAGE$("$cluster_bin/pg_config" --sharedir)/extension/cellupsert.control" ]; then
+        echo "$name: no staged extension under $STAGE (run tools/test.sh first)" >&2
+        exit 1
+    fi
+    unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE PGOPTIONS
+    WORK=$(mktemp -d "/tmp/cellupsert-$name.XXXXXX")
+    if [ -n "${CITUS_TEST_KEEP:-}" ]; then
+        trap 'echo "kept: CLUSTER_DIR=$CLUSTER_DIR COORDINATOR=$COORDINATOR WORKER1=$WORKER1 WORKER2=$WORKER2" \
+                   "(to stop it: set these, . test/citus/cluster.sh, cluster_stop)"; rm -rf "$WORK"' EXIT
+    else
+        trap 'cluster_stop; rm -rf "$WORK"' EXIT
+    fi
+}
+
 ok() {
     checks=$((checks + 1))
     echo "ok: $1"

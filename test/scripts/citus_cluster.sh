@@ -20,29 +20,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . test/citus/cluster.sh
-
-if ! citus_installed; then
-    echo "citus_cluster: SKIPPED: Citus is not installed in $("$cluster_bin/pg_config" --pkglibdir)"
-    exit 77
-fi
-STAGE=${CELLUPSERT_STAGE_DIR:-$PWD/build/destdir}
-if [ ! -f "$STAGE$("$cluster_bin/pg_config" --sharedir)/extension/cellupsert.control" ]; then
-    echo "citus_cluster: no staged extension under $STAGE (run tools/test.sh first)" >&2
-    exit 1
-fi
-
-# Not the pg_virtualenv server the other tests use: everything is explicit.
-unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE PGOPTIONS
-WORK=$(mktemp -d /tmp/cellupsert-citus-test.XXXXXX)
-# CITUS_TEST_KEEP=1 leaves the cluster running, for a look after the run (cluster_stop ends it).
-if [ -n "${CITUS_TEST_KEEP:-}" ]; then
-    trap 'echo "kept: CLUSTER_DIR=$CLUSTER_DIR COORDINATOR=$COORDINATOR WORKER1=$WORKER1 WORKER2=$WORKER2" \
-               "(to stop it: set these, . test/citus/cluster.sh, cluster_stop)"; rm -rf "$WORK"' EXIT
-else
-    trap 'cluster_stop; rm -rf "$WORK"' EXIT
-fi
-
 . test/citus/checks.sh
+citus_script_start citus_cluster
 
 echo "== the guide: docs/citus.md"
 cluster_with_data "$STAGE"

@@ -14,24 +14,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . test/citus/cluster.sh
-
-if ! citus_installed; then
-    echo "citus_faults: SKIPPED: Citus is not installed in $("$cluster_bin/pg_config" --pkglibdir)"
-    exit 77
-fi
-STAGE=${CELLUPSERT_STAGE_DIR:-$PWD/build/destdir}
-unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE PGOPTIONS
-WORK=$(mktemp -d /tmp/cellupsert-citus-faults.XXXXXX)
-if [ -n "${CITUS_TEST_KEEP:-}" ]; then
-    trap 'echo "kept: CLUSTER_DIR=$CLUSTER_DIR COORDINATOR=$COORDINATOR WORKER1=$WORKER1 WORKER2=$WORKER2"; rm -rf "$WORK"' EXIT
-else
-    trap 'cluster_stop; rm -rf "$WORK"' EXIT
-fi
 . test/citus/checks.sh
+citus_script_start citus_faults
 
 echo "== the guide: docs/citus.md"
 cluster_with_data "$STAGE"
-# Two more company columns of list1: each client below writes cells of its own.
+# Four more company columns of list1: each client below writes cells of its own.
 colA=20000000-0000-4000-8000-0000000000a1
 colB=20000000-0000-4000-8000-0000000000b1
 colC=20000000-0000-4000-8000-0000000000c1

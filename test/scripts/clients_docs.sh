@@ -63,13 +63,7 @@ trap cleanup EXIT
 PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
 createdb "$db" || exit 1
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f test/fixtures/ids.sql -f test/fixtures/lists.sql \
-    -f test/fixtures/postgrest.sql -c "
-    SET client_min_messages = warning;
-    DROP ROLE IF EXISTS regress_authenticator;
-    CREATE ROLE regress_authenticator LOGIN NOINHERIT PASSWORD 'regress';
-    GRANT regress_pgrst_authenticated TO regress_authenticator;
-    GRANT EXECUTE ON FUNCTION app.cell_upsert_many(uuid, jsonb) TO regress_pgrst_authenticated;
-    GRANT SELECT ON app.list_cell_history TO regress_pgrst_authenticated;" > "$work/setup.log" 2>&1 ||
+    -f test/fixtures/postgrest.sql -f test/fixtures/authenticator.sql > "$work/setup.log" 2>&1 ||
     { cat "$work/setup.log"; exit 1; }
 export DATABASE_URL="postgresql://regress_authenticator:regress@${PGHOST:-localhost}:${PGPORT:-5432}/$db"
 cells() {

@@ -38,13 +38,7 @@ run() { psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
 createdb "$db" || fail "createdb"
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f test/fixtures/ids.sql -f test/fixtures/lists.sql \
-    -f test/fixtures/postgrest.sql -c "
-    SET client_min_messages = warning;
-    DROP ROLE IF EXISTS regress_authenticator;
-    CREATE ROLE regress_authenticator LOGIN NOINHERIT PASSWORD 'regress';
-    GRANT regress_pgrst_authenticated TO regress_authenticator;
-    GRANT EXECUTE ON FUNCTION app.cell_upsert_many(uuid, jsonb) TO regress_pgrst_authenticated;
-    GRANT SELECT ON app.list_cell_history TO regress_pgrst_authenticated;" > "$work/setup.log" 2>&1 ||
+    -f test/fixtures/postgrest.sql -f test/fixtures/authenticator.sql > "$work/setup.log" 2>&1 ||
     { cat "$work/setup.log"; fail "setting up the database"; }
 
 # docs/clients.md's pgbouncer.ini, on this server, a free port, a pool of 2.

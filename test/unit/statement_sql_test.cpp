@@ -434,11 +434,12 @@ TEST(StatementSql, ByKeyFormsReadEachIdByThePrimaryKey) {
                                  "OPERATOR(pg_catalog.=) "))
                 << by_key;
             // The elements' column must be a company column (batch_visible_keys reads ids only).
-            if (kind != StatementKind::batch_visible_keys)
+            if (kind != StatementKind::batch_visible_keys) {
                 EXPECT_TRUE(contains(by_key,
                                      "c.id OPERATOR(pg_catalog.=) u.col_id AND c.subject "
                                      "OPERATOR(pg_catalog.=) 'company' LIMIT 1) c"))
                     << by_key;
+            }
             EXPECT_TRUE(contains(by_key,
                                  "CROSS JOIN LATERAL (SELECT r.id FROM app.list_companies r WHERE r.list_id "
                                  "OPERATOR(pg_catalog.=) "))
