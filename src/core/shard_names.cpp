@@ -26,8 +26,7 @@ struct Suffixes {
     std::size_t in(std::string_view name) const {
         for (int i = 0; i < count; ++i) {
             const std::string_view suffix(text[i], length[i]);
-            if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix)
-                return suffix.size();
+            if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) return suffix.size();
         }
         return 0;
     }
@@ -62,7 +61,9 @@ void each_quoted(std::string_view text, F f) {
 }
 
 void find_shards(std::string_view text, const char *const *tables, int table_count, Suffixes &found) {
-    each_quoted(text, [&](std::string_view name, std::size_t) { find_shard(name, tables, table_count, found); });
+    each_quoted(text, [&](std::string_view name, std::size_t) {
+        find_shard(name, tables, table_count, found);
+    });
 }
 
 }  // namespace

@@ -249,7 +249,7 @@ void raise_first_refused(StatementContext &context, const BatchEdit &edit) {
 
 }  // namespace
 
-const WriteStrategy kDistributedWrites = {write_cell,   write_batch,   read_version,  written_version,
-                                          release_cell, enrich_batch,  release_batch, raise_first_refused};
+const WriteStrategy kDistributedWrites = {write_cell,   write_batch,  read_version,  written_version,
+                                          release_cell, enrich_batch, release_batch, raise_first_refused};
 
 }  // namespace cellupsert::pg

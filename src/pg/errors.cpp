@@ -143,10 +143,10 @@ void raise_concurrent_change(const IdBytes &list) {
 
 void raise_list_moved(const IdBytes &list) {
     const IdText list_text(list);
-    ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-                    errmsg("list %s moved to another node during the transaction", list_text.text),
-                    errdetail("Its shards moved (Citus) while the call waited for them."),
-                    errhint("Retry the transaction.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+             errmsg("list %s moved to another node during the transaction", list_text.text),
+             errdetail("Its shards moved (Citus) while the call waited for them."), errhint("Retry the transaction.")));
 }
 
 void raise_invalid_if_match(const char *if_match, int element) {
@@ -286,6 +286,14 @@ namespace {
 
 // Citus relays a node's error with this context line (remote_commands.c).
 constexpr char kNodeContext[] = "while executing command on ";
+// Citus's XX000 when a node's connection broke during a command without an error of its own
+// (the node's backend killed, or the node down): remote_commands.c, ReportConnectionError.
+bool is_lost_connection(const char *message) {
+    return strncmp(message, "connection not open", 19) == 0 ||
+           strstr(message, "server closed the connection unexpectedly") != nullptr ||
+           strstr(message, "connection to server was lost") != nullptr;
+}
+
 // Citus's XX000 for a statement that would need other nodes while it runs a query on a shard
 // (multi_executor.c): a call per row of a query on a distributed table.
 constexpr char kNestedExecution[] = "cannot execute a distributed query from a query on a shard";
@@ -299,8 +307,7 @@ void filter_context(ErrorData *error, Keep keep) {
     for (char *line = error->context; *line;) {
         char *end = strchr(line, '\n');
         const size_t length = end ? static_cast<size_t>(end - line) : strlen(line);
-        if (keep(line, length))
-            appendStringInfo(&kept, "%s%.*s", kept.len ? "\n" : "", static_cast<int>(length), line);
+        if (keep(line, length)) appendStringInfo(&kept, "%s%.*s", kept.len ? "\n" : "", static_cast<int>(length), line);
         line += length + (end ? 1 : 0);
     }
     error->context = kept.len ? kept.data : nullptr;
@@ -309,11 +316,14 @@ void filter_context(ErrorData *error, Keep keep) {
 }  // namespace
 
 void hide_cluster_internals(ErrorData *error) {
-    static const char *const kTables[] = {core::kListTableNames[0], core::kListTableNames[1], core::kListTableNames[2],
-                                          core::kListTableNames[3], kHistoryTable};
-    constexpr int kTableCount = sizeof kTables / sizeof kTables[0];
-    // The bare names first, by the suffixes their message and detail show.
-    const char *reference = psprintf("%s %s", error->message ? error->message : "", error->detail ? error->detail : "");
+    const char *tables[core::kListTableCount + 1];
+    for (int t = 0; t < core::kListTableCount; ++t) tables[t] = core::kListTableNames[t];
+    tables[core::kListTableCount] = kHistoryTable;
+    const char *const *kTables = tables;
+    constexpr int kTableCount = core::kListTableCount + 1;
+    // The bare names first, by the suffixes their message and detail show, or the table's.
+    const char *reference = psprintf("%s %s \"%s\"", error->message ? error->message : "",
+                                     error->detail ? error->detail : "", error->table_name ? error->table_name : "");
     if (error->table_name) core::strip_shard_suffix(error->table_name, reference, kTables, kTableCount);
     if (error->constraint_name) core::strip_shard_suffix(error->constraint_name, reference, kTables, kTableCount);
     for (char *text : {error->message, error->detail, error->hint, error->context})
@@ -325,15 +335,23 @@ void hide_cluster_internals(ErrorData *error) {
         strcmp(error->message, kNestedExecution) == 0) {
         error->sqlerrcode = ERRCODE_FEATURE_NOT_SUPPORTED;
         error->message = pstrdup("the function cannot run inside a query on a distributed table");
-        error->detail = pstrdup("Citus runs that query on the shards of the table, where the call cannot read "
-                                "the list's other tables.");
-        error->hint = pstrdup("Call it with its arguments as values (SELECT cell_upsert(...)), once per cell, or "
-                              "pass the cells to cell_upsert_many.");
+        error->detail = pstrdup(
+            "Citus runs that query on the shards of the table, where the call cannot read "
+            "the list's other tables.");
+        error->hint = pstrdup(
+            "Call it with its arguments as values (SELECT fn(...) with constants or variables), "
+            "for one list at a time.");
     }
-    if (ERRCODE_TO_CATEGORY(error->sqlerrcode) == ERRCODE_CONNECTION_EXCEPTION) {
+    if (ERRCODE_TO_CATEGORY(error->sqlerrcode) == ERRCODE_CONNECTION_EXCEPTION ||
+        (error->sqlerrcode == ERRCODE_INTERNAL_ERROR && error->message != nullptr &&
+         is_lost_connection(error->message))) {
+        // The server's log keeps Citus's own words (with the node's role, host and port).
+        error->detail_log =
+            psprintf("%s%s%s", error->message, error->detail ? ": " : "", error->detail ? error->detail : "");
+        if (error->sqlerrcode == ERRCODE_INTERNAL_ERROR) error->sqlerrcode = ERRCODE_CONNECTION_FAILURE;
         error->message = pstrdup("could not reach the node of the cluster that holds the list");
-        error->detail = pstrdup("Citus failed to open, or lost, its connection to that node; the node's log says why.");
-        error->hint = pstrdup("Retry the call: its transaction is rolled back.");
+        error->detail = pstrdup("Citus failed to open, or lost, its connection to that node.");
+        error->hint = pstrdup("Retry the transaction once the node is back; this one is rolled back.");
     }
 }
 

@@ -24,8 +24,10 @@ LocalTransactionId current_lxid() { return MyProc->vxid.lxid; }
 LocalTransactionId current_lxid() { return MyProc->lxid; }
 #endif
 
-// The list whose shards this backend's current transaction holds, if any.
+// The list whose shards this backend holds, and the (sub)transaction that took the lock: a
+// call in the same one needs no other (a rolled back subtransaction releases its locks).
 LocalTransactionId held_in = InvalidLocalTransactionId;
+SubTransactionId held_in_subtransaction = InvalidSubTransactionId;
 pg_uuid_t held_list;
 
 struct Placement {
@@ -33,8 +35,8 @@ struct Placement {
     bool here;
 };
 
-Placement placement_of(StatementContext &context, Datum list) {
-    context.run(Statement::list_placement, &list, nullptr, InvalidSnapshot, 1);
+Placement placement_of(StatementContext &context, Datum list, Snapshot snapshot) {
+    context.run(Statement::list_placement, &list, nullptr, snapshot, 1);
     bool shard_null, here_null;
     const Datum shard = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &shard_null);
     const Datum here = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &here_null);
@@ -63,12 +65,18 @@ void lock_shard_metadata(StatementContext &context, int64 shard) {
 void hold_list_placement(StatementContext &context, Datum list) {
     if (!IsTransactionBlock() || !from_another_citus_node()) return;
     const pg_uuid_t *id = DatumGetUUIDP(list);
-    if (held_in == current_lxid() && memcmp(held_list.data, id->data, UUID_LEN) == 0) return;
-    const int64 shard = placement_of(context, list).shard;
+    if (held_in == current_lxid() && held_in_subtransaction == GetCurrentSubTransactionId() &&
+        memcmp(held_list.data, id->data, UUID_LEN) == 0)
+        return;
+    const int64 shard = placement_of(context, list, InvalidSnapshot).shard;
     lock_shard_metadata(context, shard);
-    // Read again after the wait, with a new snapshot: where a move that held the lock left them.
-    if (!placement_of(context, list).here) raise_list_moved(id->data);
+    // Read again after the wait, with the latest snapshot whatever the isolation level (as a
+    // foreign key check reads): where a move that held the lock left the shards. A split or
+    // an isolation of the tenant gives the list another shard: moved too.
+    const Placement now = placement_of(context, list, GetLatestSnapshot());
+    if (now.shard != shard || !now.here) raise_list_moved(id->data);
     held_in = current_lxid();
+    held_in_subtransaction = GetCurrentSubTransactionId();
     held_list = *id;
 }
 

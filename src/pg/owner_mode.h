@@ -5,7 +5,9 @@
 // and operators and unnest() of pg_catalog, and nothing else (statement_sql.h,
 // key_share_lock_sql); and
 // the history's insert (history.h), which names the history table, its columns, the
-// statement's transition tables and functions, operators and types of pg_catalog.
+// statement's transition tables and functions, operators and types of pg_catalog; and, on a
+// Citus worker, Citus's lock_shard_metadata() called by its OID, with no statement text
+// (list_placement.h).
 //
 // Owner mode is:
 // - SECURITY_LOCAL_USERID_CHANGE: no SET ROLE or SET SESSION AUTHORIZATION meanwhile;

@@ -2,15 +2,18 @@
 # Citus under faults: the guide's cluster (docs/citus.md, as test/scripts/citus_cluster.sh sets
 # it up), then
 #   - shard moves under clients that call inside transactions (PostgREST's shape, a plain
-#     BEGIN; SELECT app.cell_upsert(...); COMMIT, batches): every outcome counted by SQLSTATE,
+#     BEGIN; SELECT app.cell_upsert(...); COMMIT, batches, REPEATABLE READ): every outcome
+#     counted by SQLSTATE,
 #     only 00000 and 40001 allowed, and every acknowledged write in the history exactly once
 #     (none lost, none doubled), each client's cell holding its last acknowledged value;
 #   - the fields a client receives (SQLSTATE, message, detail, hint) for the errors the guide
-#     lists: a viewer's edit, a column deleted while the call waits for it, a worker down, a
-#     call per row of a query on a distributed table: no shard, role, host or port in them.
+#     lists: a viewer's edit, a column deleted while the call waits for it, the worker's
+#     backend terminated or killed, a worker down, a call per row of a query on a distributed
+#     table: no shard, role, host or port in them.
 # Skipped (exit 77) without Citus, like citus_cluster.sh. Alone, from the repository root,
 # after staging the extension: bash test/scripts/citus_faults.sh (CITUS_TEST_KEEP=1 keeps the
-# cluster; CITUS_FAULTS_SECONDS, default 24, is how long the clients call during the moves).
+# cluster; CITUS_FAULTS_SECONDS, default 24, is about how long the clients call during the
+# moves, at least one round of 4).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . test/citus/cluster.sh
@@ -19,14 +22,16 @@ citus_script_start citus_faults
 
 echo "== the guide: docs/citus.md"
 cluster_with_data "$STAGE"
-# Four more company columns of list1: each client below writes cells of its own.
+# Five more company columns of list1: each client below writes cells of its own.
 colA=20000000-0000-4000-8000-0000000000a1
 colB=20000000-0000-4000-8000-0000000000b1
 colC=20000000-0000-4000-8000-0000000000c1
 colD=20000000-0000-4000-8000-0000000000d1
+colE=20000000-0000-4000-8000-0000000000f1
 coordinator -c "INSERT INTO app.list_columns (list_id, id, subject, response_type, name) VALUES
     ('$list1', '$colA', 'company', 'text', 'A'), ('$list1', '$colB', 'company', 'text', 'B'),
-    ('$list1', '$colC', 'company', 'text', 'C'), ('$list1', '$colD', 'company', 'text', 'D')" >/dev/null
+    ('$list1', '$colC', 'company', 'text', 'C'), ('$list1', '$colD', 'company', 'text', 'D'),
+    ('$list1', '$colE', 'company', 'text', 'E')" >/dev/null
 list1_worker=$(coordinator -c "SELECT nodeport FROM citus_shards WHERE table_name = 'app.lists'::regclass
                                AND shardid = get_shard_id_for_distribution_column('app.lists', '$list1'::uuid)")
 other_worker=$WORKER1
@@ -52,6 +57,8 @@ transaction() {  # transaction NAME N: the text of transaction N of client NAME
             "$(rpc_call cell_upsert_many "{\"list\": \"$list1\", \"cells\": [{\"row\": \"$row1\", \"col\": \"$colB\", \"val\": \"$value\"}, {\"row\": \"$row1b\", \"col\": \"$colB\", \"val\": \"$value\"}]}") \\g /dev/null" ;;
     plain_single)
         printf '%s\n' "BEGIN;" "SELECT app.cell_upsert('$list1', '$row1', '$colC', '$value') \\g /dev/null" ;;
+    repeatable_read)
+        printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ;" "SELECT app.cell_upsert('$list1', '$row1', '$colE', '$value') \\g /dev/null" ;;
     plain_batch)
         printf '%s\n' "BEGIN;" \
             "SELECT app.cell_upsert_many('$list1', '[{\"row\": \"$row1\", \"col\": \"$colD\", \"val\": \"$value\"}, {\"row\": \"$row1b\", \"col\": \"$colD\", \"val\": \"$value\"}]') \\g /dev/null" ;;
@@ -73,6 +80,7 @@ client postgrest_single "${as_authenticator[@]}" &
 client postgrest_batch "${as_authenticator[@]}" &
 client plain_single "${as_postgres[@]}" &
 client plain_batch "${as_postgres[@]}" &
+client repeatable_read "${as_postgres[@]}" &
 move() {  # move FROM TO MODE
     echo "SELECT citus_move_shard_placement($cells_shard, '127.0.0.1', $1, '127.0.0.1', $2, shard_transfer_mode => '$3');"
     echo "CALL citus_cleanup_orphaned_resources();"
@@ -100,8 +108,12 @@ outcomes() {  # outcomes NAME: "SQLSTATE count" of its calls, most frequent firs
 acknowledged() {  # acknowledged NAME: the numbers of its transactions whose call and COMMIT succeeded
     awk -v name="$1" '$1 == name { n = $2; call = $3; next } $1 == "commit" { if (call == "00000" && $2 == "00000") print n }' "$WORK/$1.out"
 }
-for name in postgrest_single postgrest_batch plain_single plain_batch; do
+for name in postgrest_single postgrest_batch plain_single plain_batch repeatable_read; do
     echo "$name: $(outcomes "$name")"
+    calls=$(awk -v name="$name" '$1 == name' "$WORK/$name.out" | wc -l)
+    if [ "$calls" -ge 50 ] && ! grep -qiE 'server closed|connection to server|FATAL' "$WORK/$name.err"; then
+        ok "$name: called throughout ($calls calls), its connection kept"
+    else not_ok "$name: called throughout ($calls calls), its connection kept" "$WORK/$name.err"; fi
     refused=$(awk -v name="$name" '$1 == name && $3 != "00000" && $3 != "40001"' "$WORK/$name.out" | wc -l)
     if [ "$refused" -eq 0 ]; then ok "$name: every call succeeded or failed with 40001"; else
         grep -E 'ERROR|DETAIL|HINT|CONTEXT|^\s' "$WORK/$name.err" | sort | uniq -c | sort -rn | head -20 > "$WORK/errors"
@@ -130,7 +142,8 @@ clean() {
         awk '/^ERROR:/ { error = 1; print; next } error && /^(DETAIL|HINT):/ { print; next } { error = 0 }')
     echo "$fields" | sed 's/^/    /'
     if [ "$3" = "$2" ] && [ -n "$fields" ] &&
-        ! echo "$fields" | grep -qE "_[0-9]{6}\b|127\.0\.0\.1|:($COORDINATOR|$WORKER1|$WORKER2)\b|authenticated@|nested"; then
+        ! echo "$fields" | grep -qE "_[0-9]{6}\b|127\.0\.0\.1|:($COORDINATOR|$WORKER1|$WORKER2)\b|authenticated@|nested" &&
+        ! { [ "${4:-}" = handed-over ] && grep -q 'while executing command on' "$WORK/notices"; }; then
         ok "$name: $2, no shard, role, host or port"
     else not_ok "$name: $2 (got $3), no shard, role, host or port" "$WORK/notices"; fi
 }
@@ -138,7 +151,7 @@ sqlstate() { sed -n 's/^sqlstate=\([A-Z0-9]*\).*/\1/p'; }
 
 # A viewer's edit: the policies of the cells refuse it on the worker.
 state=$(postgrest authenticated carol "$(rpc_call cell_upsert "{\"list\": \"$list1\", \"row\": \"$row1\", \"col\": \"$col1\", \"val\": \"x\"}")" | sqlstate)
-clean "a viewer's edit (PostgREST)" 42501 "$state"
+clean "a viewer's edit (PostgREST)" 42501 "$state" handed-over
 grep -q 'policy for table "list_company_cells"' "$WORK/notices" && ok "a viewer's edit: names list_company_cells" ||
     not_ok "a viewer's edit: names list_company_cells" "$WORK/notices"
 
@@ -152,7 +165,7 @@ coordinator -c "INSERT INTO app.list_columns (list_id, id, subject, response_typ
 sleep 1
 state=$(postgrest authenticated alice "$(rpc_call cell_upsert "{\"list\": \"$list1\", \"row\": \"$row1\", \"col\": \"$colX\", \"val\": \"x\"}")" | sqlstate)
 wait
-clean "a column deleted while the call waits (PostgREST)" 23503 "$state"
+clean "a column deleted while the call waits (PostgREST)" 23503 "$state" handed-over
 grep -q 'table "list_company_cells" violates foreign key constraint "list_company_cells_' "$WORK/notices" &&
     grep -q 'is not present in table "list_columns"' "$WORK/notices" &&
     ok "a column deleted while the call waits: names the tables and the constraint" ||
@@ -166,28 +179,37 @@ state=$(sqlstate_of "$COORDINATOR" "SELECT app.cell_upsert(r.list_id, r.id, '$co
 clean "a call per row of a query on list_companies" 0A000 "$state"
 
 # The worker's backend of a batch ended while the batch waits there (for a row another
-# transaction holds FOR UPDATE): PostgreSQL's own 57P01, relayed.
-{ echo "BEGIN;"; echo "SELECT FROM app.list_companies WHERE list_id = '$list1' AND id = '$row1' FOR UPDATE;"
-  echo "SELECT pg_sleep(4);"; echo "ROLLBACK;"; } | on "$COORDINATOR" -At -o /dev/null &
-sleep 1
-postgrest authenticated alice "$(rpc_call cell_upsert_many "{\"list\": \"$list1\", \"cells\": [{\"row\": \"$row1\", \"col\": \"$col1\"}]}")" > "$WORK/killed" &
-for _ in $(seq 1 50); do
-    pid=$(on "$list1_worker" -At -c "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%cell_upsert_many%'")
-    [ -n "$pid" ] && break
-    sleep 0.1
-done
-on "$list1_worker" -At -o /dev/null -c "SELECT pg_terminate_backend($pid)"
-wait
-clean "the worker's backend of a batch ended (PostgREST)" 57P01 "$(sqlstate < "$WORK/killed")"
+# transaction holds FOR UPDATE): terminated, PostgreSQL's own 57P01, relayed; killed (SIGKILL,
+# the worker then restarts), Citus's XX000 for a connection lost, said as 08006.
+end_waiting_batch() {  # end_waiting_batch HOW: terminate, or kill
+    local pid
+    { echo "BEGIN;"; echo "SELECT FROM app.list_companies WHERE list_id = '$list1' AND id = '$row1' FOR UPDATE;"
+      echo "SELECT pg_sleep(4);"; echo "ROLLBACK;"; } | on "$COORDINATOR" -At -o /dev/null 2>/dev/null &
+    sleep 1
+    postgrest authenticated alice "$(rpc_call cell_upsert_many "{\"list\": \"$list1\", \"cells\": [{\"row\": \"$row1\", \"col\": \"$col1\"}]}")" > "$WORK/killed" &
+    for _ in $(seq 1 50); do
+        pid=$(on "$list1_worker" -At -c "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%cell_upsert_many%'")
+        [ -n "$pid" ] && break
+        sleep 0.1
+    done
+    if [ "$1" = terminate ]; then on "$list1_worker" -At -o /dev/null -c "SELECT pg_terminate_backend($pid)"
+    else kill -9 "$pid"; fi
+    wait
+}
+end_waiting_batch terminate
+clean "the worker's backend of a batch ended (PostgREST)" 57P01 "$(sqlstate < "$WORK/killed")" handed-over
+end_waiting_batch kill
+clean "the worker's backend of a batch killed (PostgREST)" 08006 "$(sqlstate < "$WORK/killed")" handed-over
+for _ in $(seq 1 60); do on "$list1_worker" -At -c "SELECT 1" >/dev/null 2>&1 && break; sleep 0.5; done
 
 # A worker down: the one that holds list2 (bob's).
 list2_worker=$(coordinator -c "SELECT nodeport FROM citus_shards WHERE table_name = 'app.lists'::regclass
                                AND shardid = get_shard_id_for_distribution_column('app.lists', '$list2'::uuid)")
 cluster_as_postgres "$cluster_bin/pg_ctl" -D "$CLUSTER_DIR/n$list2_worker" -m fast stop >/dev/null
 state=$(postgrest authenticated bob "$(rpc_call cell_upsert "{\"list\": \"$list2\", \"row\": \"$row2\", \"col\": \"$col2\", \"val\": \"x\"}")" | sqlstate)
-clean "a worker down (PostgREST)" 08006 "$state"
+clean "a worker down (PostgREST)" 08006 "$state" handed-over
 state=$(postgrest authenticated bob "$(rpc_call cell_upsert_many "{\"list\": \"$list2\", \"cells\": [{\"row\": \"$row2\", \"col\": \"$col2\"}]}")" | sqlstate)
-clean "a worker down, a batch (PostgREST)" 08006 "$state"
+clean "a worker down, a batch (PostgREST)" 08006 "$state" handed-over
 # Citus delegates a plain call itself: its own words (docs/citus.md lists them).
 on "$COORDINATOR" -At -v ON_ERROR_STOP=0 -c "SELECT app.cell_upsert('$list2', '$row2', '$col2', 'x')" > "$WORK/plain_down" 2>&1
 same "a worker down, a plain call: Citus's own error" "ERROR:  connection to the remote node postgres@127.0.0.1:$list2_worker failed with the following error: Connection refused" \
@@ -197,7 +219,9 @@ same "the worker back: the call succeeds" "sqlstate=00000 body=true" \
     "$(postgrest authenticated bob "$(rpc_call cell_upsert "{\"list\": \"$list2\", \"row\": \"$row2\", \"col\": \"$col2\", \"val\": \"back\"}")")"
 
 for port in $COORDINATOR $WORKER1 $WORKER2; do
-    if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" > "$WORK/crashes"; then
+    # (but the backend this script kills)
+    if grep -E 'PANIC|TRAP|server process .* was terminated' "$CLUSTER_DIR/n$port.log" |
+        grep -v 'terminated by signal 9: Killed' > "$WORK/crashes"; then
         not_ok "no crash on :$port" "$WORK/crashes"
     fi
 done
