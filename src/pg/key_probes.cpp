@@ -85,22 +85,42 @@ bool open_list_table(const ListTables &tables, ListTable table, KeyRead *key) {
     return open_for_key_reads(tables.relids[table], tables.base_keys[table], subject, key);
 }
 
-// Finds the row key names as snapshot sees it; returns its TID, or false.
-bool find_key(const KeyRead &key, Snapshot snapshot, ItemPointerData *tid) {
-    ScanKeyData scan_keys[2];
-    Relation index = index_open(key.index, NoLock);
-    const int count = IndexRelationGetNumberOfKeyAttributes(index);
-    for (int i = 0; i < count; ++i) {
-        // In the index's order, each the list or the id (open_for_key_reads).
-        const AttrNumber attnum = index->rd_index->indkey.values[i];
-        ScanKeyInit(&scan_keys[i], attnum, BTEqualStrategyNumber, F_UUID_EQ,
-                    attnum == key.keys->id ? key.id : key.list);
-    }
+// A scan of a table's primary key index, kept open for the reads of many keys, each a
+// rescan: what systable_beginscan would set up anew for each.
+struct KeyScan {
+    IndexScanDesc scan;
+    TupleTableSlot *slot;
+    int count;              // the index's key columns
+    AttrNumber columns[2];  // in the index's order, each the list or the id (open_for_key_reads)
+};
+
+KeyScan begin_key_scan(const KeyRead &key, Snapshot snapshot) {
+    Relation index = index_open(key.index, NoLock);  // locked by open_for_key_reads
+    KeyScan scan;
+    scan.count = IndexRelationGetNumberOfKeyAttributes(index);
+    for (int i = 0; i < scan.count; ++i) scan.columns[i] = index->rd_index->indkey.values[i];
+    scan.scan = index_beginscan(key.table, index, snapshot, scan.count, 0);
+    scan.slot = table_slot_create(key.table, nullptr);
+    return scan;
+}
+
+void end_key_scan(const KeyScan &scan) {
+    Relation index = scan.scan->indexRelation;
+    index_endscan(scan.scan);
     index_close(index, NoLock);
-    SysScanDesc scan = systable_beginscan(key.table, key.index, true, snapshot, count, scan_keys);
-    const bool found = HeapTupleIsValid(systable_getnext(scan)) && matches(key, scan->slot);
-    if (found) *tid = scan->slot->tts_tid;
-    systable_endscan(scan);
+    ExecDropSingleTupleTableSlot(scan.slot);
+}
+
+// Finds the row key names as the scan's snapshot sees it; returns its TID, or false.
+bool find_key(const KeyRead &key, const KeyScan &scan, ItemPointerData *tid) {
+    ScanKeyData scan_keys[2];
+    for (int i = 0; i < scan.count; ++i)  // by the index's column numbers
+        ScanKeyInit(&scan_keys[i], static_cast<AttrNumber>(i + 1), BTEqualStrategyNumber, F_UUID_EQ,
+                    scan.columns[i] == key.keys->id ? key.id : key.list);
+    index_rescan(scan.scan, scan_keys, scan.count, nullptr, 0);
+    const bool found = index_getnext_slot(scan.scan, ForwardScanDirection, scan.slot) && matches(key, scan.slot);
+    if (found) *tid = scan.slot->tts_tid;
+    ExecClearTuple(scan.slot);  // its buffer's pin, before the row is locked or waited for
     return found;
 }
 
@@ -108,9 +128,9 @@ bool find_key(const KeyRead &key, Snapshot snapshot, ItemPointerData *tid) {
 // SELECT ... FOR KEY SHARE does (ExecLockRows, nodeLockRows.c): a version that no longer
 // has the key, or none left, is not locked; under a transaction snapshot, a row changed
 // since is a serialization failure. Whether it is locked.
-bool lock_key(const KeyRead &key, Snapshot snapshot, TupleTableSlot *slot) {
+bool lock_key(const KeyRead &key, const KeyScan &scan, Snapshot snapshot, TupleTableSlot *slot) {
     ItemPointerData tid;
-    if (!find_key(key, snapshot, &tid)) return false;
+    if (!find_key(key, scan, &tid)) return false;
     TM_FailureData failure;
     const uint8 flags = IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
     const TM_Result result = table_tuple_lock(key.table, &tid, snapshot, slot, GetCurrentCommandId(true),
@@ -133,6 +153,7 @@ bool lock_key(const KeyRead &key, Snapshot snapshot, TupleTableSlot *slot) {
 // Locks the rows of the sorted ids (a uuid[]) in the list, in their order.
 bool lock_keys(KeyRead &key, Datum list, Datum ids, Snapshot snapshot) {
     TupleTableSlot *slot = table_slot_create(key.table, nullptr);
+    const KeyScan scan = begin_key_scan(key, snapshot);
     ArrayType *array = DatumGetArrayTypeP(ids);
     Datum *elements;
     int count;
@@ -141,9 +162,10 @@ bool lock_keys(KeyRead &key, Datum list, Datum ids, Snapshot snapshot) {
     key.list = list;
     for (int i = 0; i < count && all_locked; ++i) {
         key.id = elements[i];
-        all_locked = lock_key(key, snapshot, slot);
+        all_locked = lock_key(key, scan, snapshot, slot);
     }
     pfree(elements);
+    end_key_scan(scan);
     ExecDropSingleTupleTableSlot(slot);
     return all_locked;
 }
@@ -174,7 +196,9 @@ bool cell_keys_found(const ListTables &tables, Datum list, Datum row, Datum col,
         key.list = list;
         key.id = ids[t];
         ItemPointerData tid;
-        found = find_key(key, snapshot, &tid);
+        const KeyScan scan = begin_key_scan(key, snapshot);
+        found = find_key(key, scan, &tid);
+        end_key_scan(scan);
         table_close(key.table, NoLock);
     }
     return found;
@@ -187,8 +211,10 @@ bool batch_keys_locked(const ListTables &tables, Datum list, Datum columns, Datu
         if (!open_list_table(tables, kProbed[t], &key)) return false;
         if (kProbed[t] == kLists) {
             TupleTableSlot *slot = table_slot_create(key.table, nullptr);
+            const KeyScan scan = begin_key_scan(key, snapshot);
             key.list = key.id = list;
-            all_locked = lock_key(key, snapshot, slot);
+            all_locked = lock_key(key, scan, snapshot, slot);
+            end_key_scan(scan);
             ExecDropSingleTupleTableSlot(slot);
         } else {
             all_locked = lock_keys(key, list, kProbed[t] == kListColumns ? columns : rows, snapshot);
