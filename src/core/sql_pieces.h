@@ -59,6 +59,7 @@ struct CellSource {
     std::string_view list, column, row, value;
     bool values;  // INSERT ... VALUES (one row) rather than INSERT ... SELECT
     std::string_view status = {}, reasoning = {}, error = {};  // an enrichment's
+    std::string_view now = "pg_catalog.now()";                 // or the parameter of Param::now
 };
 
 inline bool is_written_in(const WrittenColumn &column, const TablesShape &shape, bool with_list_id) {
@@ -79,7 +80,7 @@ inline void cell_value(Sql &sql, CellValue value, const CellSource &source) {
         case CellValue::row: sql(source.row); break;
         case CellValue::value: sql(source.value); break;
         case CellValue::complete: sql.label(kCompleteStatus); break;
-        case CellValue::now: sql("pg_catalog.now()"); break;
+        case CellValue::now: sql(source.now); break;
         case CellValue::manual: sql.label(kManualSource); break;
         case CellValue::editor: sql(kEditor); break;
         case CellValue::status: sql(source.status); break;

@@ -22,7 +22,7 @@ enum class Writes : std::uint8_t { nothing, manual_edit, enrichment };
 
 // A parameter's type: uuid, uuid[], text, text[], int4[], jsonb; editor is text, bound by
 // the statement context (the JWT's sub claim or the current role, NULL without provenance).
-enum class Param : std::uint8_t { id, ids, text, texts, positions, cells, editor };
+enum class Param : std::uint8_t { id, ids, text, texts, positions, cells, editor, now };
 constexpr int kMaxParams = 7;
 
 struct StatementSpec {

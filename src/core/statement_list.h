@@ -18,8 +18,8 @@
 //   writes      nothing; manual_edit: the cells it writes are a person's edit, which the
 //               manual-edit guard lets through (src/pg/manual_guard.h); enrichment: it writes
 //               cells for a background job, and leaves those a person edited alone
-//   parameters  $1, $2, ... in order, as Param (statement_catalog.h); an editor parameter is
-//               bound by the statement context, not by the caller.
+//   parameters  $1, $2, ... in order, as Param (statement_catalog.h); an editor or now
+//               parameter is bound by the statement context, not by the caller.
 //
 // The single-node set checks and writes in one statement (a join of the four tables), which
 // Citus would plan on every call and refuses in a function distributed with force_delegation.
@@ -102,6 +102,13 @@ STATEMENT(row_check, distributed, caller, literal, rows, nothing, Param::id, Par
 // single node, after cell_upsert's checks read by key (src/pg/key_probes.h).
 STATEMENT(cell_write, any, caller, parameter, processed, manual_edit,
           Param::id, Param::id, Param::id, Param::text, Param::editor)
+// $1 list, $2 row, $3 col, $4 val, $5 editor, $6 now: the update of the cell as cell_write
+// would update it, with no check: one row, or none when the cell does not exist (or a
+// trigger skipped it). Tried before cell_write: with the list a literal and now() a
+// parameter, Citus keeps its plan on the local shard, where it plans cell_write's INSERT
+// (and deparses it) at every execution.
+STATEMENT(cell_overwrite, distributed, caller, literal, updated, manual_edit,
+          Param::id, Param::id, Param::id, Param::text, Param::editor, Param::now)
 // $1 list, $2 row, $3 col: one row (version text) when the caller sees the cell.
 STATEMENT(cell_version_get, distributed, caller, literal, rows, nothing, Param::id, Param::id, Param::id)
 // $1 list, $2 row, $3 col, $4 val, $5 editor: cell_write, only when the cell does not exist

@@ -153,6 +153,11 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             insert_head(sql, shape, shape.cells_have_list_id, {"$1", "$3", "$2", "$4", true});
             on_conflict(sql, shape);
             break;
+        case StatementKind::cell_overwrite:
+            update_head(sql, shape, {"$1", "$3", "$2", "$4", true, {}, {}, {}, "$6"});
+            sql(" WHERE ");
+            the_cell(sql, shape, sql.list);
+            break;
         case StatementKind::cell_version_get:
             sql("SELECT ");
             cell_version(sql, shape);

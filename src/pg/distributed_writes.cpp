@@ -70,7 +70,12 @@ bool write_cell(StatementContext &context, const CellEdit &edit) {
     raise_failed_check(context, edit.list, edit.row, edit.col, kNoElement);
     Datum args[] = {edit.list, edit.row, edit.col, edit.value, edit.if_match_text};
     const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' ', ' '};
-    const bool written = context.run(cell_write_kind(edit), args, nulls) == 1;
+    // For a list whose plans this backend keeps (the checks found theirs), the update of the
+    // cell first, whose plan Citus keeps on the shard, then the upsert when there was no cell;
+    // for another list, the upsert alone, which costs what planning the update would.
+    const bool overwrite_first = edit.if_match == nullptr && context.found_kept_list_plan();
+    const bool written = (overwrite_first && context.run(Statement::cell_overwrite, args, nulls) == 1) ||
+                         context.run(cell_write_kind(edit), args, nulls) == 1;
     if (!written && edit.if_match != nullptr) {
         Version current;
         read_version(context, edit.list, edit.row, edit.col, current);

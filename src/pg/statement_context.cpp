@@ -26,6 +26,7 @@ Oid param_type(core::Param param) {
         case core::Param::texts: return TEXTARRAYOID;
         case core::Param::positions: return INT4ARRAYOID;
         case core::Param::cells: return JSONBOID;
+        case core::Param::now: return TIMESTAMPTZOID;
     }
     return InvalidOid;
 }
@@ -184,6 +185,7 @@ PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
     if (spec.list == core::ListIn::literal) {
         const pg_uuid_t &id = *DatumGetUUIDP(list);
         SPIPlanPtr plan = list_plans_.find(id, kind);
+        found_kept_list_plan_ = plan != nullptr;
         if (plan == nullptr) {
             plan = prepare_text(statement_text(kind, tables_.shape, schema, &id), spec, CURSOR_OPT_GENERIC_PLAN);
             list_plans_.keep(id, kind, plan);
@@ -290,6 +292,11 @@ uint64 StatementContext::execute(const PreparedStatement &prepared, const Datum 
     for (int i = 0, given = 0; i < spec.nargs; ++i) {
         if (spec.params[i] == core::Param::editor) {
             bind_editor(prepared.shape.has_provenance, values[i], value_nulls[i]);
+            continue;
+        }
+        if (spec.params[i] == core::Param::now) {  // what now() gives
+            values[i] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+            value_nulls[i] = ' ';
             continue;
         }
         values[i] = args[given];

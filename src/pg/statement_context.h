@@ -54,6 +54,9 @@ class StatementContext {
     static constexpr uint64 kByKeyBatchCells = 500;
 
     PreparedStatement prepare(Statement kind, Datum list = (Datum)0);
+    // Whether the last statement prepared with the list as a literal found its plan kept
+    // (list_plans.h): the list is one of those this backend used last, and was before this call.
+    bool found_kept_list_plan() const { return found_kept_list_plan_; }
 
     // Runs a prepared statement, as the caller, with args (its parameters in order, but for
     // an editor, which the context binds: editor.h) and nulls (SPI's, or nullptr for none),
@@ -123,6 +126,7 @@ class StatementContext {
     bool shape_may_have_changed_ = false;  // set by the invalidation callbacks
     bool callbacks_registered_ = false;
     SPIPlanPtr plans_[core::kStatementKinds] = {};
+    bool found_kept_list_plan_ = false;
     SPIPlanPtr lock_plans_[kListCompanyCells] = {};  // key_share_lock on the table under each
     // The by-key forms (core/statement_sql.h), for a small batch: one generic plan each.
     core::IdReads reads_ = core::IdReads::join;

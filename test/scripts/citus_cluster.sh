@@ -235,6 +235,49 @@ written|complete|manual|alice" "$(cell $list1 $row1 $col1; cell $list1 $row1b $c
 coordinator -c "SET citus.enable_unsafe_triggers = on" -c "DROP TRIGGER skip_marked ON app.list_company_cells" \
     >/dev/null || not_ok "the trigger dropped"
 
+echo "== overwrites on a list whose plans the worker's backend keeps"
+# In one session, a call on a list whose plans the worker's backend kept from an earlier call
+# updates the cell (cell_overwrite, planned by Citus on the shard and kept) and upserts only
+# a cell that is not there. A trigger's notices (forwarded by Citus) show which ran: the
+# upsert fires BEFORE INSERT, the update does not.
+row1w=30000000-0000-4000-8000-000000000013
+row1x=30000000-0000-4000-8000-000000000014
+coordinator >/dev/null <<SQL || not_ok "the trigger and the rows created"
+SET citus.enable_unsafe_triggers = on;
+CREATE FUNCTION app.say_write() RETURNS trigger LANGUAGE plpgsql AS
+\$\$ BEGIN RAISE NOTICE 'write: % %', TG_OP, coalesce(NEW.value, 'NULL'); RETURN NEW; END \$\$;
+CREATE TRIGGER say_write BEFORE INSERT OR UPDATE ON app.list_company_cells
+FOR EACH ROW EXECUTE FUNCTION app.say_write();
+INSERT INTO app.list_companies (list_id, id, name) VALUES ('$list1', '$row1w', 'Hooli'), ('$list1', '$row1x', 'Umbrella');
+SQL
+warm_call() { echo "SELECT app.cell_upsert('$list1', '$1', '$col1', '$2')"; }
+on "$COORDINATOR" -At -c "$(warm_call "$row1w" 'warm 1')" -c "$(warm_call "$row1w" 'warm 2')" \
+    -c "$(warm_call "$row1w" '')" -c "$(warm_call "$row1x" 'warm new')" > "$WORK/out" 2> "$WORK/notices"
+same "4 calls in one session: true each" "t t t t" "$(tr '\n' ' ' < "$WORK/out" | sed 's/ $//')"
+same "the first call upserts; on the kept list, the update, then the upsert of a new cell" \
+"write: INSERT warm 1
+write: UPDATE warm 2
+write: UPDATE NULL
+write: INSERT warm new" "$(sed -n 's/^NOTICE:  //p' "$WORK/notices")"
+same "the cells as the upsert writes them (edited_at and updated_at the call's now())" \
+"|complete|manual|postgres|t
+warm new|complete|manual|postgres|t" \
+    "$(coordinator -c "SELECT value, status, source, edited_by, edited_at = updated_at AND updated_at > created_at
+                       FROM app.list_company_cells WHERE list_id = '$list1' AND company_row_id = '$row1w' AND column_id = '$col1'
+                       UNION ALL
+                       SELECT value, status, source, edited_by, edited_at = updated_at AND updated_at = created_at
+                       FROM app.list_company_cells WHERE list_id = '$list1' AND company_row_id = '$row1x' AND column_id = '$col1'")"
+same "their history: each call once, as a person's edit" \
+"manual|f||warm 1|postgres
+manual|t|warm 1|warm 2|postgres
+manual|t|warm 2||postgres
+manual|f||warm new|postgres" \
+    "$(coordinator -c "SELECT kind, existed_before, value_before, value_after, edited_by FROM app.list_cell_history
+                       WHERE list_id = '$list1' AND company_row_id IN ('$row1w', '$row1x') AND column_id = '$col1'
+                       ORDER BY id")"
+coordinator -c "SET citus.enable_unsafe_triggers = on" -c "DROP TRIGGER say_write ON app.list_company_cells" \
+    >/dev/null || not_ok "the trigger dropped"
+
 echo "== 4 clients x 300 upserts of one cell, through the coordinator"
 cat > "$WORK/same_cell.sql" <<SQL
 BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;

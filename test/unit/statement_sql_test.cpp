@@ -342,6 +342,27 @@ TEST(CitusStatementSql, TheWritesOfTheCanonicalShape) {
                   set + " RETURNING true) SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written");
 }
 
+// The overwrite that cell_upsert tries first on Citus: the upsert's update, with the list a
+// literal and the time a parameter ($6, what now() gives), so that no function is left for
+// Citus to evaluate at each execution (it would deparse the shard query again); in every
+// shape, no function call at all.
+TEST(CitusStatementSql, TheOverwriteNamesNoFunction) {
+    TablesShape shape;
+    shape.has_provenance = true;
+    shape.distributed = true;
+    const unsigned char id[16] = {0x10, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 0x01};
+    const std::string list = cellupsert::core::id_literal(id);
+    EXPECT_EQ(statement_sql(StatementKind::cell_overwrite, shape, "app", list),
+              "UPDATE app.list_company_cells x SET value = $4, status = 'complete', updated_at = $6,"
+              " source = 'manual', edited_by = $5, edited_at = $6 WHERE x.list_id OPERATOR(pg_catalog.=) " +
+                  list + " AND x.column_id OPERATOR(pg_catalog.=) $3 AND x.company_row_id OPERATOR(pg_catalog.=) $2");
+    for (const TablesShape &each : distributed_shapes()) {
+        const std::string sql = statement_sql(StatementKind::cell_overwrite, each, "app", list);
+        EXPECT_FALSE(contains(sql, "now()")) << sql;
+        EXPECT_FALSE(contains(sql, "$1")) << sql;
+    }
+}
+
 // The writes follow the shape's optional columns as the single-node set does, and write the
 // same columns with the same values.
 TEST(CitusStatementSql, TheWritesFollowTheShape) {
