@@ -8,6 +8,7 @@
 #include "cell_checks.h"
 #include "errors.h"
 #include "list_placement.h"
+#include "relations.h"
 #include "write_strategy.h"
 
 namespace cellupsert::pg {
@@ -72,8 +73,11 @@ bool write_cell(StatementContext &context, const CellEdit &edit) {
     const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' ', ' '};
     // For a list whose plans this backend keeps (the checks found theirs), the update of the
     // cell first, whose plan Citus keeps on the shard, then the upsert when there was no cell;
-    // for another list, the upsert alone, which costs what planning the update would.
-    const bool overwrite_first = edit.if_match == nullptr && context.found_kept_list_plan();
+    // for another list, the upsert alone, which costs what planning the update would. The
+    // update reads the cell's key, which the upsert needs no SELECT privilege for.
+    const bool overwrite_first =
+        edit.if_match == nullptr && context.found_kept_list_plan() &&
+        caller_may_select(context.tables().relids[kListCompanyCells], core::kConflictKey, core::kConflictKeyColumns);
     const bool written = (overwrite_first && context.run(Statement::cell_overwrite, args, nulls) == 1) ||
                          context.run(cell_write_kind(edit), args, nulls) == 1;
     if (!written && edit.if_match != nullptr) {
