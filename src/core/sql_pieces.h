@@ -20,13 +20,19 @@ inline constexpr char kEditor[] = "$5";
 struct Sql {
     std::string text;
     std::string_view schema;
-    std::string_view list;          // the list's id in the reads of the Citus set: $1, or a literal
-    IdReads reads = IdReads::join;  // how a batch's statements read its ids
+    std::string_view list;               // the list's id in the reads of the Citus set: $1, or a literal
+    IdReads reads = IdReads::join;       // how a batch's statements read its ids
+    const ShardNames *shards = nullptr;  // named in place of the tables, when given
     Sql &operator()(std::string_view piece) {
         text += piece;
         return *this;
     }
     Sql &table(std::string_view name) {
+        const std::string_view shard = shards == nullptr ? std::string_view() : shards->of(name);
+        if (!shard.empty()) {
+            text += shard;
+            return *this;
+        }
         text += schema;
         text += '.';
         text += name;

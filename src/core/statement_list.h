@@ -91,6 +91,10 @@ STATEMENT(batch_visible_keys, single_node, caller, parameter, one_row, nothing, 
 // $1 list: one row (shard int8, here bool): the shard of lists that holds the list, and
 // whether it has a placement on this node (Citus's catalogs; src/pg/list_placement.h).
 STATEMENT(list_placement, distributed, caller, parameter, one_row, nothing, Param::id)
+// $1 list: one row (lists text, list_columns text, list_companies text, list_company_cells
+// text): the names of the list's shards of the tables (Citus's shard_name(), qualified even
+// in public).
+STATEMENT(list_shard_names, distributed, caller, parameter, one_row, nothing, Param::id)
 // $1 list: one row when the caller sees the list.
 STATEMENT(list_check, distributed, caller, literal, rows, nothing, Param::id)
 // $1 list, $2 col: one row (subject text) when the caller sees the column in the list.

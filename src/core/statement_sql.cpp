@@ -10,8 +10,8 @@ namespace cellupsert::core {
 using namespace sql_pieces;
 
 std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema,
-                          std::string_view list, IdReads reads) {
-    Sql sql{std::string(), quoted_schema, list, reads};
+                          std::string_view list, IdReads reads, const ShardNames *shards) {
+    Sql sql{std::string(), quoted_schema, list, reads, shards};
     sql.text.reserve(1024);
     // clang-format off
     switch (kind) {
@@ -138,6 +138,14 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
             sql("SELECT s.shard, EXISTS (SELECT FROM pg_catalog.pg_dist_placement p, pg_catalog.pg_dist_local_group g")
                (" WHERE p.shardid")(kEq)("s.shard AND p.groupid")(kEq)("g.groupid)")
                (" FROM (SELECT pg_catalog.get_shard_id_for_distribution_column(").table_literal("lists")(", $1) AS shard) s");
+            break;
+        case StatementKind::list_shard_names:
+            sql("SELECT ");
+            for (const char *table : {"lists", "list_columns", "list_companies", "list_company_cells"}) {
+                if (sql.text.size() > 7) sql(", ");
+                sql("pg_catalog.shard_name(").table_literal(table)(", ")
+                   ("pg_catalog.get_shard_id_for_distribution_column(").table_literal(table)(", $1), false)");
+            }
             break;
         case StatementKind::list_check:
             sql("SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)(sql.list);

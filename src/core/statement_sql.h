@@ -53,6 +53,21 @@ inline bool operator!=(const TablesShape &a, const TablesShape &b) { return !(a 
 // into lists of any size, where a generic join would read a whole list for a few ids).
 enum class IdReads { join, by_key };
 
+// The qualified names of a list's shards of the tables (Citus's shard_name()), named by the
+// distributed set's reads in place of the tables on a worker that holds them
+// (src/pg/shard_reads.h): plain statements on local tables, which Citus does not plan.
+struct ShardNames {
+    std::string_view lists, list_columns, list_companies, list_company_cells;
+    // The shard of the table named name; empty for another name.
+    std::string_view of(std::string_view name) const {
+        if (name == "lists") return lists;
+        if (name == "list_columns") return list_columns;
+        if (name == "list_companies") return list_companies;
+        if (name == "list_company_cells") return list_company_cells;
+        return {};
+    }
+};
+
 // The text of statement kind (of identity caller) on the tables of quoted_schema (an SQL
 // identifier, quoted as needed). In the statements whose list is a literal (the reads of the
 // distributed set), list takes the place of $1: an id_literal, so that Citus, seeing a
@@ -61,8 +76,10 @@ enum class IdReads { join, by_key };
 // parsed and planned again (Citus 13.2.2). Their $1 is then unused. May throw
 // std::bad_alloc, and std::logic_error for key_share_lock and key_share_locks (built by
 // key_share_lock_sql and key_share_locks_sql).
+// With shards, the tables are named by their shards' names.
 std::string statement_sql(StatementKind kind, const TablesShape &shape, std::string_view quoted_schema,
-                          std::string_view list = "$1", IdReads reads = IdReads::join);
+                          std::string_view list = "$1", IdReads reads = IdReads::join,
+                          const ShardNames *shards = nullptr);
 
 // A table the batch locks (src/pg/batch_locks.h): the table under the lists, list_columns or
 // list_companies relation (under its views), with its own column names. Names are quoted

@@ -71,12 +71,12 @@ bool write_cell(StatementContext &context, const CellEdit &edit) {
     raise_failed_check(context, edit.list, edit.row, edit.col, kNoElement);
     Datum args[] = {edit.list, edit.row, edit.col, edit.value, edit.if_match_text};
     const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' ', ' '};
-    // For a list whose plans this backend keeps (the checks found theirs), the update of the
-    // cell first, whose plan Citus keeps on the shard, then the upsert when there was no cell;
-    // for another list, the upsert alone, which costs what planning the update would. The
+    // For a list this backend used lately, the update of the cell first, whose plan Citus
+    // keeps on the shard (per list), then the upsert when there was no cell; for another list,
+    // the upsert alone, which costs what planning the update would. The
     // update reads the cell's key, which the upsert needs no SELECT privilege for.
     const bool overwrite_first =
-        edit.if_match == nullptr && context.found_kept_list_plan() &&
+        edit.if_match == nullptr && context.list_used_lately(edit.list) &&
         caller_may_select(context.tables().relids[kListCompanyCells], core::kConflictKey, core::kConflictKeyColumns);
     const bool written = (overwrite_first && context.run(Statement::cell_overwrite, args, nulls) == 1) ||
                          context.run(cell_write_kind(edit), args, nulls) == 1;

@@ -25,6 +25,12 @@ void ListPlans::keep(const pg_uuid_t &list, core::StatementKind kind, SPIPlanPtr
     kept = plan;
 }
 
+bool ListPlans::used(const pg_uuid_t &list) {
+    if (recent_lists_.find(list.data) >= 0) return true;
+    free_plans(recent_lists_.take(list.data));  // of the list that held the slot, if any
+    return false;
+}
+
 void ListPlans::forget() {
     for (int slot = 0; slot < kLists; ++slot) free_plans(slot);
     recent_lists_.clear();

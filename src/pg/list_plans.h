@@ -30,6 +30,10 @@ class ListPlans {
     // the plans of the list used least recently.
     void keep(const pg_uuid_t &list, core::StatementKind kind, SPIPlanPtr plan);
 
+    // Whether list is one of the lists used last, before; marks it as used last (making room
+    // for it as keep does).
+    bool used(const pg_uuid_t &list);
+
     // Frees every kept plan of every list (the tables' names or shape changed).
     void forget();
 

@@ -76,6 +76,7 @@ StatementContext &StatementContext::for_call(Oid function_oid, WriteKind kind) {
     StatementContext &c = backend_context;
     c.function_oid_ = function_oid;
     c.reads_ = core::IdReads::join;
+    c.placement_read_ = false;  // a shard may have moved since the last call
     c.make_current();
     return c;
 }
@@ -99,6 +100,8 @@ void StatementContext::forget_plans() {
     free_plans(by_key_lock_plans_);
     free_plans(locks_plans_);
     list_plans_.forget();
+    shard_reads_.forget();
+    placement_read_ = false;
 }
 
 // Makes the context describe the schema of the call's function and the current shape of
@@ -183,9 +186,12 @@ PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
     const core::StatementSpec &spec = core::statement_spec(kind);
     const char *schema = quote_identifier(NameStr(schema_name_));
     if (spec.list == core::ListIn::literal) {
+        if (spec.writes == core::Writes::nothing) {
+            SPIPlanPtr plan = shard_read_plan(kind, list);
+            if (plan != nullptr) return {kind, plan, tables_.shape};
+        }
         const pg_uuid_t &id = *DatumGetUUIDP(list);
         SPIPlanPtr plan = list_plans_.find(id, kind);
-        found_kept_list_plan_ = plan != nullptr;
         if (plan == nullptr) {
             plan = prepare_text(statement_text(kind, tables_.shape, schema, &id), spec, CURSOR_OPT_GENERIC_PLAN);
             list_plans_.keep(id, kind, plan);
@@ -198,6 +204,50 @@ PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
         plan =
             prepare_text(statement_text(kind, tables_.shape, schema, nullptr, reads), spec, plan_options(spec, reads));
     return {kind, plan, tables_.shape};
+}
+
+// The group of the list's shards when this node holds them, read once per call (Citus's
+// catalogs: list_placement, then for a group not kept yet, the shards' names).
+ShardReads::Group *StatementContext::local_shard_group(Datum list) {
+    const pg_uuid_t &id = *DatumGetUUIDP(list);
+    if (placement_read_ && memcmp(id.data, placement_list_.data, UUID_LEN) == 0) return placement_group_;
+    placement_read_ = false;
+    run(Statement::list_placement, &list, nullptr, InvalidSnapshot, 1);
+    bool shard_null, here_null;
+    const Datum shard = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &shard_null);
+    const Datum here = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &here_null);
+    ShardReads::Group *group = nullptr;
+    if (!shard_null && !here_null && DatumGetBool(here)) {
+        group = shard_reads_.find(DatumGetInt64(shard));
+        if (group == nullptr) {
+            run(Statement::list_shard_names, &list, nullptr, InvalidSnapshot, 1);
+            const char *names[4];
+            for (int t = 0; t < 4; ++t) {
+                names[t] = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, t + 1);
+                if (names[t] == nullptr) return nullptr;  // no shard: read through Citus
+            }
+            group = shard_reads_.take(DatumGetInt64(shard), names);
+        }
+    }
+    placement_list_ = id;
+    placement_group_ = group;
+    placement_read_ = true;
+    return group;
+}
+
+// The kept plan of a read on the list's local shards, or nullptr when this node does not hold
+// them (shard_reads.h).
+SPIPlanPtr StatementContext::shard_read_plan(Statement kind, Datum list) {
+    ShardReads::Group *group = local_shard_group(list);
+    if (group == nullptr) return nullptr;
+    SPIPlanPtr &plan = group->plans[static_cast<int>(kind)];
+    if (plan == nullptr) {
+        const core::ShardNames names = group->shard_names();
+        plan = prepare_text(statement_text(kind, tables_.shape, quote_identifier(NameStr(schema_name_)), nullptr,
+                                           core::IdReads::join, &names),
+                            core::statement_spec(kind), CURSOR_OPT_GENERIC_PLAN);
+    }
+    return plan;
 }
 
 // After a statement: when an invalidation arrived while it took its locks (its text may then

@@ -12,6 +12,7 @@
 #include "../core/statement_sql.h"
 #include "discovery.h"
 #include "list_plans.h"
+#include "shard_reads.h"
 #include "pg_headers.h"
 #include "write_scope.h"
 
@@ -54,9 +55,9 @@ class StatementContext {
     static constexpr uint64 kByKeyBatchCells = 500;
 
     PreparedStatement prepare(Statement kind, Datum list = (Datum)0);
-    // Whether the last statement prepared with the list as a literal found its plan kept
-    // (list_plans.h): the list is one of those this backend used last, and was before this call.
-    bool found_kept_list_plan() const { return found_kept_list_plan_; }
+    // Whether list is one of the lists this backend used last (list_plans.h), before this
+    // call; marks it as used last.
+    bool list_used_lately(Datum list) { return list_plans_.used(*DatumGetUUIDP(list)); }
 
     // Runs a prepared statement, as the caller, with args (its parameters in order, but for
     // an editor, which the context binds: editor.h) and nulls (SPI's, or nullptr for none),
@@ -101,6 +102,8 @@ class StatementContext {
     int plan_options(const core::StatementSpec &spec, core::IdReads reads) const;
     void refresh_during_call();
     SPIPlanPtr prepare_text(char *sql, const core::StatementSpec &spec, int options);
+    SPIPlanPtr shard_read_plan(Statement kind, Datum list);
+    ShardReads::Group *local_shard_group(Datum list);
     int run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     int run_write(bool manual, SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     void raise_if_names_changed(Oid function_oid);
@@ -126,7 +129,6 @@ class StatementContext {
     bool shape_may_have_changed_ = false;  // set by the invalidation callbacks
     bool callbacks_registered_ = false;
     SPIPlanPtr plans_[core::kStatementKinds] = {};
-    bool found_kept_list_plan_ = false;
     SPIPlanPtr lock_plans_[kListCompanyCells] = {};  // key_share_lock on the table under each
     // The by-key forms (core/statement_sql.h), for a small batch: one generic plan each.
     core::IdReads reads_ = core::IdReads::join;
@@ -134,6 +136,12 @@ class StatementContext {
     SPIPlanPtr by_key_lock_plans_[kListCompanyCells] = {};
     SPIPlanPtr locks_plans_[2] = {};  // key_share_locks: joins, by key
     ListPlans list_plans_;
+    // The reads on the list's local shards (shard_reads.h), and the list's group as this
+    // call's first read found it: nullptr when this node does not hold the list's shards.
+    ShardReads shard_reads_;
+    bool placement_read_ = false;
+    pg_uuid_t placement_list_ = {};
+    ShardReads::Group *placement_group_ = nullptr;
 };
 
 }  // namespace cellupsert::pg

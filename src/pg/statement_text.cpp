@@ -24,12 +24,12 @@ char *checked(char *copy) {
 }  // namespace
 
 char *statement_text(core::StatementKind kind, const core::TablesShape &shape, const char *schema,
-                     const pg_uuid_t *list, core::IdReads reads) {
+                     const pg_uuid_t *list, core::IdReads reads, const core::ShardNames *shards) {
     char *sql;
     {
-        const std::string built = list == nullptr
-                                      ? core::statement_sql(kind, shape, schema, "$1", reads)
-                                      : core::statement_sql(kind, shape, schema, core::id_literal(list->data), reads);
+        const std::string built =
+            list == nullptr ? core::statement_sql(kind, shape, schema, "$1", reads, shards)
+                            : core::statement_sql(kind, shape, schema, core::id_literal(list->data), reads, shards);
         sql = palloc_copy(built);
     }
     return checked(sql);

@@ -9,9 +9,11 @@
 namespace cellupsert::pg {
 
 // The text of kind on the tables of schema (quoted) in shape; list (a literal) in place of
-// $1 when given; reads: how a batch's ids are read (core/statement_sql.h).
+// $1 when given; reads: how a batch's ids are read (core/statement_sql.h); shards: named in
+// place of the tables, when given.
 char *statement_text(core::StatementKind kind, const core::TablesShape &shape, const char *schema,
-                     const pg_uuid_t *list, core::IdReads reads = core::IdReads::join);
+                     const pg_uuid_t *list, core::IdReads reads = core::IdReads::join,
+                     const core::ShardNames *shards = nullptr);
 
 // The text of key_share_lock on the table under the relation of table, by the names that
 // table and its columns have now.

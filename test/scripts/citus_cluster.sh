@@ -278,6 +278,26 @@ manual|f||warm new|postgres" \
 coordinator -c "SET citus.enable_unsafe_triggers = on" -c "DROP TRIGGER say_write ON app.list_company_cells" \
     >/dev/null || not_ok "the trigger dropped"
 
+echo "== the checks read the list's shards, on the worker that holds them"
+# Straight on that worker, in one session, with Citus's log of the statements it runs there
+# (citus.log_local_commands): the checks are not among them (they read the shards themselves:
+# src/pg/shard_reads.h); the first call's write is the upsert, the next ones' the update.
+holder=$(coordinator -c "SELECT n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+                         WHERE p.shardid = get_shard_id_for_distribution_column('app.lists', '$list1')")
+on "$holder" -At -c "SET citus.log_local_commands = on" -c "$(warm_call "$row1w" 'shard 1')" \
+    -c "$(warm_call "$row1w" 'shard 2')" -c "$(warm_call "$row1w" 'shard 3')" > "$WORK/out" 2> "$WORK/notices"
+same "3 calls on the list's worker: true each" "t t t" "$(tr '\n' ' ' < "$WORK/out" | sed 's/ $//')"
+same "what Citus runs: no check; the upsert, then the update (and each time the history's insert)" \
+"INSERT app.list_company_cells
+INSERT app.list_cell_history
+UPDATE app.list_company_cells
+INSERT app.list_cell_history
+UPDATE app.list_company_cells
+INSERT app.list_cell_history" \
+    "$(awk '/^NOTICE:  executing the command locally: / && match($0, /app\.[a-z_]+_[0-9]+/) {
+                relation = substr($0, RSTART, RLENGTH); sub(/_[0-9]+$/, "", relation); print $6, relation }' "$WORK/notices")"
+same "the cell: the last call's" "shard 3|complete|manual|postgres" "$(cell $list1 $row1w $col1)"
+
 echo "== 4 clients x 300 upserts of one cell, through the coordinator"
 cat > "$WORK/same_cell.sql" <<SQL
 BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;

@@ -26,10 +26,12 @@ std::vector<StatementKind> kinds_of(StatementSet set) {
     return kinds;
 }
 const std::vector<StatementKind> kSingleNodeKinds = kinds_of(StatementSet::single_node);
-// The Citus set's statements on the list tables (list_placement reads Citus's catalogs).
+// The Citus set's statements on the list tables (list_placement and list_shard_names read
+// Citus's catalogs).
 const std::vector<StatementKind> kCitusKinds = [] {
     std::vector<StatementKind> kinds = kinds_of(StatementSet::distributed);
     kinds.erase(std::find(kinds.begin(), kinds.end(), StatementKind::list_placement));
+    kinds.erase(std::find(kinds.begin(), kinds.end(), StatementKind::list_shard_names));
     return kinds;
 }();
 // Every kind built from the tables' shape: all but those run as a table's owner, which are
@@ -270,6 +272,34 @@ TEST(CitusStatementSql, TheListPlacement) {
               " AS shard) s");
     EXPECT_TRUE(contains(statement_sql(StatementKind::list_placement, shape, "\"it's\""),
                          "('\"it''s\".lists'::pg_catalog.regclass, $1)"));
+}
+
+// The names of the list's shards, one column per table, from Citus's functions, always
+// schema-qualified (shard_name() leaves those of public bare unless told not to: the caller's
+// search path, pg_temp first, would then resolve them); the reads on a worker that holds them
+// name them in place of the tables, and take the list as $1.
+TEST(CitusStatementSql, TheShardNames) {
+    const TablesShape shape = distributed_shapes().front();
+    EXPECT_EQ(
+        statement_sql(StatementKind::list_shard_names, shape, "app"),
+        "SELECT pg_catalog.shard_name('app.lists'::pg_catalog.regclass,"
+        " pg_catalog.get_shard_id_for_distribution_column('app.lists'::pg_catalog.regclass, $1), false),"
+        " pg_catalog.shard_name('app.list_columns'::pg_catalog.regclass,"
+        " pg_catalog.get_shard_id_for_distribution_column('app.list_columns'::pg_catalog.regclass, $1), false),"
+        " pg_catalog.shard_name('app.list_companies'::pg_catalog.regclass,"
+        " pg_catalog.get_shard_id_for_distribution_column('app.list_companies'::pg_catalog.regclass, $1), false),"
+        " pg_catalog.shard_name('app.list_company_cells'::pg_catalog.regclass,"
+        " pg_catalog.get_shard_id_for_distribution_column('app.list_company_cells'::pg_catalog.regclass, $1), false)");
+    const cellupsert::core::ShardNames shards{"app.lists_102008", "app.list_columns_102040",
+                                              "app.list_companies_102072", "app.list_company_cells_102104"};
+    EXPECT_EQ(statement_sql(StatementKind::column_check, shape, "app", "$1", cellupsert::core::IdReads::join, &shards),
+              "SELECT c.subject::pg_catalog.text FROM app.list_columns_102040 c"
+              " WHERE c.list_id OPERATOR(pg_catalog.=) $1 AND c.id OPERATOR(pg_catalog.=) $2");
+    EXPECT_EQ(statement_sql(StatementKind::list_check, shape, "app", "$1", cellupsert::core::IdReads::join, &shards),
+              "SELECT FROM app.lists_102008 l WHERE l.id OPERATOR(pg_catalog.=) $1");
+    EXPECT_TRUE(contains(statement_sql(StatementKind::cell_version_get, shape, "app", "$1",
+                                       cellupsert::core::IdReads::join, &shards),
+                         " FROM app.list_company_cells_102104 x WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND "));
 }
 
 TEST(CitusStatementSql, TheChecks) {

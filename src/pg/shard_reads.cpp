@@ -1,0 +1,45 @@
+#include "shard_reads.h"
+
+extern "C" {
+#include "utils/memutils.h"
+}
+
+namespace cellupsert::pg {
+
+void ShardReads::free_group(Group &group) {
+    for (SPIPlanPtr &plan : group.plans) {
+        if (plan) SPI_freeplan(plan);
+        plan = nullptr;
+    }
+    for (char *&name : group.names) {
+        if (name) pfree(name);
+        name = nullptr;
+    }
+    group.last_used = 0;
+}
+
+ShardReads::Group *ShardReads::find(int64 shard) {
+    for (Group &group : groups_)
+        if (group.last_used != 0 && group.shard == shard) {
+            group.last_used = ++clock_;
+            return &group;
+        }
+    return nullptr;
+}
+
+ShardReads::Group *ShardReads::take(int64 shard, const char *const names[4]) {
+    Group *taken = &groups_[0];
+    for (Group &group : groups_)
+        if (group.last_used < taken->last_used) taken = &group;  // a free one (0) first
+    free_group(*taken);
+    for (int t = 0; t < 4; ++t) taken->names[t] = MemoryContextStrdup(TopMemoryContext, names[t]);
+    taken->shard = shard;
+    taken->last_used = ++clock_;
+    return taken;
+}
+
+void ShardReads::forget() {
+    for (Group &group : groups_) free_group(group);
+}
+
+}  // namespace cellupsert::pg
