@@ -24,7 +24,9 @@
 # of their mean latencies. Reported, never asserted.
 # Also: BENCH_CITUS_ROUNDS (5), BENCH_CITUS_SECONDS per run (10), BENCH_CITUS_BATCH_CALLS per
 # client and batch run (4), BENCH_CITUS_SYNCHRONOUS_COMMIT (on), BENCH_CITUS_HISTORY (on; off
-# drops the history's triggers). About 13 minutes with the
+# drops the history's triggers), BENCH_CITUS_CELLS (empty: the runs insert cells at first, and
+# overwrite more of them as they fill; full: every cell is written before the runs, so every
+# call overwrites one, as a person's edit of an enriched list does). About 13 minutes with the
 # defaults; as root (it installs the packages it needs, as tools/test.sh does).
 # Skipped (exit 77) when Citus is not installed. Raw pgbench output: bench/results/.
 set -euo pipefail
@@ -40,6 +42,7 @@ BATCH_CELLS=10000                          # 500 rows x 20 columns
 BATCH_CALLS=${BENCH_CITUS_BATCH_CALLS:-4}  # per client and run
 SYNCHRONOUS_COMMIT=${BENCH_CITUS_SYNCHRONOUS_COMMIT:-on}
 HISTORY=${BENCH_CITUS_HISTORY:-on}   # off: the history's triggers dropped from the cells
+CELLS=${BENCH_CITUS_CELLS:-empty}    # full: every cell written before the runs (overwrites only)
 
 if ! citus_installed; then
     echo "bench/citus.sh: SKIPPED: Citus is not installed in $("$cluster_bin/pg_config" --pkglibdir)"
@@ -65,7 +68,7 @@ if [ "$HISTORY" = off ]; then
         -c "DROP TRIGGER list_company_cells_history_update ON app.list_company_cells" >/dev/null
 fi
 echo "cluster: coordinator :$COORDINATOR, workers :$WORKER1 :$WORKER2; $LISTS lists x 20 columns x $ROWS rows;" \
-     "synchronous_commit=$SYNCHRONOUS_COMMIT; history $HISTORY; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+     "synchronous_commit=$SYNCHRONOUS_COMMIT; history $HISTORY; cells $CELLS; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Ids: a prefix and a 12-digit number, so that pgbench can write them (:l, :r, :c).
 on "$COORDINATOR" -v lists="$LISTS" -v rows="$ROWS" <<'SQL'
@@ -79,6 +82,11 @@ SELECT l.id, ('30000000-0000-4000-8000-' || (100000000000 + r))::uuid, 'row ' ||
 FROM app.lists l, generate_series(1, :rows) r;
 INSERT INTO app.list_members (list_id, user_id, can_edit) SELECT id, 'bench', true FROM app.lists;
 SQL
+if [ "$CELLS" = full ]; then
+    on "$COORDINATOR" -c "INSERT INTO app.list_company_cells (list_id, column_id, company_row_id, value, status)
+                          SELECT c.list_id, c.id, r.id, 'enriched', 'complete'
+                          FROM app.list_columns c JOIN app.list_companies r USING (list_id)" >/dev/null
+fi
 
 pick='\set l 100000000000 + random(1, '$LISTS')
 \set r 100000000000 + random(1, '$ROWS')
