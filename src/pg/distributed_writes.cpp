@@ -11,6 +11,10 @@
 #include "relations.h"
 #include "write_strategy.h"
 
+extern "C" {
+#include "utils/rls.h"
+}
+
 namespace cellupsert::pg {
 namespace {
 
@@ -73,11 +77,14 @@ bool write_cell(StatementContext &context, const CellEdit &edit) {
     const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' ', ' '};
     // For a list this backend used lately, the update of the cell first, whose plan Citus
     // keeps on the shard (per list), then the upsert when there was no cell; for another list,
-    // the upsert alone, which costs what planning the update would. The
+    // the upsert alone, which costs what planning the update would. Not under row-level
+    // security on the cells: Citus evaluates the policies' functions (current_setting(), the
+    // JWT's claims) at each execution and plans the update again, as it does the upsert. The
     // update reads the cell's key, which the upsert needs no SELECT privilege for.
-    const bool overwrite_first =
-        edit.if_match == nullptr && context.list_used_lately(edit.list) &&
-        caller_may_select(context.tables().relids[kListCompanyCells], core::kConflictKey, core::kConflictKeyColumns);
+    const Oid cells = context.tables().relids[kListCompanyCells];
+    const bool overwrite_first = edit.if_match == nullptr && check_enable_rls(cells, InvalidOid, true) != RLS_ENABLED &&
+                                 context.list_used_lately(edit.list) &&
+                                 caller_may_select(cells, core::kConflictKey, core::kConflictKeyColumns);
     const bool written = (overwrite_first && context.run(Statement::cell_overwrite, args, nulls) == 1) ||
                          context.run(cell_write_kind(edit), args, nulls) == 1;
     if (!written && edit.if_match != nullptr) {

@@ -75,6 +75,7 @@ void hold_list_placement(StatementContext &context, Datum list) {
     // an isolation of the tenant gives the list another shard: moved too.
     const Placement now = placement_of(context, list, GetLatestSnapshot());
     if (now.shard != shard || !now.here) raise_list_moved(id->data);
+    context.remember_placement(list, now.shard, now.here);  // for the reads (shard_reads.h)
     held_in = current_lxid();
     held_in_subtransaction = GetCurrentSubTransactionId();
     held_list = *id;

@@ -206,32 +206,42 @@ PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
     return {kind, plan, tables_.shape};
 }
 
-// The group of the list's shards when this node holds them, read once per call (Citus's
-// catalogs: list_placement, then for a group not kept yet, the shards' names).
+void StatementContext::remember_placement(Datum list, int64 shard, bool here) {
+    placement_list_ = *DatumGetUUIDP(list);
+    placement_shard_ = shard;
+    placement_here_ = here;
+    placement_group_ = nullptr;
+    placement_read_ = true;
+}
+
+// The group of the list's shards when this node holds them: the placement read once per
+// call (Citus's catalogs: list_placement, unless the call read it already), then for a
+// group not kept yet, the shards' names.
 ShardReads::Group *StatementContext::local_shard_group(Datum list) {
     const pg_uuid_t &id = *DatumGetUUIDP(list);
-    if (placement_read_ && memcmp(id.data, placement_list_.data, UUID_LEN) == 0) return placement_group_;
-    placement_read_ = false;
-    run(Statement::list_placement, &list, nullptr, InvalidSnapshot, 1);
-    bool shard_null, here_null;
-    const Datum shard = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &shard_null);
-    const Datum here = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &here_null);
-    ShardReads::Group *group = nullptr;
-    if (!shard_null && !here_null && DatumGetBool(here)) {
-        group = shard_reads_.find(DatumGetInt64(shard));
-        if (group == nullptr) {
-            run(Statement::list_shard_names, &list, nullptr, InvalidSnapshot, 1);
-            const char *names[4];
-            for (int t = 0; t < 4; ++t) {
-                names[t] = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, t + 1);
-                if (names[t] == nullptr) return nullptr;  // no shard: read through Citus
-            }
-            group = shard_reads_.take(DatumGetInt64(shard), names);
-        }
+    if (!placement_read_ || memcmp(id.data, placement_list_.data, UUID_LEN) != 0) {
+        run(Statement::list_placement, &list, nullptr, InvalidSnapshot, 1);
+        bool shard_null, here_null;
+        const Datum shard = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &shard_null);
+        const Datum here = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &here_null);
+        remember_placement(list, shard_null ? 0 : DatumGetInt64(shard),
+                           !shard_null && !here_null && DatumGetBool(here));
     }
-    placement_list_ = id;
+    if (!placement_here_ || placement_group_ != nullptr) return placement_group_;
+    ShardReads::Group *group = shard_reads_.find(placement_shard_);
+    if (group == nullptr) {
+        run(Statement::list_shard_names, &list, nullptr, InvalidSnapshot, 1);
+        const char *names[4];
+        for (int t = 0; t < 4; ++t) {
+            names[t] = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, t + 1);
+            if (names[t] == nullptr) {  // no shard: read through Citus
+                placement_here_ = false;
+                return nullptr;
+            }
+        }
+        group = shard_reads_.take(placement_shard_, names);
+    }
     placement_group_ = group;
-    placement_read_ = true;
     return group;
 }
 

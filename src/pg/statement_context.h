@@ -55,6 +55,10 @@ class StatementContext {
     static constexpr uint64 kByKeyBatchCells = 500;
 
     PreparedStatement prepare(Statement kind, Datum list = (Datum)0);
+    // The placement of list's shards as this call read it (shard: of lists; here: whether
+    // this node holds it), so that the reads need not read it again (shard_reads.h).
+    void remember_placement(Datum list, int64 shard, bool here);
+
     // Whether list is one of the lists this backend used last (list_plans.h), before this
     // call; marks it as used last.
     bool list_used_lately(Datum list) { return list_plans_.used(*DatumGetUUIDP(list)); }
@@ -141,7 +145,9 @@ class StatementContext {
     ShardReads shard_reads_;
     bool placement_read_ = false;
     pg_uuid_t placement_list_ = {};
-    ShardReads::Group *placement_group_ = nullptr;
+    int64 placement_shard_ = 0;
+    bool placement_here_ = false;
+    ShardReads::Group *placement_group_ = nullptr;  // found once for the placement read
 };
 
 }  // namespace cellupsert::pg
