@@ -1,5 +1,6 @@
 #include "statement_context.h"
 
+#include "delegation.h"
 #include "editor.h"
 #include "errors.h"
 #include "write_scope.h"
@@ -8,7 +9,10 @@
 #include "kept_plans.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/pg_class.h"
+#include "utils/guc.h"
+#include "utils/snapmgr.h"
 #include "storage/lmgr.h"
 }
 
@@ -214,18 +218,34 @@ void StatementContext::remember_placement(Datum list, int64 shard, bool here) {
     placement_read_ = true;
 }
 
+namespace {
+
+// Whether Citus itself would run this transaction's statements on the local shards in this
+// backend, so that reads of the shards see its writes: local execution on, and the call either
+// serves another node (whose transaction Citus runs here) or is alone in its transaction.
+// Otherwise a transaction block may have written the shards through a connection to this node.
+bool citus_runs_locally() {
+    const char *local = GetConfigOption("citus.enable_local_execution", true, false);
+    return (local == nullptr || strcmp(local, "on") == 0) && (!IsTransactionBlock() || from_another_citus_node());
+}
+
+}  // namespace
+
 // The group of the list's shards when this node holds them: the placement read once per
-// call (Citus's catalogs: list_placement, unless the call read it already), then for a
-// group not kept yet, the shards' names.
+// call (Citus's catalogs: list_placement, with the latest snapshot whatever the isolation,
+// unless the call read it already), then for a group not kept yet, the shards' names. Runs
+// statements: SPI_tuptable is theirs after it.
 ShardReads::Group *StatementContext::local_shard_group(Datum list) {
+    if (!citus_runs_locally()) return nullptr;
     const pg_uuid_t &id = *DatumGetUUIDP(list);
     if (!placement_read_ || memcmp(id.data, placement_list_.data, UUID_LEN) != 0) {
-        run(Statement::list_placement, &list, nullptr, InvalidSnapshot, 1);
+        run(Statement::list_placement, &list, nullptr, GetLatestSnapshot(), 1);
         bool shard_null, here_null;
         const Datum shard = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &shard_null);
         const Datum here = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &here_null);
         remember_placement(list, shard_null ? 0 : DatumGetInt64(shard),
                            !shard_null && !here_null && DatumGetBool(here));
+        SPI_freetuptable(SPI_tuptable);
     }
     if (!placement_here_ || placement_group_ != nullptr) return placement_group_;
     ShardReads::Group *group = shard_reads_.find(placement_shard_);
@@ -240,6 +260,7 @@ ShardReads::Group *StatementContext::local_shard_group(Datum list) {
             }
         }
         group = shard_reads_.take(placement_shard_, names);
+        SPI_freetuptable(SPI_tuptable);
     }
     placement_group_ = group;
     return group;

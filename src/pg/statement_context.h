@@ -54,7 +54,10 @@ class StatementContext {
     void size_batch(uint64 cells);
     static constexpr uint64 kByKeyBatchCells = 500;
 
+    // For a read on the list's local shards (shard_reads.h), it may first run the statements
+    // that find them: SPI_tuptable is not the caller's after it.
     PreparedStatement prepare(Statement kind, Datum list = (Datum)0);
+    Oid schema_oid() const { return schema_oid_; }
     // The placement of list's shards as this call read it (shard: of lists; here: whether
     // this node holds it), so that the reads need not read it again (shard_reads.h).
     void remember_placement(Datum list, int64 shard, bool here);

@@ -235,11 +235,11 @@ written|complete|manual|alice" "$(cell $list1 $row1 $col1; cell $list1 $row1b $c
 coordinator -c "SET citus.enable_unsafe_triggers = on" -c "DROP TRIGGER skip_marked ON app.list_company_cells" \
     >/dev/null || not_ok "the trigger dropped"
 
-echo "== overwrites on a list whose plans the worker's backend keeps"
-# In one session, a call on a list whose plans the worker's backend kept from an earlier call
-# updates the cell (cell_overwrite, planned by Citus on the shard and kept) and upserts only
-# a cell that is not there. A trigger's notices (forwarded by Citus) show which ran: the
-# upsert fires BEFORE INSERT, the update does not.
+echo "== an application's trigger on the cells: the upsert at every call"
+# In one session, a call on a list that the worker's backend used lately updates the cell
+# first (cell_overwrite) where nothing could tell the update from the upsert (next section).
+# A BEFORE INSERT trigger of the application could (the upsert fires it, and writes what it
+# returns): with one, every call upserts. Its notices (forwarded by Citus) show it.
 row1w=30000000-0000-4000-8000-000000000013
 row1x=30000000-0000-4000-8000-000000000014
 coordinator >/dev/null <<SQL || not_ok "the trigger and the rows created"
@@ -254,9 +254,11 @@ warm_call() { echo "SELECT app.cell_upsert('$list1', '$1', '$col1', '$2')"; }
 on "$COORDINATOR" -At -c "$(warm_call "$row1w" 'warm 1')" -c "$(warm_call "$row1w" 'warm 2')" \
     -c "$(warm_call "$row1w" '')" -c "$(warm_call "$row1x" 'warm new')" > "$WORK/out" 2> "$WORK/notices"
 same "4 calls in one session: true each" "t t t t" "$(tr '\n' ' ' < "$WORK/out" | sed 's/ $//')"
-same "the first call upserts; on the kept list, the update, then the upsert of a new cell" \
+same "each call upserts: BEFORE INSERT, then BEFORE UPDATE on a conflict" \
 "write: INSERT warm 1
+write: INSERT warm 2
 write: UPDATE warm 2
+write: INSERT NULL
 write: UPDATE NULL
 write: INSERT warm new" "$(sed -n 's/^NOTICE:  //p' "$WORK/notices")"
 same "the cells as the upsert writes them (edited_at and updated_at the call's now())" \
@@ -281,7 +283,8 @@ coordinator -c "SET citus.enable_unsafe_triggers = on" -c "DROP TRIGGER say_writ
 echo "== the checks read the list's shards, on the worker that holds them"
 # Straight on that worker, in one session, with Citus's log of the statements it runs there
 # (citus.log_local_commands): the checks are not among them (they read the shards themselves:
-# src/pg/shard_reads.h); the first call's write is the upsert, the next ones' the update.
+# src/pg/shard_reads.h); the first call's write is the upsert, the next ones' the update (no
+# trigger of the application's on the cells now).
 holder=$(coordinator -c "SELECT n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
                          WHERE p.shardid = get_shard_id_for_distribution_column('app.lists', '$list1')")
 on "$holder" -At -c "SET citus.log_local_commands = on" -c "$(warm_call "$row1w" 'shard 1')" \
@@ -296,7 +299,16 @@ UPDATE app.list_company_cells
 INSERT app.list_cell_history" \
     "$(awk '/^NOTICE:  executing the command locally: / && match($0, /app\.[a-z_]+_[0-9]+/) {
                 relation = substr($0, RSTART, RLENGTH); sub(/_[0-9]+$/, "", relation); print $6, relation }' "$WORK/notices")"
-same "the cell: the last call's" "shard 3|complete|manual|postgres" "$(cell $list1 $row1w $col1)"
+same "the cell: the last call's, edited_at and updated_at its now()" "shard 3|complete|manual|postgres|t" \
+    "$(coordinator -c "SELECT value, status, source, edited_by, edited_at = updated_at AND updated_at > created_at
+                       FROM app.list_company_cells WHERE list_id = '$list1' AND company_row_id = '$row1w' AND column_id = '$col1'")"
+same "the updates' history: each call once, as a person's edit" \
+"manual|t||shard 1|postgres
+manual|t|shard 1|shard 2|postgres
+manual|t|shard 2|shard 3|postgres" \
+    "$(coordinator -c "SELECT kind, existed_before, value_before, value_after, edited_by FROM app.list_cell_history
+                       WHERE list_id = '$list1' AND company_row_id = '$row1w' AND column_id = '$col1'
+                       AND value_after LIKE 'shard %' ORDER BY id")"
 
 echo "== 4 clients x 300 upserts of one cell, through the coordinator"
 cat > "$WORK/same_cell.sql" <<SQL
