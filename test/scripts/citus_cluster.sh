@@ -302,10 +302,22 @@ INSERT app.list_cell_history" \
 same "the cell: the last call's, edited_at and updated_at its now()" "shard 3|complete|manual|postgres|t" \
     "$(coordinator -c "SELECT value, status, source, edited_by, edited_at = updated_at AND updated_at > created_at
                        FROM app.list_company_cells WHERE list_id = '$list1' AND company_row_id = '$row1w' AND column_id = '$col1'")"
+# Inside a transaction block opened on that worker (no other node's call), the checks go
+# through Citus: such a transaction may have written the shards through a connection to the
+# worker itself, which a read of the shards in this backend would not see.
+on "$holder" -At -c "BEGIN" -c "SET LOCAL citus.log_local_commands = on" -c "$(warm_call "$row1w" 'shard block')" \
+    -c "COMMIT" > "$WORK/out" 2> "$WORK/notices"
+same "in a transaction block opened on the worker: the checks through Citus" \
+"SELECT app.lists
+SELECT app.list_columns
+SELECT app.list_companies" \
+    "$(awk '/^NOTICE:  executing the command locally: SELECT / && match($0, /app\.[a-z_]+_[0-9]+/) {
+                relation = substr($0, RSTART, RLENGTH); sub(/_[0-9]+$/, "", relation); print $6, relation }' "$WORK/notices")"
 same "the updates' history: each call once, as a person's edit" \
 "manual|t||shard 1|postgres
 manual|t|shard 1|shard 2|postgres
-manual|t|shard 2|shard 3|postgres" \
+manual|t|shard 2|shard 3|postgres
+manual|t|shard 3|shard block|postgres" \
     "$(coordinator -c "SELECT kind, existed_before, value_before, value_after, edited_by FROM app.list_cell_history
                        WHERE list_id = '$list1' AND company_row_id = '$row1w' AND column_id = '$col1'
                        AND value_after LIKE 'shard %' ORDER BY id")"
