@@ -41,11 +41,14 @@ build_and_install() {
 }
 
 # A free TCP port on localhost, picked at random so that throwaway servers started side by
-# side (pg_virtualenv -t only knows its own clusters) do not collide.
+# side (pg_virtualenv -t only knows its own clusters) do not collide; from 20000 to 31999,
+# below the kernel's ephemeral ports (net.ipv4.ip_local_port_range, 32768 to 60999 here),
+# where the local end of any outgoing connection could take the port between this check and
+# the server's bind ("could not bind IPv4 address: Address already in use").
 free_port() {
     local port
     while :; do
-        port=$((20000 + RANDOM % 20000))
+        port=$((20000 + RANDOM % 12000))
         (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
     done
 }

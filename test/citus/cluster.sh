@@ -27,11 +27,12 @@ cluster_as_postgres() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# Three distinct free TCP ports on 127.0.0.1.
+# Three distinct free TCP ports on 127.0.0.1, below the ephemeral ports, as free_port
+# (tools/lib.sh) picks them.
 cluster_free_ports() {
     local port found=()
     while [ ${#found[@]} -lt 3 ]; do
-        port=$((20000 + RANDOM % 20000))
+        port=$((20000 + RANDOM % 12000))
         (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
         [[ " ${found[*]} " == *" $port "* ]] || found+=("$port")
     done
