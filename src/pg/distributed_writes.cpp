@@ -12,12 +12,7 @@
 #include "write_strategy.h"
 
 extern "C" {
-#include "access/relation.h"
-#include "catalog/pg_trigger.h"
-#include "commands/trigger.h"
 #include "utils/acl.h"
-#include "utils/lsyscache.h"
-#include "utils/rel.h"
 #include "utils/rls.h"
 }
 
@@ -69,28 +64,6 @@ void read_version(StatementContext &context, Datum list, Datum row, Datum col, V
     written_version(context, list, row, col, version);
 }
 
-// Whether an update of a cell does what the upsert's DO UPDATE does for every trigger: the
-// cells have no trigger on INSERT or UPDATE but internal ones (foreign keys) and the
-// extension's own (the manual-edit guard, the history, which ignores an update of no row).
-// A BEFORE INSERT trigger sees, and may change or refuse, the row that the upsert writes on a
-// conflict; an UPDATE statement trigger would fire for a new cell too.
-bool only_own_write_triggers(Oid cells, Oid schema) {
-    Relation relation = relation_open(cells, AccessShareLock);
-    bool own = true;
-    const TriggerDesc *triggers = relation->trigdesc;
-    for (int i = 0; triggers != nullptr && i < triggers->numtriggers && own; ++i) {
-        const Trigger &trigger = triggers->triggers[i];
-        if (trigger.tgisinternal || trigger.tgenabled == TRIGGER_DISABLED ||
-            !(TRIGGER_FOR_INSERT(trigger.tgtype) || TRIGGER_FOR_UPDATE(trigger.tgtype)))
-            continue;
-        const char *function = get_func_name(trigger.tgfoid);
-        own = function != nullptr && get_func_namespace(trigger.tgfoid) == schema &&
-              (strcmp(function, "cell_manual_guard") == 0 || strcmp(function, "cell_history_record") == 0);
-    }
-    relation_close(relation, AccessShareLock);
-    return own;
-}
-
 // The write of cell_upsert: the upsert; with if_match, the insert of a cell that must be
 // absent, or the update of a cell that must have that version.
 Statement cell_write_kind(const CellEdit &edit) {
@@ -116,7 +89,7 @@ bool write_cell(StatementContext &context, const CellEdit &edit) {
                                  context.list_used_lately(edit.list) &&
                                  pg_class_aclcheck(cells, GetUserId(), ACL_INSERT) == ACLCHECK_OK &&
                                  caller_may_select(cells, core::kConflictKey, core::kConflictKeyColumns) &&
-                                 only_own_write_triggers(cells, context.schema_oid());
+                                 context.cells_have_only_own_write_triggers();
     const bool written = (overwrite_first && context.run(Statement::cell_overwrite, args, nulls) == 1) ||
                          context.run(cell_write_kind(edit), args, nulls) == 1;
     if (!written && edit.if_match != nullptr) {

@@ -30,20 +30,6 @@ LocalTransactionId held_in = InvalidLocalTransactionId;
 SubTransactionId held_in_subtransaction = InvalidSubTransactionId;
 pg_uuid_t held_list;
 
-struct Placement {
-    int64 shard;  // of lists; its co-located shards move with it
-    bool here;
-};
-
-Placement placement_of(StatementContext &context, Datum list, Snapshot snapshot) {
-    context.run(Statement::list_placement, &list, nullptr, snapshot, 1);
-    bool shard_null, here_null;
-    const Datum shard = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &shard_null);
-    const Datum here = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &here_null);
-    if (shard_null || here_null) raise_internal("hold_list_placement", "no shard for the list");
-    return {DatumGetInt64(shard), DatumGetBool(here)};
-}
-
 // Citus's pg_catalog.lock_shard_metadata(lock_mode int4, shard_ids int8[]), called directly
 // (no statement text), as the owner of lists in owner mode (owner_mode.h): Citus lets a
 // table's owner only take it. The lock its executor takes before a write, and a move to
@@ -62,18 +48,27 @@ void lock_shard_metadata(StatementContext &context, int64 shard) {
 
 }  // namespace
 
+ListPlacement list_placement_of(StatementContext &context, Datum list, Snapshot snapshot) {
+    context.run(Statement::list_placement, &list, nullptr, snapshot, 1);
+    bool shard_null, here_null;
+    const Datum shard = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &shard_null);
+    const Datum here = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &here_null);
+    if (shard_null || here_null) raise_internal("list_placement", "no shard for the list");
+    return {DatumGetInt64(shard), DatumGetBool(here)};
+}
+
 void hold_list_placement(StatementContext &context, Datum list) {
     if (!IsTransactionBlock() || !from_another_citus_node()) return;
     const pg_uuid_t *id = DatumGetUUIDP(list);
     if (held_in == current_lxid() && held_in_subtransaction == GetCurrentSubTransactionId() &&
         memcmp(held_list.data, id->data, UUID_LEN) == 0)
         return;
-    const int64 shard = placement_of(context, list, InvalidSnapshot).shard;
+    const int64 shard = list_placement_of(context, list, InvalidSnapshot).shard;
     lock_shard_metadata(context, shard);
     // Read again after the wait, with the latest snapshot whatever the isolation level (as a
     // foreign key check reads): where a move that held the lock left the shards. A split or
     // an isolation of the tenant gives the list another shard: moved too.
-    const Placement now = placement_of(context, list, GetLatestSnapshot());
+    const ListPlacement now = list_placement_of(context, list, GetLatestSnapshot());
     if (now.shard != shard || !now.here) raise_list_moved(id->data);
     context.remember_placement(list, now.shard, now.here);  // for the reads (shard_reads.h)
     held_in = current_lxid();

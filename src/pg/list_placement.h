@@ -15,6 +15,14 @@
 
 namespace cellupsert::pg {
 
+// Where the list's shards are (the list_placement statement, under snapshot); its result
+// left in SPI_tuptable. Raises an internal error when Citus gives no shard.
+struct ListPlacement {
+    int64 shard;  // of lists; its co-located shards move with it
+    bool here;    // this node holds it
+};
+ListPlacement list_placement_of(StatementContext &context, Datum list, Snapshot snapshot);
+
 // Before a call's first statement on the list's tables. Nothing outside a transaction block
 // or where this node is not serving another Citus node's call (Citus then runs statements on
 // other nodes too). Raises 40001 when the list's shards are not here.

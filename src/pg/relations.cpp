@@ -10,6 +10,8 @@ extern "C" {
 #include "catalog/pg_namespace_d.h"
 #include "commands/extension.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
 #include "nodes/parsenodes.h"
 #include "parser/parsetree.h"
 #include "rewrite/rewriteHandler.h"
@@ -174,6 +176,23 @@ bool has_unique_key(Oid relid, const char *const *columns, int count) {
     }
     list_free(indexes);
     return found;
+}
+
+bool only_own_write_triggers(Oid relid, Oid schema) {
+    Relation relation = relation_open(relid, AccessShareLock);
+    bool own = true;
+    const TriggerDesc *triggers = relation->trigdesc;
+    for (int i = 0; triggers != nullptr && i < triggers->numtriggers && own; ++i) {
+        const Trigger &trigger = triggers->triggers[i];
+        if (trigger.tgisinternal || trigger.tgenabled == TRIGGER_DISABLED ||
+            !(TRIGGER_FOR_INSERT(trigger.tgtype) || TRIGGER_FOR_UPDATE(trigger.tgtype)))
+            continue;
+        const char *function = get_func_name(trigger.tgfoid);
+        own = function != nullptr && get_func_namespace(trigger.tgfoid) == schema &&
+              (strcmp(function, "cell_manual_guard") == 0 || strcmp(function, "cell_history_record") == 0);
+    }
+    relation_close(relation, AccessShareLock);
+    return own;
 }
 
 bool caller_may_select(Oid relid, const char *const *columns, int count) {

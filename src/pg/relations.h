@@ -59,6 +59,13 @@ bool is_citus_table(Oid relid);
 // The role that owns relid.
 Oid relation_owner(Oid relid);
 
+// Whether relid has no enabled trigger on INSERT or UPDATE but internal ones (foreign keys)
+// and the extension's own, in schema (the manual-edit guard, the history): then an update of
+// a cell does what the upsert's DO UPDATE does for every trigger. A BEFORE INSERT trigger
+// sees, and may change or refuse, the row the upsert writes on a conflict; an UPDATE
+// statement trigger would fire for a new cell too.
+bool only_own_write_triggers(Oid relid, Oid schema);
+
 // Whether the current user holds SELECT on relid, or on each of its columns[0..count): then a
 // query that reads those columns raises no privilege error.
 bool caller_may_select(Oid relid, const char *const *columns, int count);

@@ -7,6 +7,8 @@
 #include "owner_mode.h"
 #include "statement_text.h"
 #include "kept_plans.h"
+#include "list_placement.h"
+#include "relations.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -137,6 +139,8 @@ void StatementContext::refresh() {
     }
     schema_oid_ = schema_oid;
     tables_ = tables;
+    own_write_triggers_ =
+        tables_.shape.distributed && only_own_write_triggers(tables_.relids[kListCompanyCells], schema_oid);
     shape_may_have_changed_ = false;
 }
 
@@ -239,12 +243,8 @@ ShardReads::Group *StatementContext::local_shard_group(Datum list) {
     if (!citus_runs_locally()) return nullptr;
     const pg_uuid_t &id = *DatumGetUUIDP(list);
     if (!placement_read_ || memcmp(id.data, placement_list_.data, UUID_LEN) != 0) {
-        run(Statement::list_placement, &list, nullptr, GetLatestSnapshot(), 1);
-        bool shard_null, here_null;
-        const Datum shard = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &shard_null);
-        const Datum here = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &here_null);
-        remember_placement(list, shard_null ? 0 : DatumGetInt64(shard),
-                           !shard_null && !here_null && DatumGetBool(here));
+        const ListPlacement placement = list_placement_of(*this, list, GetLatestSnapshot());
+        remember_placement(list, placement.shard, placement.here);
         SPI_freetuptable(SPI_tuptable);
     }
     if (!placement_here_ || placement_group_ != nullptr) return placement_group_;

@@ -57,7 +57,11 @@ class StatementContext {
     // For a read on the list's local shards (shard_reads.h), it may first run the statements
     // that find them: SPI_tuptable is not the caller's after it.
     PreparedStatement prepare(Statement kind, Datum list = (Datum)0);
-    Oid schema_oid() const { return schema_oid_; }
+    // Distributed cells with no trigger on INSERT or UPDATE but the extension's own and
+    // internal ones (only_own_write_triggers, relations.h), as of the last refresh: a trigger
+    // created, dropped, enabled or disabled invalidates the cells' relcache, so the next
+    // statement refreshes.
+    bool cells_have_only_own_write_triggers() const { return own_write_triggers_; }
     // The placement of list's shards as this call read it (shard: of lists; here: whether
     // this node holds it), so that the reads need not read it again (shard_reads.h).
     void remember_placement(Datum list, int64 shard, bool here);
@@ -134,6 +138,7 @@ class StatementContext {
     Oid function_oids_[2] = {InvalidOid, InvalidOid};  // the functions seen calling for this schema
     ListTables tables_ = {};
     bool shape_may_have_changed_ = false;  // set by the invalidation callbacks
+    bool own_write_triggers_ = false;
     bool callbacks_registered_ = false;
     SPIPlanPtr plans_[core::kStatementKinds] = {};
     SPIPlanPtr lock_plans_[kListCompanyCells] = {};  // key_share_lock on the table under each
