@@ -57,6 +57,15 @@ constexpr bool has_by_key_form(StatementKind kind) {
            kind == StatementKind::key_share_locks;
 }
 
+// Whether a statement of the distributed set writes one cell, named by its whole key, and
+// reads nothing else: a call that holds its list's shards on this node runs it on the cells'
+// shard itself (src/pg/list_placement.h).
+constexpr bool writes_one_cell(StatementKind kind) {
+    return kind == StatementKind::cell_write || kind == StatementKind::cell_overwrite ||
+           kind == StatementKind::cell_write_if_absent || kind == StatementKind::cell_write_if_match ||
+           kind == StatementKind::cell_release_write;
+}
+
 template <typename... Params>
 constexpr StatementSpec make_statement_spec(StatementKind kind, const char *name, StatementSet set, Identity identity,
                                             ListIn list, Result result, Writes writes, Params... params) {

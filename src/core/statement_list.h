@@ -88,8 +88,9 @@ STATEMENT(batch_find_failure, single_node, caller, parameter, rows, nothing,
 // the caller, before the locks of src/pg/batch_locks.h.
 STATEMENT(batch_visible_keys, single_node, caller, parameter, one_row, nothing, Param::id, Param::ids, Param::ids)
 
-// $1 list: one row (shard int8, here bool): the shard of lists that holds the list, and
-// whether it has a placement on this node (Citus's catalogs; src/pg/list_placement.h).
+// $1 list: one row (shard int8, here bool, alone bool): the shard of lists that holds the
+// list, whether it has a placement on this node, and whether it has only one (Citus's
+// catalogs; src/pg/list_placement.h).
 STATEMENT(list_placement, distributed, caller, parameter, one_row, nothing, Param::id)
 // $1 list: one row (lists text, list_columns text, list_companies text, list_company_cells
 // text): the names of the list's shards of the tables (Citus's shard_name(), qualified even

@@ -136,7 +136,8 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
         // The Citus set: one table per statement, its list_id (the lists' id) equal to $1.
         case StatementKind::list_placement:
             sql("SELECT s.shard, EXISTS (SELECT FROM pg_catalog.pg_dist_placement p, pg_catalog.pg_dist_local_group g")
-               (" WHERE p.shardid")(kEq)("s.shard AND p.groupid")(kEq)("g.groupid)")
+               (" WHERE p.shardid")(kEq)("s.shard AND p.groupid")(kEq)("g.groupid),")
+               (" (SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_placement p WHERE p.shardid")(kEq)("s.shard)")(kEq)("1")
                (" FROM (SELECT pg_catalog.get_shard_id_for_distribution_column(").table_literal("lists")(", $1) AS shard) s");
             break;
         case StatementKind::list_shard_names:

@@ -55,7 +55,7 @@ enum class IdReads { join, by_key };
 
 // The qualified names of a list's shards of the tables (Citus's shard_name()), named by the
 // distributed set's reads in place of the tables on a worker that holds them
-// (src/pg/shard_reads.h): plain statements on local tables, which Citus does not plan.
+// (src/pg/shard_plans.h): plain statements on local tables, which Citus does not plan.
 struct ShardNames {
     std::string_view lists, list_columns, list_companies, list_company_cells;
     // The shard of the table named name; empty for another name.

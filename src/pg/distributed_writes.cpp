@@ -76,7 +76,8 @@ bool write_cell(StatementContext &context, const CellEdit &edit) {
     raise_failed_check(context, edit.list, edit.row, edit.col, kNoElement);
     Datum args[] = {edit.list, edit.row, edit.col, edit.value, edit.if_match_text};
     const char nulls[] = {' ', ' ', ' ', edit.value_is_null ? 'n' : ' ', ' '};
-    // For a list this backend used lately, the update of the cell first, whose plan Citus
+    // Where the call holds the list's shards, the upsert on the cells' shard (list_placement.h).
+    // Elsewhere, for a list this backend used lately, the update of the cell first, whose plan Citus
     // keeps on the shard (per list), then the upsert when there was no cell; for another list,
     // the upsert alone, which costs what planning the update would. Not under row-level
     // security on the cells: Citus evaluates the policies' functions (current_setting(), the
@@ -85,7 +86,8 @@ bool write_cell(StatementContext &context, const CellEdit &edit) {
     // upsert needs it) and read their key (the update does), and no trigger of the
     // application's sees the difference.
     const Oid cells = context.tables().relids[kListCompanyCells];
-    const bool overwrite_first = edit.if_match == nullptr && check_enable_rls(cells, InvalidOid, true) != RLS_ENABLED &&
+    const bool overwrite_first = edit.if_match == nullptr && !context.holds_list_shards(edit.list) &&
+                                 check_enable_rls(cells, InvalidOid, true) != RLS_ENABLED &&
                                  context.list_used_lately(edit.list) &&
                                  pg_class_aclcheck(cells, GetUserId(), ACL_INSERT) == ACLCHECK_OK &&
                                  caller_may_select(cells, core::kConflictKey, core::kConflictKeyColumns) &&

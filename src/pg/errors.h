@@ -36,9 +36,10 @@ constexpr int kNoElement = -1;
 [[noreturn]] void raise_not_company_column(const IdBytes &column, const char *subject, int element);
 [[noreturn]] void raise_row_not_found(const IdBytes &list, const IdBytes &row, int element);
 [[noreturn]] void raise_concurrent_change(const IdBytes &list);
-// Citus: the list's shards moved to another node while a call in a transaction block waited
-// for them (list_placement.h).
+// Citus: the list's shards moved to another node while a call waited for them; not on the
+// node that runs a call another node sent (list_placement.h). Both 40001.
 [[noreturn]] void raise_list_moved(const IdBytes &list);
+[[noreturn]] void raise_list_not_here(const IdBytes &list);
 
 // Conditional writes (if_match, core/cell_version.h).
 [[noreturn]] void raise_invalid_if_match(const char *if_match, int element = kNoElement);

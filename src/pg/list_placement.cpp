@@ -29,6 +29,8 @@ LocalTransactionId current_lxid() { return MyProc->lxid; }
 LocalTransactionId held_in = InvalidLocalTransactionId;
 SubTransactionId held_in_subtransaction = InvalidSubTransactionId;
 pg_uuid_t held_list;
+int64 held_shard;
+bool held_alone;
 
 // Citus's pg_catalog.lock_shard_metadata(lock_mode int4, shard_ids int8[]), called directly
 // (no statement text), as the owner of lists in owner mode (owner_mode.h): Citus lets a
@@ -50,30 +52,37 @@ void lock_shard_metadata(StatementContext &context, int64 shard) {
 
 ListPlacement list_placement_of(StatementContext &context, Datum list, Snapshot snapshot) {
     context.run(Statement::list_placement, &list, nullptr, snapshot, 1);
-    bool shard_null, here_null;
+    bool shard_null, here_null, alone_null;
     const Datum shard = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &shard_null);
     const Datum here = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &here_null);
-    if (shard_null || here_null) raise_internal("list_placement", "no shard for the list");
-    return {DatumGetInt64(shard), DatumGetBool(here)};
+    const Datum alone = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &alone_null);
+    if (shard_null || here_null || alone_null) raise_internal("list_placement", "no shard for the list");
+    return {DatumGetInt64(shard), DatumGetBool(here), DatumGetBool(alone)};
 }
 
 void hold_list_placement(StatementContext &context, Datum list) {
-    if (!IsTransactionBlock() || !from_another_citus_node()) return;
+    if (!from_another_citus_node()) return;
     const pg_uuid_t *id = DatumGetUUIDP(list);
     if (held_in == current_lxid() && held_in_subtransaction == GetCurrentSubTransactionId() &&
-        memcmp(held_list.data, id->data, UUID_LEN) == 0)
+        memcmp(held_list.data, id->data, UUID_LEN) == 0) {
+        context.remember_placement(list, held_shard, true, held_alone);
         return;
-    const int64 shard = list_placement_of(context, list, InvalidSnapshot).shard;
+    }
+    const ListPlacement sent = list_placement_of(context, list, InvalidSnapshot);
+    if (!sent.here) raise_list_not_here(id->data);
+    const int64 shard = sent.shard;
     lock_shard_metadata(context, shard);
     // Read again after the wait, with the latest snapshot whatever the isolation level (as a
     // foreign key check reads): where a move that held the lock left the shards. A split or
     // an isolation of the tenant gives the list another shard: moved too.
     const ListPlacement now = list_placement_of(context, list, GetLatestSnapshot());
     if (now.shard != shard || !now.here) raise_list_moved(id->data);
-    context.remember_placement(list, now.shard, now.here);  // for the reads (shard_reads.h)
+    context.remember_placement(list, now.shard, true, now.alone);
     held_in = current_lxid();
     held_in_subtransaction = GetCurrentSubTransactionId();
     held_list = *id;
+    held_shard = now.shard;
+    held_alone = now.alone;
 }
 
 }  // namespace cellupsert::pg

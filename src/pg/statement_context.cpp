@@ -106,7 +106,7 @@ void StatementContext::forget_plans() {
     free_plans(by_key_lock_plans_);
     free_plans(locks_plans_);
     list_plans_.forget();
-    shard_reads_.forget();
+    shard_plans_.forget();
     placement_read_ = false;
 }
 
@@ -193,11 +193,14 @@ PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
     make_current();
     const core::StatementSpec &spec = core::statement_spec(kind);
     const char *schema = quote_identifier(NameStr(schema_name_));
+    // On the list's local shards: its reads, and the writes of one cell of a call that holds
+    // them (list_placement.h).
+    if (core::writes_one_cell(kind) ? holds_list_shards(list)
+                                    : spec.list == core::ListIn::literal && spec.writes == core::Writes::nothing) {
+        SPIPlanPtr plan = shard_plan(kind, list);
+        if (plan != nullptr) return {kind, plan, tables_.shape};
+    }
     if (spec.list == core::ListIn::literal) {
-        if (spec.writes == core::Writes::nothing) {
-            SPIPlanPtr plan = shard_read_plan(kind, list);
-            if (plan != nullptr) return {kind, plan, tables_.shape};
-        }
         const pg_uuid_t &id = *DatumGetUUIDP(list);
         SPIPlanPtr plan = list_plans_.find(id, kind);
         if (plan == nullptr) {
@@ -214,41 +217,49 @@ PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
     return {kind, plan, tables_.shape};
 }
 
-void StatementContext::remember_placement(Datum list, int64 shard, bool here) {
+void StatementContext::remember_placement(Datum list, int64 shard, bool here, bool held) {
     placement_list_ = *DatumGetUUIDP(list);
     placement_shard_ = shard;
     placement_here_ = here;
+    placement_held_ = held;
     placement_group_ = nullptr;
     placement_read_ = true;
 }
 
 namespace {
 
+bool local_execution_on() {
+    const char *local = GetConfigOption("citus.enable_local_execution", true, false);
+    return local == nullptr || strcmp(local, "on") == 0;
+}
+
 // Whether Citus itself would run this transaction's statements on the local shards in this
 // backend, so that reads of the shards see its writes: local execution on, and the call either
 // serves another node (whose transaction Citus runs here) or is alone in its transaction.
 // Otherwise a transaction block may have written the shards through a connection to this node.
-bool citus_runs_locally() {
-    const char *local = GetConfigOption("citus.enable_local_execution", true, false);
-    return (local == nullptr || strcmp(local, "on") == 0) && (!IsTransactionBlock() || from_another_citus_node());
-}
+bool citus_runs_locally() { return local_execution_on() && (!IsTransactionBlock() || from_another_citus_node()); }
 
 }  // namespace
+
+bool StatementContext::holds_list_shards(Datum list) const {
+    return placement_read_ && placement_held_ &&
+           memcmp(DatumGetUUIDP(list)->data, placement_list_.data, UUID_LEN) == 0 && local_execution_on();
+}
 
 // The group of the list's shards when this node holds them: the placement read once per
 // call (Citus's catalogs: list_placement, with the latest snapshot whatever the isolation,
 // unless the call read it already), then for a group not kept yet, the shards' names. Runs
 // statements: SPI_tuptable is theirs after it.
-ShardReads::Group *StatementContext::local_shard_group(Datum list) {
+ShardPlans::Group *StatementContext::local_shard_group(Datum list) {
     if (!citus_runs_locally()) return nullptr;
     const pg_uuid_t &id = *DatumGetUUIDP(list);
     if (!placement_read_ || memcmp(id.data, placement_list_.data, UUID_LEN) != 0) {
         const ListPlacement placement = list_placement_of(*this, list, GetLatestSnapshot());
-        remember_placement(list, placement.shard, placement.here);
+        remember_placement(list, placement.shard, placement.here, false);
         SPI_freetuptable(SPI_tuptable);
     }
     if (!placement_here_ || placement_group_ != nullptr) return placement_group_;
-    ShardReads::Group *group = shard_reads_.find(placement_shard_);
+    ShardPlans::Group *group = shard_plans_.find(placement_shard_);
     if (group == nullptr) {
         run(Statement::list_shard_names, &list, nullptr, InvalidSnapshot, 1);
         const char *names[4];
@@ -259,17 +270,17 @@ ShardReads::Group *StatementContext::local_shard_group(Datum list) {
                 return nullptr;
             }
         }
-        group = shard_reads_.take(placement_shard_, names);
+        group = shard_plans_.take(placement_shard_, names);
         SPI_freetuptable(SPI_tuptable);
     }
     placement_group_ = group;
     return group;
 }
 
-// The kept plan of a read on the list's local shards, or nullptr when this node does not hold
-// them (shard_reads.h).
-SPIPlanPtr StatementContext::shard_read_plan(Statement kind, Datum list) {
-    ShardReads::Group *group = local_shard_group(list);
+// The kept plan of a statement on the list's local shards, or nullptr when this node does not
+// hold them (shard_plans.h).
+SPIPlanPtr StatementContext::shard_plan(Statement kind, Datum list) {
+    ShardPlans::Group *group = local_shard_group(list);
     if (group == nullptr) return nullptr;
     SPIPlanPtr &plan = group->plans[static_cast<int>(kind)];
     if (plan == nullptr) {

@@ -12,7 +12,7 @@
 #include "../core/statement_sql.h"
 #include "discovery.h"
 #include "list_plans.h"
-#include "shard_reads.h"
+#include "shard_plans.h"
 #include "pg_headers.h"
 #include "write_scope.h"
 
@@ -54,7 +54,7 @@ class StatementContext {
     void size_batch(uint64 cells);
     static constexpr uint64 kByKeyBatchCells = 500;
 
-    // For a read on the list's local shards (shard_reads.h), it may first run the statements
+    // For a read on the list's local shards (shard_plans.h), it may first run the statements
     // that find them: SPI_tuptable is not the caller's after it.
     PreparedStatement prepare(Statement kind, Datum list = (Datum)0);
     // Distributed cells with no trigger on INSERT or UPDATE but the extension's own and
@@ -63,8 +63,13 @@ class StatementContext {
     // statement refreshes.
     bool cells_have_only_own_write_triggers() const { return own_write_triggers_; }
     // The placement of list's shards as this call read it (shard: of lists; here: whether
-    // this node holds it), so that the reads need not read it again (shard_reads.h).
-    void remember_placement(Datum list, int64 shard, bool here);
+    // this node holds it; held: the call holds it here, its only placement, under Citus's
+    // metadata lock: list_placement.h), so that the reads need not read it again
+    // (shard_plans.h).
+    void remember_placement(Datum list, int64 shard, bool here, bool held);
+    // Whether this call holds list's shards here (remember_placement) and Citus would run its
+    // statements on them in this backend: its writes of one cell run on the shard directly.
+    bool holds_list_shards(Datum list) const;
 
     // Whether list is one of the lists this backend used last (list_plans.h), before this
     // call; marks it as used last.
@@ -113,8 +118,8 @@ class StatementContext {
     int plan_options(const core::StatementSpec &spec, core::IdReads reads) const;
     void refresh_during_call();
     SPIPlanPtr prepare_text(char *sql, const core::StatementSpec &spec, int options);
-    SPIPlanPtr shard_read_plan(Statement kind, Datum list);
-    ShardReads::Group *local_shard_group(Datum list);
+    SPIPlanPtr shard_plan(Statement kind, Datum list);
+    ShardPlans::Group *local_shard_group(Datum list);
     int run_plan(SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     int run_write(bool manual, SPIPlanPtr plan, Datum *values, const char *nulls, Snapshot snapshot, long tcount);
     void raise_if_names_changed(Oid function_oid);
@@ -148,14 +153,15 @@ class StatementContext {
     SPIPlanPtr by_key_lock_plans_[kListCompanyCells] = {};
     SPIPlanPtr locks_plans_[2] = {};  // key_share_locks: joins, by key
     ListPlans list_plans_;
-    // The reads on the list's local shards (shard_reads.h), and the list's group as this
-    // call's first read found it: nullptr when this node does not hold the list's shards.
-    ShardReads shard_reads_;
+    // The statements on the list's local shards (shard_plans.h), and the list's group as
+    // this call's first read found it: nullptr when this node does not hold the list's shards.
+    ShardPlans shard_plans_;
     bool placement_read_ = false;
     pg_uuid_t placement_list_ = {};
     int64 placement_shard_ = 0;
     bool placement_here_ = false;
-    ShardReads::Group *placement_group_ = nullptr;  // found once for the placement read
+    bool placement_held_ = false;
+    ShardPlans::Group *placement_group_ = nullptr;  // found once for the placement read
 };
 
 }  // namespace cellupsert::pg

@@ -87,12 +87,15 @@ same "cellupsert_distribute(7), lists having 32 shards: 22023" "22023" \
     "$(sqlstate_of "$COORDINATOR" "SELECT * FROM app.cellupsert_distribute(7)")"
 
 # delegated NAME ISSUED: the last call's notices show the coordinator issuing ISSUED (the call)
-# and no statement of its own on the list tables, and the worker writing locally.
+# and no statement of its own on the list tables, and the worker writing locally: Citus runs
+# there the write of the cells, or the history's insert that a write of the cells' shard fired
+# (a single cell's write is on the shard itself: "the call writes the cell on the cells' shard
+# itself" below).
 delegated() {
     local name=$1 issued=$2
     if grep -qF "issuing $issued" "$WORK/notices" &&
         ! grep -E 'issuing (SELECT (FROM|subject|id)|INSERT)' "$WORK/notices" | grep -q . &&
-        grep -q 'executing the command locally: INSERT INTO app.list_company_cells_' "$WORK/notices"; then
+        grep -qE 'executing the command locally: INSERT INTO app\.(list_company_cells|list_cell_history)_' "$WORK/notices"; then
         ok "$name: delegated"
     else
         not_ok "$name: delegated (the coordinator sends the call, the worker writes locally)" "$WORK/notices"
@@ -283,7 +286,7 @@ coordinator -c "SET citus.enable_unsafe_triggers = on" -c "DROP TRIGGER say_writ
 echo "== the checks read the list's shards, on the worker that holds them"
 # Straight on that worker, in one session, with Citus's log of the statements it runs there
 # (citus.log_local_commands): the checks are not among them (they read the shards themselves:
-# src/pg/shard_reads.h); the first call's write is the upsert, the next ones' the update (no
+# src/pg/shard_plans.h); the first call's write is the upsert, the next ones' the update (no
 # trigger of the application's on the cells now).
 holder=$(coordinator -c "SELECT n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
                          WHERE p.shardid = get_shard_id_for_distribution_column('app.lists', '$list1')")
@@ -321,6 +324,37 @@ manual|t|shard 3|shard block|postgres" \
     "$(coordinator -c "SELECT kind, existed_before, value_before, value_after, edited_by FROM app.list_cell_history
                        WHERE list_id = '$list1' AND company_row_id = '$row1w' AND column_id = '$col1'
                        AND value_after LIKE 'shard %' ORDER BY id")"
+
+echo "== through the coordinator, the call writes the cell on the cells' shard itself"
+# A call that the coordinator delegated holds the list's shards on their worker (Citus's
+# metadata lock: src/pg/list_placement.h) and writes the cell on the cells' shard, with no
+# Citus in between: Citus's log on that worker (citus.log_local_commands, sent there as a SET
+# LOCAL) shows the history's inserts only, in a transaction block and in autocommit.
+on "$COORDINATOR" -At -c "SET citus.propagate_set_commands = 'local'" -c "BEGIN" \
+    -c "SET LOCAL citus.log_local_commands = on" -c "$(warm_call "$row1w" 'direct 1')" \
+    -c "$(warm_call "$row1w" 'direct 2')" -c "COMMIT" > "$WORK/out" 2> "$WORK/notices"
+same "2 calls in a transaction block: true each" "t t" "$(grep -v -e BEGIN -e SET -e COMMIT "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+same "what Citus runs on the worker: the history's inserts only" \
+"INSERT app.list_cell_history
+INSERT app.list_cell_history" \
+    "$(awk '/^NOTICE:  executing the command locally: / && match($0, /app\.[a-z_]+_[0-9]+/) {
+                relation = substr($0, RSTART, RLENGTH); sub(/_[0-9]+$/, "", relation); print $6, relation }' "$WORK/notices")"
+same "the cell: the last call's, edited_at and updated_at its now()" "direct 2|complete|manual|postgres|t" \
+    "$(coordinator -c "SELECT value, status, source, edited_by, edited_at = updated_at AND updated_at > created_at
+                       FROM app.list_company_cells WHERE list_id = '$list1' AND company_row_id = '$row1w' AND column_id = '$col1'")"
+on "$holder" -c "ALTER SYSTEM SET citus.log_local_commands = on" -c "SELECT pg_reload_conf()" >/dev/null
+on "$COORDINATOR" -At -c "$(warm_call "$row1w" 'direct 3')" > "$WORK/out" 2> "$WORK/notices"
+on "$holder" -c "ALTER SYSTEM RESET citus.log_local_commands" -c "SELECT pg_reload_conf()" >/dev/null
+same "in autocommit: true, and Citus runs the history's insert only" "t INSERT app.list_cell_history" \
+    "$(cat "$WORK/out") $(awk '/^NOTICE:  executing the command locally: / && match($0, /app\.[a-z_]+_[0-9]+/) {
+                relation = substr($0, RSTART, RLENGTH); sub(/_[0-9]+$/, "", relation); print $6, relation }' "$WORK/notices")"
+same "the history: each call once, as a person's edit" \
+"manual|t|shard block|direct 1|postgres
+manual|t|direct 1|direct 2|postgres
+manual|t|direct 2|direct 3|postgres" \
+    "$(coordinator -c "SELECT kind, existed_before, value_before, value_after, edited_by FROM app.list_cell_history
+                       WHERE list_id = '$list1' AND company_row_id = '$row1w' AND column_id = '$col1'
+                       AND value_after LIKE 'direct %' ORDER BY id")"
 
 echo "== 4 clients x 300 upserts of one cell, through the coordinator"
 cat > "$WORK/same_cell.sql" <<SQL
@@ -486,7 +520,7 @@ conditional() { rpc_call cell_upsert "{\"list\": \"$1\", \"row\": \"$2\", \"col\
 same "PostgREST cell_upsert with the cell's version: true" "sqlstate=00000 body=true" \
     "$(postgrest authenticated bob "$(conditional $list2 $row2 $col2 hooli.com "$version")")"
 grep -qF "issuing SELECT r FROM app.cell_upsert('$list2'::uuid" "$WORK/notices" &&
-    grep -q 'executing the command locally: UPDATE app.list_company_cells_' "$WORK/notices" &&
+    grep -q 'executing the command locally: INSERT INTO app.list_cell_history_' "$WORK/notices" &&
     ok "conditional cell_upsert: delegated, the worker updates locally" ||
     not_ok "conditional cell_upsert: delegated, the worker updates locally" "$WORK/notices"
 expect_sqlstate "the same, now stale, if_match" PT412 authenticated bob "$(conditional $list2 $row2 $col2 other.com "$version")"

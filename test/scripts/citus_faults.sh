@@ -2,14 +2,16 @@
 # Citus under faults: the guide's cluster (docs/citus.md, as test/scripts/citus_cluster.sh sets
 # it up), then
 #   - shard moves under clients that call inside transactions (PostgREST's shape, a plain
-#     BEGIN; SELECT app.cell_upsert(...); COMMIT, batches, REPEATABLE READ): every outcome
+#     BEGIN; SELECT app.cell_upsert(...); COMMIT, batches, REPEATABLE READ) and in autocommit
+#     (a call holds the list's shards and writes the cells' shard itself): every outcome
 #     counted by SQLSTATE,
 #     only 00000 and 40001 allowed, and every acknowledged write in the history exactly once
 #     (none lost, none doubled), each client's cell holding its last acknowledged value;
 #   - the fields a client receives (SQLSTATE, message, detail, hint) for the errors the guide
 #     lists: a viewer's edit, a column deleted while the call waits for it, the worker's
 #     backend terminated or killed, a worker down, a call per row of a query on a distributed
-#     table: no shard, role, host or port in them.
+#     table of another worker's list: no shard, role, host or port in them; the same call on
+#     the worker's own list succeeds.
 # Skipped (exit 77) without Citus, like citus_cluster.sh. Alone, from the repository root,
 # after staging the extension: bash test/scripts/citus_faults.sh (CITUS_TEST_KEEP=1 keeps the
 # cluster; CITUS_FAULTS_SECONDS, default 24, is about how long the clients call during the
@@ -22,23 +24,24 @@ citus_script_start citus_faults
 
 echo "== the guide: docs/citus.md"
 cluster_with_data "$STAGE"
-# Five more company columns of list1: each client below writes cells of its own.
+# Six more company columns of list1: each client below writes cells of its own.
 colA=20000000-0000-4000-8000-0000000000a1
 colB=20000000-0000-4000-8000-0000000000b1
 colC=20000000-0000-4000-8000-0000000000c1
 colD=20000000-0000-4000-8000-0000000000d1
 colE=20000000-0000-4000-8000-0000000000f1
+colF=20000000-0000-4000-8000-0000000000f2
 coordinator -c "INSERT INTO app.list_columns (list_id, id, subject, response_type, name) VALUES
     ('$list1', '$colA', 'company', 'text', 'A'), ('$list1', '$colB', 'company', 'text', 'B'),
     ('$list1', '$colC', 'company', 'text', 'C'), ('$list1', '$colD', 'company', 'text', 'D'),
-    ('$list1', '$colE', 'company', 'text', 'E')" >/dev/null
+    ('$list1', '$colE', 'company', 'text', 'E'), ('$list1', '$colF', 'company', 'text', 'F')" >/dev/null
 list1_worker=$(coordinator -c "SELECT nodeport FROM citus_shards WHERE table_name = 'app.lists'::regclass
                                AND shardid = get_shard_id_for_distribution_column('app.lists', '$list1'::uuid)")
 other_worker=$WORKER1
 [ "$list1_worker" = "$WORKER1" ] && other_worker=$WORKER2
 cells_shard=$(coordinator -c "SELECT get_shard_id_for_distribution_column('app.list_company_cells', '$list1'::uuid)")
 
-echo "== shard moves under clients that call inside transactions"
+echo "== shard moves under clients that call inside transactions and in autocommit"
 # client NAME PSQL_ARGS...: until $WORK/stop exists, one transaction after another in one
 # session, each followed by the SQLSTATE of its call and of its COMMIT ("NAME N CALL COMMIT");
 # the call of transaction N writes the value "NAME-N". Its output goes to $WORK/NAME.out.
@@ -59,6 +62,8 @@ transaction() {  # transaction NAME N: the text of transaction N of client NAME
         printf '%s\n' "BEGIN;" "SELECT app.cell_upsert('$list1', '$row1', '$colC', '$value') \\g /dev/null" ;;
     repeatable_read)
         printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ;" "SELECT app.cell_upsert('$list1', '$row1', '$colE', '$value') \\g /dev/null" ;;
+    autocommit)  # its COMMIT, with no transaction open, only warns
+        printf '%s\n' "SELECT app.cell_upsert('$list1', '$row1', '$colF', '$value') \\g /dev/null" ;;
     plain_batch)
         printf '%s\n' "BEGIN;" \
             "SELECT app.cell_upsert_many('$list1', '[{\"row\": \"$row1\", \"col\": \"$colD\", \"val\": \"$value\"}, {\"row\": \"$row1b\", \"col\": \"$colD\", \"val\": \"$value\"}]') \\g /dev/null" ;;
@@ -81,6 +86,7 @@ client postgrest_batch "${as_authenticator[@]}" &
 client plain_single "${as_postgres[@]}" &
 client plain_batch "${as_postgres[@]}" &
 client repeatable_read "${as_postgres[@]}" &
+client autocommit "${as_postgres[@]}" &
 move() {  # move FROM TO MODE
     echo "SELECT citus_move_shard_placement($cells_shard, '127.0.0.1', $1, '127.0.0.1', $2, shard_transfer_mode => '$3');"
     echo "CALL citus_cleanup_orphaned_resources();"
@@ -108,7 +114,7 @@ outcomes() {  # outcomes NAME: "SQLSTATE count" of its calls, most frequent firs
 acknowledged() {  # acknowledged NAME: the numbers of its transactions whose call and COMMIT succeeded
     awk -v name="$1" '$1 == name { n = $2; call = $3; next } $1 == "commit" { if (call == "00000" && $2 == "00000") print n }' "$WORK/$1.out"
 }
-for name in postgrest_single postgrest_batch plain_single plain_batch repeatable_read; do
+for name in postgrest_single postgrest_batch plain_single plain_batch repeatable_read autocommit; do
     echo "$name: $(outcomes "$name")"
     calls=$(awk -v name="$name" '$1 == name' "$WORK/$name.out" | wc -l)
     if [ "$calls" -ge 50 ] && ! grep -qiE 'server closed|connection to server|FATAL' "$WORK/$name.err"; then
@@ -171,12 +177,29 @@ grep -q 'table "list_company_cells" violates foreign key constraint "list_compan
     ok "a column deleted while the call waits: names the tables and the constraint" ||
     not_ok "a column deleted while the call waits: names the tables and the constraint" "$WORK/notices"
 
-# A call per row of a query on a distributed table: Citus runs the query on the shard, where
-# the call cannot run its statements.
-on "$COORDINATOR" -At -v ON_ERROR_STOP=0 -c "SELECT app.cell_upsert(r.list_id, r.id, '$col1', 'per row')
-    FROM app.list_companies r WHERE r.list_id = '$list1'" > "$WORK/notices" 2>&1
+# A call per row of a query on a distributed table: Citus runs the query on a shard, where a
+# call on a list whose shards are there holds them and reads and writes them itself
+# (src/pg/list_placement.h), as a delegated call does; a call on a list of another worker
+# needs Citus for its statements, which it refuses from a query on a shard.
 state=$(sqlstate_of "$COORDINATOR" "SELECT app.cell_upsert(r.list_id, r.id, '$col1', 'per row') FROM app.list_companies r WHERE r.list_id = '$list1'")
-clean "a call per row of a query on list_companies" 0A000 "$state"
+same "a call per row of a query on list1's rows, on list1: 00000" 00000 "$state"
+same "each of its cells written once, with its history row" "t|t" \
+    "$(coordinator -c "SELECT (SELECT count(*) FROM app.list_company_cells WHERE list_id = '$list1' AND column_id = '$col1' AND value = 'per row')
+                              = (SELECT count(*) FROM app.list_companies WHERE list_id = '$list1'),
+                              (SELECT count(*) FROM app.list_cell_history WHERE list_id = '$list1' AND column_id = '$col1' AND value_after = 'per row')
+                              = (SELECT count(*) FROM app.list_companies WHERE list_id = '$list1')")"
+elsewhere=$(coordinator -c "SELECT id FROM (SELECT ('10000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid AS id
+                             FROM generate_series(100, 199) n) c
+                             WHERE (SELECT nodeport FROM citus_shards WHERE table_name = 'app.lists'::regclass
+                                    AND shardid = get_shard_id_for_distribution_column('app.lists', c.id)) <> $list1_worker
+                             LIMIT 1")
+coordinator -c "INSERT INTO app.lists (id, name) VALUES ('$elsewhere', 'elsewhere')" >/dev/null
+per_row_elsewhere="SELECT app.cell_upsert('$elsewhere', r.id, '$col1', 'per row') FROM app.list_companies r WHERE r.list_id = '$list1'"
+on "$COORDINATOR" -At -v ON_ERROR_STOP=0 -c "$per_row_elsewhere" > "$WORK/notices" 2>&1
+clean "a call per row of a query on list1's rows, on a list of the other worker" 40001 \
+    "$(sqlstate_of "$COORDINATOR" "$per_row_elsewhere")"
+grep -q 'is not on the node that runs the call' "$WORK/notices" && ok "that call: \"is not on the node that runs the call\"" ||
+    not_ok "that call: \"is not on the node that runs the call\"" "$WORK/notices"
 
 # The worker's backend of a batch ended while the batch waits there (for a row another
 # transaction holds FOR UPDATE): terminated, PostgreSQL's own 57P01, relayed; killed (SIGKILL,

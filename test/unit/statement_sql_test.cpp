@@ -262,12 +262,15 @@ TEST(CitusStatementSql, OneTableFilteredByTheListEach) {
 }
 
 // The shard of lists that holds the list, found by Citus from the table's name as a regclass
-// literal (the schema's quotes doubled inside it), and whether this node has a placement of it.
+// literal (the schema's quotes doubled inside it), whether this node has a placement of it, and
+// whether that is its only one.
 TEST(CitusStatementSql, TheListPlacement) {
     const TablesShape shape = distributed_shapes().front();
     EXPECT_EQ(statement_sql(StatementKind::list_placement, shape, "app"),
               "SELECT s.shard, EXISTS (SELECT FROM pg_catalog.pg_dist_placement p, pg_catalog.pg_dist_local_group g"
-              " WHERE p.shardid OPERATOR(pg_catalog.=) s.shard AND p.groupid OPERATOR(pg_catalog.=) g.groupid)"
+              " WHERE p.shardid OPERATOR(pg_catalog.=) s.shard AND p.groupid OPERATOR(pg_catalog.=) g.groupid),"
+              " (SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_placement p"
+              " WHERE p.shardid OPERATOR(pg_catalog.=) s.shard) OPERATOR(pg_catalog.=) 1"
               " FROM (SELECT pg_catalog.get_shard_id_for_distribution_column('app.lists'::pg_catalog.regclass, $1)"
               " AS shard) s");
     EXPECT_TRUE(contains(statement_sql(StatementKind::list_placement, shape, "\"it's\""),

@@ -1,18 +1,20 @@
-// The kept plans of the distributed set's reads (the checks, a cell's version) on the list's
-// shards themselves, on a worker that holds them: plain statements on those local tables,
-// with the list as $1, kept per group of co-located shards (the group of the lists' shard),
-// for the groups this backend used last. Owned by the statement context
+// The kept plans of the distributed set's statements on the list's shards themselves, on a
+// worker that holds them: the reads (the checks, a cell's version), and the writes of one cell
+// of a call that holds the shards here (list_placement.h). Plain statements on those local
+// tables, with the list as $1, kept per group of co-located shards (the group of the lists'
+// shard), for the groups this backend used last. Owned by the statement context
 // (statement_context.h), which reads the list's placement at each call's first read and
-// reads through Citus (list_plans.h) where this node does not hold the list's shards.
+// runs them through Citus (list_plans.h) where this node does not hold the list's shards.
 //
 // Why: Citus plans a read of a distributed table on the shard it prunes to, so that its plan
 // can be kept per list only, and a backend that serves many lists plans its reads at nearly
 // every call. A group of shards holds many lists, and its plans serve them all; they run
-// without Citus's planner and executor. The caller's privileges and policies are the shards'
-// own (Citus gives each shard the table's). Reads only: a write goes through Citus, which
-// locks the shard's metadata against a move and writes where the shard is then. A read that
-// runs while a move of its shards ends reads the shards it started on; a write that follows
-// it goes where the move put them, where the foreign keys hold.
+// without Citus's planner and executor. The caller's privileges, policies and triggers are
+// the shards' own (Citus gives each shard the table's). A read that runs while a move of its
+// shards ends reads the shards it started on; a write that follows it goes where the move put
+// them, where the foreign keys hold: through Citus, which locks the shard's metadata against
+// a move and writes where the shard is then, or on the shard itself by a call that holds that
+// lock already.
 #pragma once
 
 #include "../core/statement_catalog.h"
@@ -21,7 +23,7 @@
 
 namespace cellupsert::pg {
 
-class ShardReads {
+class ShardPlans {
    public:
     // How many groups of shards a backend keeps plans for (the least recently used group
     // makes room): a worker holds 16 of the default 32 in a cluster of two.

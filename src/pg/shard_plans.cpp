@@ -1,4 +1,4 @@
-#include "shard_reads.h"
+#include "shard_plans.h"
 
 extern "C" {
 #include "utils/memutils.h"
@@ -6,7 +6,7 @@ extern "C" {
 
 namespace cellupsert::pg {
 
-void ShardReads::free_group(Group &group) {
+void ShardPlans::free_group(Group &group) {
     for (SPIPlanPtr &plan : group.plans) {
         if (plan) SPI_freeplan(plan);
         plan = nullptr;
@@ -18,7 +18,7 @@ void ShardReads::free_group(Group &group) {
     group.last_used = 0;
 }
 
-ShardReads::Group *ShardReads::find(int64 shard) {
+ShardPlans::Group *ShardPlans::find(int64 shard) {
     for (Group &group : groups_)
         if (group.last_used != 0 && group.shard == shard) {
             group.last_used = ++clock_;
@@ -27,7 +27,7 @@ ShardReads::Group *ShardReads::find(int64 shard) {
     return nullptr;
 }
 
-ShardReads::Group *ShardReads::take(int64 shard, const char *const names[4]) {
+ShardPlans::Group *ShardPlans::take(int64 shard, const char *const names[4]) {
     Group *taken = &groups_[0];
     for (Group &group : groups_)
         if (group.last_used < taken->last_used) taken = &group;  // a free one (0) first
@@ -38,7 +38,7 @@ ShardReads::Group *ShardReads::take(int64 shard, const char *const names[4]) {
     return taken;
 }
 
-void ShardReads::forget() {
+void ShardPlans::forget() {
     for (Group &group : groups_) free_group(group);
 }
 
