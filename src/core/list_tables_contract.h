@@ -15,6 +15,9 @@ enum ListTable { kLists, kListColumns, kListCompanies, kListCompanyCells, kListT
 inline constexpr const char *kListTableNames[kListTableCount] = {"lists", "list_columns", "list_companies",
                                                                  "list_company_cells"};
 
+// The history table, in the same schema (docs/history.md): written by the extension's trigger.
+inline constexpr char kHistoryTableName[] = "list_cell_history";
+
 // The columns that identify a row of lists (id), list_columns and list_companies (list_id,
 // id): the statements join by them, and a batch reads and locks them (src/pg/batch_locks.h).
 inline constexpr char kIdColumn[] = "id";

@@ -47,6 +47,15 @@ struct Sql {
         text += "'::pg_catalog.regclass";
         return *this;
     }
+    // A table's qualified name as a text literal (for to_regclass(): NULL when it is absent).
+    Sql &text_literal(std::string_view name) {
+        text += '\'';
+        for (const char c : schema) text.append(c == '\'' ? 2 : 1, c);
+        text += '.';
+        text += name;
+        text += "'::pg_catalog.text";
+        return *this;
+    }
     // A label of the contract, untyped, so that it takes the column's type: an enum column
     // keeps its statistics (a cast to text would hide them from the planner, which then picks
     // a worse join for batches).

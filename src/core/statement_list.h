@@ -93,8 +93,10 @@ STATEMENT(batch_visible_keys, single_node, caller, parameter, one_row, nothing, 
 // catalogs; src/pg/list_placement.h).
 STATEMENT(list_placement, distributed, caller, parameter, one_row, nothing, Param::id)
 // $1 list: one row (lists text, list_columns text, list_companies text, list_company_cells
-// text): the names of the list's shards of the tables (Citus's shard_name(), qualified even
-// in public).
+// text, history text, history_sequence oid): the names of the list's shards of the tables
+// (Citus's shard_name(), qualified even in public); the list's shard of the history table
+// and the sequence of its ids, where the history is hash-distributed co-located with the
+// lists (else NULL, NULL).
 STATEMENT(list_shard_names, distributed, caller, parameter, one_row, nothing, Param::id)
 // $1 list: one row when the caller sees the list.
 STATEMENT(list_check, distributed, caller, literal, rows, nothing, Param::id)

@@ -147,6 +147,19 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                 sql("pg_catalog.shard_name(").table_literal(table)(", ")
                    ("pg_catalog.get_shard_id_for_distribution_column(").table_literal(table)(", $1), false)");
             }
+            // The history's shard and its ids' sequence, where the history is hash-distributed
+            // with the lists (co-located: on the node that holds the list, under its lock).
+            sql(", h.shard, h.sequence FROM (SELECT NULL) n LEFT JOIN (SELECT pg_catalog.shard_name(p.logicalrelid,")
+               (" pg_catalog.get_shard_id_for_distribution_column(p.logicalrelid, $1), false) AS shard,")
+               (" (SELECT d.objid FROM pg_catalog.pg_attribute a, pg_catalog.pg_depend d, pg_catalog.pg_class s")
+               (" WHERE a.attrelid")(kEq)("p.logicalrelid AND a.attname")(kEq)("'")(kIdColumn)("' AND d.refobjid")(kEq)("p.logicalrelid")
+               (" AND d.refobjsubid")(kEq)("a.attnum AND d.classid")(kEq)("'pg_catalog.pg_class'::pg_catalog.regclass")
+               (" AND d.deptype::pg_catalog.text")(kEq)("ANY ('{a,i}'::pg_catalog.text[]) AND s.oid")(kEq)("d.objid")
+               (" AND s.relkind")(kEq)("'S') AS sequence")
+               (" FROM pg_catalog.pg_dist_partition p, pg_catalog.pg_dist_partition l")
+               (" WHERE p.logicalrelid")(kEq)("pg_catalog.to_regclass(").text_literal(kHistoryTableName)(")")
+               (" AND l.logicalrelid")(kEq).table_literal("lists")
+               (" AND p.colocationid")(kEq)("l.colocationid AND p.partmethod")(kEq)("'h') h ON true");
             break;
         case StatementKind::list_check:
             sql("SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)(sql.list);

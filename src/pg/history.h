@@ -9,13 +9,14 @@
 // Without the history table in the cells' schema the trigger records nothing.
 #pragma once
 
+#include "../core/list_tables_contract.h"
 #include "pg_headers.h"
 
 namespace cellupsert::pg {
 
 class StatementContext;
 
-constexpr char kHistoryTable[] = "list_cell_history";
+inline constexpr const char *kHistoryTable = core::kHistoryTableName;
 
 // The history table of the context's schema; 42P01 when there is none (the functions that
 // read it or go back need it; the writes record nothing without it).

@@ -9,6 +9,7 @@
 #include "history_statements.h"
 #include "owner_mode.h"
 #include "relations.h"
+#include "statement_context.h"
 #include "write_scope.h"
 
 extern "C" {
@@ -229,11 +230,19 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
         if (update) before = MakeSingleTupleTableSlot(descriptor, &TTSOpsMinimalTuple);
     }
     const bool single = after != nullptr && single_cell_row(recorder, trigger, after, before, values, nulls);
-    if (single) {
+    Oid types[kAllColumns];
+    for (int i = 0; i < kAllColumns; ++i) types[i] = i < kRowColumns ? kRowColumnTypes[i] : kCallTypes[i - kRowColumns];
+    // On Citus, in a call that holds the list's shards (list_placement.h), on the history's
+    // shard itself, as the call wrote the cell: Citus would deparse, parse and plan the insert.
+    SPIPlanPtr shard_insert =
+        single && recorder.citus && write != WriteKind::none
+            ? StatementContext::backend().history_shard_insert(values[0], shard_values_insert_text, kAllColumns, types)
+            : nullptr;
+    if (shard_insert != nullptr) {
+        rc = run_as_owner(recorder, shard_insert, values, nulls);
+        if (rc == SPI_OK_INSERT && notify_changes_enabled()) notify_list_changed(values[0]);
+    } else if (single) {
         if (recorder.values_insert == nullptr) {
-            Oid types[kAllColumns];
-            for (int i = 0; i < kAllColumns; ++i)
-                types[i] = i < kRowColumns ? kRowColumnTypes[i] : kCallTypes[i - kRowColumns];
             SPIPlanPtr plan = SPI_prepare(values_insert_text(qualified_history(recorder)), kAllColumns, types);
             if (plan == nullptr) elog(ERROR, "cell_history_record: SPI_prepare failed");
             SPI_keepplan(plan);

@@ -81,6 +81,17 @@ char *values_insert_text(const char *history) {
     return sql.data;
 }
 
+char *shard_values_insert_text(const char *history_shard, Oid sequence) {
+    StringInfoData sql;
+    initStringInfo(&sql);
+    appendStringInfo(&sql, "INSERT INTO %s (", history_shard);
+    for (const char *column : kRowColumnNames) appendStringInfo(&sql, "%s, ", column);
+    appendStringInfoString(&sql, "kind, edit_id, edited_by, id) VALUES (");
+    for (int i = 0; i < kAllColumns; ++i) appendStringInfo(&sql, "$%d, ", i + 1);
+    appendStringInfo(&sql, "pg_catalog.nextval(%u::pg_catalog.oid::pg_catalog.regclass))", sequence);
+    return sql.data;
+}
+
 char *select_insert_text(Relation cells, const char *history, const Trigger *trigger, bool update) {
     const char *expressions[kRowColumns];
     row_expressions(cells, update, expressions);

@@ -35,6 +35,8 @@ SPIPlanPtr history_plan_for(const char *text, int nargs, const Oid *types);
 
 // INSERT INTO history VALUES ($1 … the row columns, then the call's).
 char *values_insert_text(const char *history);
+// The same on a Citus shard of the history (history_shard), whose ids come from sequence.
+char *shard_values_insert_text(const char *history_shard, Oid sequence);
 // INSERT INTO history SELECT the rows from the transition tables ($1 … the call's).
 char *select_insert_text(Relation cells, const char *history, const Trigger *trigger, bool update);
 // On Citus the trigger fires on the cells' shard, and Citus would send an INSERT … SELECT

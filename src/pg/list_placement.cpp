@@ -60,11 +60,15 @@ ListPlacement list_placement_of(StatementContext &context, Datum list, Snapshot 
     return {DatumGetInt64(shard), DatumGetBool(here), DatumGetBool(alone)};
 }
 
+bool holds_list_placement(Datum list) {
+    return held_in == current_lxid() && held_in_subtransaction == GetCurrentSubTransactionId() &&
+           memcmp(held_list.data, DatumGetUUIDP(list)->data, UUID_LEN) == 0;
+}
+
 void hold_list_placement(StatementContext &context, Datum list) {
     if (!from_another_citus_node()) return;
     const pg_uuid_t *id = DatumGetUUIDP(list);
-    if (held_in == current_lxid() && held_in_subtransaction == GetCurrentSubTransactionId() &&
-        memcmp(held_list.data, id->data, UUID_LEN) == 0) {
+    if (holds_list_placement(list)) {
         context.remember_placement(list, held_shard, true, held_alone);
         return;
     }

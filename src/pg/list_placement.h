@@ -40,5 +40,7 @@ ListPlacement list_placement_of(StatementContext &context, Datum list, Snapshot 
 // node's call (elsewhere, nothing: Citus runs statements on other nodes too); says what it
 // found to context (remember_placement). Raises 40001 when the list's shards are not here.
 void hold_list_placement(StatementContext &context, Datum list);
+// Whether this (sub)transaction holds list's shards here (hold_list_placement).
+bool holds_list_placement(Datum list);
 
 }  // namespace cellupsert::pg

@@ -34,14 +34,21 @@ class ShardPlans {
         uint64 last_used = 0;  // 0: free
         char *names[4] = {};   // qualified, in TopMemoryContext: lists, list_columns, list_companies, cells
         SPIPlanPtr plans[core::kStatementKinds] = {};
+        // The history's shard (nullptr: the history is not co-located with the lists) and
+        // the sequence of its ids (Citus gives the shard no default for them); the plan of
+        // the history trigger's one-row insert there (history_record.cpp).
+        char *history = nullptr;
+        Oid history_sequence = InvalidOid;
+        SPIPlanPtr history_insert = nullptr;
         core::ShardNames shard_names() const { return {names[0], names[1], names[2], names[3]}; }
     };
 
     // The group of shard, marked as used last; nullptr when none is kept.
     Group *find(int64 shard);
-    // A group for shard with these names (copied), marked as used last: a free one, else the
-    // one used least recently, whose plans are freed. shard must not be kept already.
-    Group *take(int64 shard, const char *const names[4]);
+    // A group for shard with these names (copied; history may be nullptr), marked as used
+    // last: a free one, else the one used least recently, whose plans are freed. shard must
+    // not be kept already.
+    Group *take(int64 shard, const char *const names[4], const char *history, Oid history_sequence);
     // Frees every kept plan and name (the tables' names or shape changed).
     void forget();
 

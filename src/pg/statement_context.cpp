@@ -2,6 +2,7 @@
 
 #include "delegation.h"
 #include "editor.h"
+#include "history.h"
 #include "errors.h"
 #include "write_scope.h"
 #include "owner_mode.h"
@@ -66,6 +67,7 @@ void StatementContext::on_relcache_invalidation(Datum, Oid relation_oid) {
         if (relation_oid == InvalidOid || relation_oid == c.tables_.relids[t] ||
             relation_oid == c.tables_.base_relids[t])
             c.shape_may_have_changed_ = true;
+    if (relation_oid == c.history_relid_) c.shape_may_have_changed_ = true;
 }
 
 // Any change of a schema (a rename above all) makes the next statement check the schema's name.
@@ -127,10 +129,13 @@ void StatementContext::refresh() {
     const bool same_name = strcmp(schema_name, NameStr(schema_name_)) == 0;
 
     const ListTables tables = discover_list_tables(schema_oid, schema_name);
+    // The history's shard is named in a kept plan too (shard_plans.h).
+    const Oid history = get_relname_relid(kHistoryTable, schema_oid);
     // The plans survive an invalidation that changed nothing (ANALYZE, a policy change: the
     // plan cache itself re-plans for those); they are dropped when a name in their text or
     // the shape changed.
-    if (!same_schema || !same_name || tables != tables_) forget_plans();
+    if (!same_schema || !same_name || tables != tables_ || history != history_relid_) forget_plans();
+    history_relid_ = history;
     if (!same_schema) function_oids_[0] = function_oids_[1] = InvalidOid;
     namestrcpy(&schema_name_, schema_name);
     if (!known_function) {
@@ -243,7 +248,24 @@ bool citus_runs_locally() { return local_execution_on() && (!IsTransactionBlock(
 
 bool StatementContext::holds_list_shards(Datum list) const {
     return placement_read_ && placement_held_ &&
-           memcmp(DatumGetUUIDP(list)->data, placement_list_.data, UUID_LEN) == 0 && local_execution_on();
+           memcmp(DatumGetUUIDP(list)->data, placement_list_.data, UUID_LEN) == 0 && holds_list_placement(list) &&
+           local_execution_on();
+}
+
+StatementContext &StatementContext::backend() { return backend_context; }
+
+SPIPlanPtr StatementContext::history_shard_insert(Datum list, char *(*text)(const char *history, Oid sequence),
+                                                  int nargs, const Oid *types) {
+    if (!holds_list_shards(list) || placement_group_ == nullptr || placement_group_->history == nullptr)
+        return nullptr;
+    ShardPlans::Group &group = *placement_group_;
+    if (group.history_insert == nullptr) {
+        SPIPlanPtr plan = SPI_prepare(text(group.history, group.history_sequence), nargs, const_cast<Oid *>(types));
+        if (plan == nullptr) elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+        if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
+        group.history_insert = plan;
+    }
+    return group.history_insert;
 }
 
 // The group of the list's shards when this node holds them: the placement read once per
@@ -270,7 +292,10 @@ ShardPlans::Group *StatementContext::local_shard_group(Datum list) {
                 return nullptr;
             }
         }
-        group = shard_plans_.take(placement_shard_, names);
+        bool null;
+        const Datum sequence = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6, &null);
+        group = shard_plans_.take(placement_shard_, names, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5),
+                                  null ? InvalidOid : DatumGetObjectId(sequence));
         SPI_freetuptable(SPI_tuptable);
     }
     placement_group_ = group;

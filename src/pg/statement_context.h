@@ -67,9 +67,18 @@ class StatementContext {
     // metadata lock: list_placement.h), so that the reads need not read it again
     // (shard_plans.h).
     void remember_placement(Datum list, int64 shard, bool here, bool held);
-    // Whether this call holds list's shards here (remember_placement) and Citus would run its
-    // statements on them in this backend: its writes of one cell run on the shard directly.
+    // Whether this call holds list's shards here (remember_placement) in this
+    // (sub)transaction, and Citus would run its statements on them in this backend: its
+    // writes of one cell run on the shard directly.
     bool holds_list_shards(Datum list) const;
+    // The backend's context, for the history's trigger, fired by a call's write.
+    static StatementContext &backend();
+    // Where this call holds list's shards and its reads found their group, with the history
+    // co-located: the kept plan of the history trigger's one-row insert on the history's
+    // shard (text(shard, the ids' sequence), with nargs parameters of types), prepared on
+    // first use; else nullptr. Runs no statement.
+    SPIPlanPtr history_shard_insert(Datum list, char *(*text)(const char *history, Oid sequence), int nargs,
+                                    const Oid *types);
 
     // Whether list is one of the lists this backend used last (list_plans.h), before this
     // call; marks it as used last.
@@ -144,6 +153,7 @@ class StatementContext {
     ListTables tables_ = {};
     bool shape_may_have_changed_ = false;  // set by the invalidation callbacks
     bool own_write_triggers_ = false;
+    Oid history_relid_ = InvalidOid;  // the history table of the schema, when there is one
     bool callbacks_registered_ = false;
     SPIPlanPtr plans_[core::kStatementKinds] = {};
     SPIPlanPtr lock_plans_[kListCompanyCells] = {};  // key_share_lock on the table under each

@@ -87,18 +87,16 @@ same "cellupsert_distribute(7), lists having 32 shards: 22023" "22023" \
     "$(sqlstate_of "$COORDINATOR" "SELECT * FROM app.cellupsert_distribute(7)")"
 
 # delegated NAME ISSUED: the last call's notices show the coordinator issuing ISSUED (the call)
-# and no statement of its own on the list tables, and the worker writing locally: Citus runs
-# there the write of the cells, or the history's insert that a write of the cells' shard fired
-# (a single cell's write is on the shard itself: "the call writes the cell on the cells' shard
-# itself" below).
+# and no statement of its own on the list tables (the worker writes: a batch through Citus
+# there, a single cell on the shards themselves, "the call writes the cell on the cells'
+# shard itself" below).
 delegated() {
     local name=$1 issued=$2
     if grep -qF "issuing $issued" "$WORK/notices" &&
-        ! grep -E 'issuing (SELECT (FROM|subject|id)|INSERT)' "$WORK/notices" | grep -q . &&
-        grep -qE 'executing the command locally: INSERT INTO app\.(list_company_cells|list_cell_history)_' "$WORK/notices"; then
+        ! grep -E 'issuing (SELECT (FROM|subject|id)|INSERT)' "$WORK/notices" | grep -q .; then
         ok "$name: delegated"
     else
-        not_ok "$name: delegated (the coordinator sends the call, the worker writes locally)" "$WORK/notices"
+        not_ok "$name: delegated (the coordinator sends the call and nothing else)" "$WORK/notices"
     fi
 }
 
@@ -327,16 +325,15 @@ manual|t|shard 3|shard block|postgres" \
 
 echo "== through the coordinator, the call writes the cell on the cells' shard itself"
 # A call that the coordinator delegated holds the list's shards on their worker (Citus's
-# metadata lock: src/pg/list_placement.h) and writes the cell on the cells' shard, with no
-# Citus in between: Citus's log on that worker (citus.log_local_commands, sent there as a SET
-# LOCAL) shows the history's inserts only, in a transaction block and in autocommit.
+# metadata lock: src/pg/list_placement.h) and writes the cell on the cells' shard, and its
+# history row on the history's shard, with no Citus in between: Citus's log on that worker
+# (citus.log_local_commands, sent there as a SET LOCAL) shows nothing, in a transaction block
+# and in autocommit.
 on "$COORDINATOR" -At -c "SET citus.propagate_set_commands = 'local'" -c "BEGIN" \
     -c "SET LOCAL citus.log_local_commands = on" -c "$(warm_call "$row1w" 'direct 1')" \
     -c "$(warm_call "$row1w" 'direct 2')" -c "COMMIT" > "$WORK/out" 2> "$WORK/notices"
 same "2 calls in a transaction block: true each" "t t" "$(grep -v -e BEGIN -e SET -e COMMIT "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
-same "what Citus runs on the worker: the history's inserts only" \
-"INSERT app.list_cell_history
-INSERT app.list_cell_history" \
+same "what Citus runs on the worker: nothing" "" \
     "$(awk '/^NOTICE:  executing the command locally: / && match($0, /app\.[a-z_]+_[0-9]+/) {
                 relation = substr($0, RSTART, RLENGTH); sub(/_[0-9]+$/, "", relation); print $6, relation }' "$WORK/notices")"
 same "the cell: the last call's, edited_at and updated_at its now()" "direct 2|complete|manual|postgres|t" \
@@ -345,7 +342,7 @@ same "the cell: the last call's, edited_at and updated_at its now()" "direct 2|c
 on "$holder" -c "ALTER SYSTEM SET citus.log_local_commands = on" -c "SELECT pg_reload_conf()" >/dev/null
 on "$COORDINATOR" -At -c "$(warm_call "$row1w" 'direct 3')" > "$WORK/out" 2> "$WORK/notices"
 on "$holder" -c "ALTER SYSTEM RESET citus.log_local_commands" -c "SELECT pg_reload_conf()" >/dev/null
-same "in autocommit: true, and Citus runs the history's insert only" "t INSERT app.list_cell_history" \
+same "in autocommit: true, and Citus runs nothing" "t " \
     "$(cat "$WORK/out") $(awk '/^NOTICE:  executing the command locally: / && match($0, /app\.[a-z_]+_[0-9]+/) {
                 relation = substr($0, RSTART, RLENGTH); sub(/_[0-9]+$/, "", relation); print $6, relation }' "$WORK/notices")"
 same "the history: each call once, as a person's edit" \
@@ -355,6 +352,10 @@ manual|t|direct 2|direct 3|postgres" \
     "$(coordinator -c "SELECT kind, existed_before, value_before, value_after, edited_by FROM app.list_cell_history
                        WHERE list_id = '$list1' AND company_row_id = '$row1w' AND column_id = '$col1'
                        AND value_after LIKE 'direct %' ORDER BY id")"
+same "their ids: from the history's sequence on that worker, as Citus gives them" "3|t" \
+    "$(coordinator -c "SELECT count(DISTINCT id), bool_and(id > (SELECT max(id) FROM app.list_cell_history
+                              WHERE value_after = 'shard block'))
+                       FROM app.list_cell_history WHERE list_id = '$list1' AND value_after LIKE 'direct %'")"
 
 echo "== 4 clients x 300 upserts of one cell, through the coordinator"
 cat > "$WORK/same_cell.sql" <<SQL
@@ -521,9 +522,9 @@ conditional() { rpc_call cell_upsert "{\"list\": \"$1\", \"row\": \"$2\", \"col\
 same "PostgREST cell_upsert with the cell's version: true" "sqlstate=00000 body=true" \
     "$(postgrest authenticated bob "$(conditional $list2 $row2 $col2 hooli.com "$version")")"
 grep -qF "issuing SELECT r FROM app.cell_upsert('$list2'::uuid" "$WORK/notices" &&
-    grep -q 'executing the command locally: INSERT INTO app.list_cell_history_' "$WORK/notices" &&
-    ok "conditional cell_upsert: delegated, the worker updates locally" ||
-    not_ok "conditional cell_upsert: delegated, the worker updates locally" "$WORK/notices"
+    ! grep -qE 'issuing (UPDATE|INSERT)' "$WORK/notices" &&
+    ok "conditional cell_upsert: delegated, the worker writes" ||
+    not_ok "conditional cell_upsert: delegated, the worker writes" "$WORK/notices"
 expect_sqlstate "the same, now stale, if_match" PT412 authenticated bob "$(conditional $list2 $row2 $col2 other.com "$version")"
 grep -q "has changed" "$WORK/notices" && ok "PT412: \"has changed\"" || not_ok "PT412: \"has changed\"" "$WORK/notices"
 expect_sqlstate "if_match absent, on a cell that exists" PT412 authenticated bob "$(conditional $list2 $row2 $col2 other.com absent)"

@@ -280,7 +280,8 @@ TEST(CitusStatementSql, TheListPlacement) {
 // The names of the list's shards, one column per table, from Citus's functions, always
 // schema-qualified (shard_name() leaves those of public bare unless told not to: the caller's
 // search path, pg_temp first, would then resolve them); the reads on a worker that holds them
-// name them in place of the tables, and take the list as $1.
+// name them in place of the tables, and take the list as $1. Then the history's shard and
+// its ids' sequence, only where the history is hash-distributed co-located with the lists.
 TEST(CitusStatementSql, TheShardNames) {
     const TablesShape shape = distributed_shapes().front();
     EXPECT_EQ(
@@ -292,7 +293,19 @@ TEST(CitusStatementSql, TheShardNames) {
         " pg_catalog.shard_name('app.list_companies'::pg_catalog.regclass,"
         " pg_catalog.get_shard_id_for_distribution_column('app.list_companies'::pg_catalog.regclass, $1), false),"
         " pg_catalog.shard_name('app.list_company_cells'::pg_catalog.regclass,"
-        " pg_catalog.get_shard_id_for_distribution_column('app.list_company_cells'::pg_catalog.regclass, $1), false)");
+        " pg_catalog.get_shard_id_for_distribution_column('app.list_company_cells'::pg_catalog.regclass, $1), false),"
+        " h.shard, h.sequence FROM (SELECT NULL) n LEFT JOIN (SELECT pg_catalog.shard_name(p.logicalrelid,"
+        " pg_catalog.get_shard_id_for_distribution_column(p.logicalrelid, $1), false) AS shard,"
+        " (SELECT d.objid FROM pg_catalog.pg_attribute a, pg_catalog.pg_depend d, pg_catalog.pg_class s"
+        " WHERE a.attrelid OPERATOR(pg_catalog.=) p.logicalrelid AND a.attname OPERATOR(pg_catalog.=) 'id'"
+        " AND d.refobjid OPERATOR(pg_catalog.=) p.logicalrelid AND d.refobjsubid OPERATOR(pg_catalog.=) a.attnum"
+        " AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+        " AND d.deptype::pg_catalog.text OPERATOR(pg_catalog.=) ANY ('{a,i}'::pg_catalog.text[])"
+        " AND s.oid OPERATOR(pg_catalog.=) d.objid AND s.relkind OPERATOR(pg_catalog.=) 'S') AS sequence"
+        " FROM pg_catalog.pg_dist_partition p, pg_catalog.pg_dist_partition l"
+        " WHERE p.logicalrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass('app.list_cell_history'::pg_catalog.text)"
+        " AND l.logicalrelid OPERATOR(pg_catalog.=) 'app.lists'::pg_catalog.regclass"
+        " AND p.colocationid OPERATOR(pg_catalog.=) l.colocationid AND p.partmethod OPERATOR(pg_catalog.=) 'h') h ON true");
     const cellupsert::core::ShardNames shards{"app.lists_102008", "app.list_columns_102040",
                                               "app.list_companies_102072", "app.list_company_cells_102104"};
     EXPECT_EQ(statement_sql(StatementKind::column_check, shape, "app", "$1", cellupsert::core::IdReads::join, &shards),
