@@ -256,8 +256,7 @@ StatementContext &StatementContext::backend() { return backend_context; }
 
 SPIPlanPtr StatementContext::history_shard_insert(Datum list, char *(*text)(const char *history, Oid sequence),
                                                   int nargs, const Oid *types) {
-    if (!holds_list_shards(list) || placement_group_ == nullptr || placement_group_->history == nullptr)
-        return nullptr;
+    if (!holds_list_shards(list) || placement_group_ == nullptr || placement_group_->history == nullptr) return nullptr;
     ShardPlans::Group &group = *placement_group_;
     if (group.history_insert == nullptr) {
         SPIPlanPtr plan = SPI_prepare(text(group.history, group.history_sequence), nargs, const_cast<Oid *>(types));
@@ -294,8 +293,9 @@ ShardPlans::Group *StatementContext::local_shard_group(Datum list) {
         }
         bool null;
         const Datum sequence = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6, &null);
-        group = shard_plans_.take(placement_shard_, names, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5),
-                                  null ? InvalidOid : DatumGetObjectId(sequence));
+        group =
+            shard_plans_.take(placement_shard_, names, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5),
+                              null ? InvalidOid : DatumGetObjectId(sequence));
         SPI_freetuptable(SPI_tuptable);
     }
     placement_group_ = group;
