@@ -153,13 +153,16 @@ std::string statement_sql(StatementKind kind, const TablesShape &shape, std::str
                (" pg_catalog.get_shard_id_for_distribution_column(p.logicalrelid, $1), false) AS shard,")
                (" (SELECT d.objid FROM pg_catalog.pg_attribute a, pg_catalog.pg_depend d, pg_catalog.pg_class s")
                (" WHERE a.attrelid")(kEq)("p.logicalrelid AND a.attname")(kEq)("'")(kIdColumn)("' AND d.refobjid")(kEq)("p.logicalrelid")
-               (" AND d.refobjsubid")(kEq)("a.attnum AND d.classid")(kEq)("'pg_catalog.pg_class'::pg_catalog.regclass")
+               (" AND d.refobjsubid")(kEq)("a.attnum AND d.refclassid")(kEq)("'pg_catalog.pg_class'::pg_catalog.regclass")
+               (" AND d.classid")(kEq)("'pg_catalog.pg_class'::pg_catalog.regclass")
                (" AND d.deptype::pg_catalog.text")(kEq)("ANY ('{a,i}'::pg_catalog.text[]) AND s.oid")(kEq)("d.objid")
-               (" AND s.relkind")(kEq)("'S') AS sequence")
+               (" AND s.relkind")(kEq)("'S' ORDER BY d.deptype::pg_catalog.text DESC LIMIT 1) AS sequence")
                (" FROM pg_catalog.pg_dist_partition p, pg_catalog.pg_dist_partition l")
                (" WHERE p.logicalrelid")(kEq)("pg_catalog.to_regclass(").text_literal(kHistoryTableName)(")")
                (" AND l.logicalrelid")(kEq).table_literal("lists")
-               (" AND p.colocationid")(kEq)("l.colocationid AND p.partmethod")(kEq)("'h') h ON true");
+               (" AND p.colocationid")(kEq)("l.colocationid AND p.partmethod")(kEq)("'h'")
+               (" AND pg_catalog.column_to_column_name(p.logicalrelid, p.partkey)")(kEq)("'")(kListIdColumn)("'")
+               (") h ON true");
             break;
         case StatementKind::list_check:
             sql("SELECT FROM ").table("lists")(" l WHERE l.id")(kEq)(sql.list);

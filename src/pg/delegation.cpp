@@ -2,6 +2,10 @@
 
 #include "write_strategy.h"
 
+extern "C" {
+#include "tcop/pquery.h"
+}
+
 namespace cellupsert::pg {
 namespace {
 
@@ -84,6 +88,18 @@ void written_version(StatementContext &context, Datum list, Datum row, Datum col
 bool from_another_citus_node() {
     const char *name = GetConfigOption("application_name", true, false);
     return name != nullptr && strncmp(name, kCitusInternalPrefix, sizeof kCitusInternalPrefix - 1) == 0;
+}
+
+bool serves_a_delegated_call() {
+    if (!from_another_citus_node() || ActivePortal == nullptr) return false;
+    ListCell *statement;
+    foreach (statement, ActivePortal->stmts) {
+        const PlannedStmt *planned = lfirst_node(PlannedStmt, statement);
+        ListCell *entry;
+        foreach (entry, planned->rtable)
+            if (lfirst_node(RangeTblEntry, entry)->rtekind == RTE_RELATION) return false;
+    }
+    return true;
 }
 
 bool should_hand_over(const StatementContext &context) {

@@ -21,5 +21,10 @@ bool should_hand_over(const StatementContext &context);
 
 // Whether this backend serves another Citus node (its connection's application_name).
 bool from_another_citus_node();
+// Whether this backend runs a call that another Citus node delegated to it: from another
+// node, the statement it runs reading no table (SELECT fn(…), SELECT r FROM fn(…) r). A
+// call per row of a query on a shard reads that shard: Citus sent the query as a read,
+// which each node commits on its own.
+bool serves_a_delegated_call();
 
 }  // namespace cellupsert::pg

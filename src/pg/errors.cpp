@@ -151,12 +151,10 @@ void raise_list_moved(const IdBytes &list) {
 
 void raise_list_not_here(const IdBytes &list) {
     const IdText list_text(list);
-    ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-                    errmsg("list %s is not on the node that runs the call", list_text.text),
-                    errdetail("Its shards moved (Citus) since the call was sent there, or the call runs inside a query "
-                              "on the shards of another list's node."),
-                    errhint("Retry the transaction; inside a query on a distributed table, call the function with "
-                            "its arguments as values, for one list at a time.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+             errmsg("list %s is not on the node that runs the call", list_text.text),
+             errdetail("Its shards moved (Citus) since the call was sent there."), errhint("Retry the transaction.")));
 }
 
 void raise_invalid_if_match(const char *if_match, int element) {

@@ -236,7 +236,8 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
     // shard itself, as the call wrote the cell: Citus would deparse, parse and plan the insert.
     SPIPlanPtr shard_insert =
         single && recorder.citus && write != WriteKind::none
-            ? StatementContext::backend().history_shard_insert(values[0], shard_values_insert_text, kAllColumns, types)
+            ? StatementContext::backend().history_shard_insert(values[0], trigger->tg_relation, recorder.history,
+                                                               shard_values_insert_text, kAllColumns, types)
             : nullptr;
     if (shard_insert != nullptr) {
         rc = run_as_owner(recorder, shard_insert, values, nulls);

@@ -66,13 +66,13 @@ bool holds_list_placement(Datum list) {
 }
 
 void hold_list_placement(StatementContext &context, Datum list) {
-    if (!from_another_citus_node()) return;
+    if (!serves_a_delegated_call()) return;
     const pg_uuid_t *id = DatumGetUUIDP(list);
     if (holds_list_placement(list)) {
         context.remember_placement(list, held_shard, true, held_alone);
         return;
     }
-    const ListPlacement sent = list_placement_of(context, list, InvalidSnapshot);
+    const ListPlacement sent = list_placement_of(context, list, GetLatestSnapshot());
     if (!sent.here) raise_list_not_here(id->data);
     const int64 shard = sent.shard;
     lock_shard_metadata(context, shard);

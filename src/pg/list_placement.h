@@ -36,9 +36,10 @@ struct ListPlacement {
 };
 ListPlacement list_placement_of(StatementContext &context, Datum list, Snapshot snapshot);
 
-// Before a call's first statement on the list's tables, where this node serves another Citus
-// node's call (elsewhere, nothing: Citus runs statements on other nodes too); says what it
-// found to context (remember_placement). Raises 40001 when the list's shards are not here.
+// Before a call's first statement on the list's tables, where this node serves a call that
+// another Citus node delegated (serves_a_delegated_call, delegation.h; elsewhere, nothing):
+// says what it found to context (remember_placement). Raises 40001 when the list's shards
+// are not here.
 void hold_list_placement(StatementContext &context, Datum list);
 // Whether this (sub)transaction holds list's shards here (hold_list_placement).
 bool holds_list_placement(Datum list);

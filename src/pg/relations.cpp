@@ -13,6 +13,7 @@ extern "C" {
 #include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
 #include "nodes/parsenodes.h"
+#include "optimizer/optimizer.h"
 #include "parser/parsetree.h"
 #include "rewrite/rewriteHandler.h"
 #include "utils/acl.h"
@@ -193,6 +194,25 @@ bool only_own_write_triggers(Oid relid, Oid schema) {
     }
     relation_close(relation, AccessShareLock);
     return own;
+}
+
+bool has_volatile_defaults(Oid relid) {
+    Relation relation = relation_open(relid, AccessShareLock);
+    const TupleDesc descriptor = RelationGetDescr(relation);
+    bool found = false;
+    for (int i = 0; i < descriptor->natts && !found; ++i) {
+        const Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+        if (attribute->attisdropped) continue;
+        if (attribute->attidentity != '\0') {
+            found = true;
+            break;
+        }
+        if (!attribute->atthasdef || attribute->attgenerated != '\0') continue;
+        Node *expression = build_column_default(relation, i + 1);
+        found = expression != nullptr && contain_volatile_functions(expression);
+    }
+    relation_close(relation, AccessShareLock);
+    return found;
 }
 
 bool caller_may_select(Oid relid, const char *const *columns, int count) {

@@ -65,6 +65,9 @@ Oid relation_owner(Oid relid);
 // sees, and may change or refuse, the row the upsert writes on a conflict; an UPDATE
 // statement trigger would fire for a new cell too.
 bool only_own_write_triggers(Oid relid, Oid schema);
+// Whether a column of relid is an identity or has a volatile default (nextval(), a random
+// id): Citus gives a shard no such default, and fills it in before it sends a write there.
+bool has_volatile_defaults(Oid relid);
 
 // Whether the current user holds SELECT on relid, or on each of its columns[0..count): then a
 // query that reads those columns raises no privilege error.

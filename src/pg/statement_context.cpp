@@ -67,7 +67,8 @@ void StatementContext::on_relcache_invalidation(Datum, Oid relation_oid) {
         if (relation_oid == InvalidOid || relation_oid == c.tables_.relids[t] ||
             relation_oid == c.tables_.base_relids[t])
             c.shape_may_have_changed_ = true;
-    if (relation_oid == c.history_relid_) c.shape_may_have_changed_ = true;
+    if (OidIsValid(c.history_relid_) && (relation_oid == InvalidOid || relation_oid == c.history_relid_))
+        c.shape_may_have_changed_ = c.history_changed_ = true;
 }
 
 // Any change of a schema (a rename above all) makes the next statement check the schema's name.
@@ -110,6 +111,7 @@ void StatementContext::forget_plans() {
     list_plans_.forget();
     shard_plans_.forget();
     placement_read_ = false;
+    placement_group_ = nullptr;
 }
 
 // Makes the context describe the schema of the call's function and the current shape of
@@ -129,13 +131,15 @@ void StatementContext::refresh() {
     const bool same_name = strcmp(schema_name, NameStr(schema_name_)) == 0;
 
     const ListTables tables = discover_list_tables(schema_oid, schema_name);
-    // The history's shard is named in a kept plan too (shard_plans.h).
-    const Oid history = get_relname_relid(kHistoryTable, schema_oid);
+    // On Citus, the history's shard is named in a kept plan too (shard_plans.h).
+    const Oid history = tables.shape.distributed ? get_relname_relid(kHistoryTable, schema_oid) : InvalidOid;
     // The plans survive an invalidation that changed nothing (ANALYZE, a policy change: the
     // plan cache itself re-plans for those); they are dropped when a name in their text or
     // the shape changed.
-    if (!same_schema || !same_name || tables != tables_ || history != history_relid_) forget_plans();
+    if (!same_schema || !same_name || tables != tables_ || history != history_relid_ || history_changed_)
+        forget_plans();
     history_relid_ = history;
+    history_changed_ = false;
     if (!same_schema) function_oids_[0] = function_oids_[1] = InvalidOid;
     namestrcpy(&schema_name_, schema_name);
     if (!known_function) {
@@ -146,6 +150,7 @@ void StatementContext::refresh() {
     tables_ = tables;
     own_write_triggers_ =
         tables_.shape.distributed && only_own_write_triggers(tables_.relids[kListCompanyCells], schema_oid);
+    cells_fill_defaults_ = tables_.shape.distributed && has_volatile_defaults(tables_.relids[kListCompanyCells]);
     shape_may_have_changed_ = false;
 }
 
@@ -200,7 +205,7 @@ PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
     const char *schema = quote_identifier(NameStr(schema_name_));
     // On the list's local shards: its reads, and the writes of one cell of a call that holds
     // them (list_placement.h).
-    if (core::writes_one_cell(kind) ? holds_list_shards(list)
+    if (core::writes_one_cell(kind) ? !cells_fill_defaults_ && holds_list_shards(list)
                                     : spec.list == core::ListIn::literal && spec.writes == core::Writes::nothing) {
         SPIPlanPtr plan = shard_plan(kind, list);
         if (plan != nullptr) return {kind, plan, tables_.shape};
@@ -247,17 +252,24 @@ bool citus_runs_locally() { return local_execution_on() && (!IsTransactionBlock(
 }  // namespace
 
 bool StatementContext::holds_list_shards(Datum list) const {
-    return placement_read_ && placement_held_ &&
+    return tables_.shape.distributed && list != (Datum)0 && placement_read_ && placement_held_ &&
            memcmp(DatumGetUUIDP(list)->data, placement_list_.data, UUID_LEN) == 0 && holds_list_placement(list) &&
            local_execution_on();
 }
 
 StatementContext &StatementContext::backend() { return backend_context; }
 
-SPIPlanPtr StatementContext::history_shard_insert(Datum list, char *(*text)(const char *history, Oid sequence),
-                                                  int nargs, const Oid *types) {
-    if (!holds_list_shards(list) || placement_group_ == nullptr || placement_group_->history == nullptr) return nullptr;
+SPIPlanPtr StatementContext::history_shard_insert(Datum list, Relation cells, Oid history,
+                                                  char *(*text)(const char *history, Oid sequence), int nargs,
+                                                  const Oid *types) {
+    if (!holds_list_shards(list) || placement_group_ == nullptr || placement_group_->history == nullptr ||
+        history != history_relid_)
+        return nullptr;
     ShardPlans::Group &group = *placement_group_;
+    // Fired on this schema's cells' shard of the list (Citus names it so: shard_name()).
+    const char *fired_on =
+        quote_qualified_identifier(get_namespace_name(RelationGetNamespace(cells)), RelationGetRelationName(cells));
+    if (strcmp(fired_on, group.names[kListCompanyCells]) != 0) return nullptr;
     if (group.history_insert == nullptr) {
         SPIPlanPtr plan = SPI_prepare(text(group.history, group.history_sequence), nargs, const_cast<Oid *>(types));
         if (plan == nullptr) elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));

@@ -73,12 +73,13 @@ class StatementContext {
     bool holds_list_shards(Datum list) const;
     // The backend's context, for the history's trigger, fired by a call's write.
     static StatementContext &backend();
-    // Where this call holds list's shards and its reads found their group, with the history
-    // co-located: the kept plan of the history trigger's one-row insert on the history's
-    // shard (text(shard, the ids' sequence), with nargs parameters of types), prepared on
-    // first use; else nullptr. Runs no statement.
-    SPIPlanPtr history_shard_insert(Datum list, char *(*text)(const char *history, Oid sequence), int nargs,
-                                    const Oid *types);
+    // Where this call holds list's shards and its reads found their group, the trigger fired
+    // on the group's cells' shard and history is this schema's history, co-located: the kept
+    // plan of the history trigger's one-row insert on the history's shard (text(shard, the
+    // ids' sequence), with nargs parameters of types), prepared on first use; else nullptr.
+    // Runs no statement.
+    SPIPlanPtr history_shard_insert(Datum list, Relation cells, Oid history,
+                                    char *(*text)(const char *history, Oid sequence), int nargs, const Oid *types);
 
     // Whether list is one of the lists this backend used last (list_plans.h), before this
     // call; marks it as used last.
@@ -153,7 +154,9 @@ class StatementContext {
     ListTables tables_ = {};
     bool shape_may_have_changed_ = false;  // set by the invalidation callbacks
     bool own_write_triggers_ = false;
-    Oid history_relid_ = InvalidOid;  // the history table of the schema, when there is one
+    Oid history_relid_ = InvalidOid;    // on Citus, the history table of the schema, when there is one
+    bool history_changed_ = false;      // invalidated: its shard's name may have changed
+    bool cells_fill_defaults_ = false;  // Citus fills in some of the cells' defaults (has_volatile_defaults)
     bool callbacks_registered_ = false;
     SPIPlanPtr plans_[core::kStatementKinds] = {};
     SPIPlanPtr lock_plans_[kListCompanyCells] = {};  // key_share_lock on the table under each

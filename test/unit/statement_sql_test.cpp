@@ -299,13 +299,16 @@ TEST(CitusStatementSql, TheShardNames) {
         " (SELECT d.objid FROM pg_catalog.pg_attribute a, pg_catalog.pg_depend d, pg_catalog.pg_class s"
         " WHERE a.attrelid OPERATOR(pg_catalog.=) p.logicalrelid AND a.attname OPERATOR(pg_catalog.=) 'id'"
         " AND d.refobjid OPERATOR(pg_catalog.=) p.logicalrelid AND d.refobjsubid OPERATOR(pg_catalog.=) a.attnum"
+        " AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
         " AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
         " AND d.deptype::pg_catalog.text OPERATOR(pg_catalog.=) ANY ('{a,i}'::pg_catalog.text[])"
-        " AND s.oid OPERATOR(pg_catalog.=) d.objid AND s.relkind OPERATOR(pg_catalog.=) 'S') AS sequence"
+        " AND s.oid OPERATOR(pg_catalog.=) d.objid AND s.relkind OPERATOR(pg_catalog.=) 'S'"
+        " ORDER BY d.deptype::pg_catalog.text DESC LIMIT 1) AS sequence"
         " FROM pg_catalog.pg_dist_partition p, pg_catalog.pg_dist_partition l"
         " WHERE p.logicalrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass('app.list_cell_history'::pg_catalog.text)"
         " AND l.logicalrelid OPERATOR(pg_catalog.=) 'app.lists'::pg_catalog.regclass"
-        " AND p.colocationid OPERATOR(pg_catalog.=) l.colocationid AND p.partmethod OPERATOR(pg_catalog.=) 'h') h ON true");
+        " AND p.colocationid OPERATOR(pg_catalog.=) l.colocationid AND p.partmethod OPERATOR(pg_catalog.=) 'h'"
+        " AND pg_catalog.column_to_column_name(p.logicalrelid, p.partkey) OPERATOR(pg_catalog.=) 'list_id') h ON true");
     const cellupsert::core::ShardNames shards{"app.lists_102008", "app.list_columns_102040",
                                               "app.list_companies_102072", "app.list_company_cells_102104"};
     EXPECT_EQ(statement_sql(StatementKind::column_check, shape, "app", "$1", cellupsert::core::IdReads::join, &shards),
@@ -316,6 +319,31 @@ TEST(CitusStatementSql, TheShardNames) {
     EXPECT_TRUE(contains(statement_sql(StatementKind::cell_version_get, shape, "app", "$1",
                                        cellupsert::core::IdReads::join, &shards),
                          " FROM app.list_company_cells_102104 x WHERE x.list_id OPERATOR(pg_catalog.=) $1 AND "));
+}
+
+// The writes of one cell that a call holding the list's shards runs on the cells' shard:
+// each names the shard and no table of the schema (but the extension's own function, kept
+// qualified), with the list as $1. The history's shard is looked up by a text literal of
+// its qualified name, the schema's quotes doubled.
+TEST(CitusStatementSql, TheWritesOfOneCellOnTheShard) {
+    const cellupsert::core::ShardNames shards{"app.lists_102008", "app.list_columns_102040",
+                                              "app.list_companies_102072", "app.list_company_cells_102104"};
+    int kinds = 0;
+    for (const TablesShape &shape : distributed_shapes())
+        for (const auto &spec : cellupsert::core::kStatements) {
+            if (!cellupsert::core::writes_one_cell(spec.kind)) continue;
+            ++kinds;
+            const std::string sql =
+                statement_sql(spec.kind, shape, "app", "$1", cellupsert::core::IdReads::join, &shards);
+            EXPECT_TRUE(contains(sql, "app.list_company_cells_102104")) << sql;
+            EXPECT_FALSE(contains(sql, "app.list_company_cells ")) << sql;
+            EXPECT_FALSE(contains(sql, "app.lists")) << sql;
+            if (contains(sql, "cell_version_of")) EXPECT_TRUE(contains(sql, "app.cell_version_of(")) << sql;
+        }
+    EXPECT_EQ(kinds % 5, 0);
+    EXPECT_GT(kinds, 0);
+    EXPECT_TRUE(contains(statement_sql(StatementKind::list_shard_names, distributed_shapes().front(), "\"it's\""),
+                         "pg_catalog.to_regclass('\"it''s\".list_cell_history'::pg_catalog.text)"));
 }
 
 TEST(CitusStatementSql, TheChecks) {
