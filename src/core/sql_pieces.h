@@ -39,21 +39,17 @@ struct Sql {
         return *this;
     }
     // A table's name as a regclass literal (its quotes doubled).
-    Sql &table_literal(std::string_view name) {
-        text += '\'';
-        for (const char c : schema) text.append(c == '\'' ? 2 : 1, c);
-        text += '.';
-        text += name;
-        text += "'::pg_catalog.regclass";
-        return *this;
-    }
+    Sql &table_literal(std::string_view name) { return qualified_literal(name, "pg_catalog.regclass"); }
     // A table's qualified name as a text literal (for to_regclass(): NULL when it is absent).
-    Sql &text_literal(std::string_view name) {
+    Sql &text_literal(std::string_view name) { return qualified_literal(name, "pg_catalog.text"); }
+    // schema.name as a literal of type (its quotes doubled).
+    Sql &qualified_literal(std::string_view name, std::string_view type) {
         text += '\'';
         for (const char c : schema) text.append(c == '\'' ? 2 : 1, c);
         text += '.';
         text += name;
-        text += "'::pg_catalog.text";
+        text += "'::";
+        text += type;
         return *this;
     }
     // A label of the contract, untyped, so that it takes the column's type: an enum column
