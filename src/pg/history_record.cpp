@@ -230,21 +230,21 @@ Datum cell_history_record_body(PG_FUNCTION_ARGS) {
         if (update) before = MakeSingleTupleTableSlot(descriptor, &TTSOpsMinimalTuple);
     }
     const bool single = after != nullptr && single_cell_row(recorder, trigger, after, before, values, nulls);
-    Oid types[kAllColumns];
-    for (int i = 0; i < kAllColumns; ++i) types[i] = i < kRowColumns ? kRowColumnTypes[i] : kCallTypes[i - kRowColumns];
     // On Citus, in a call that holds the list's shards (list_placement.h), on the history's
     // shard itself, as the call wrote the cell: Citus would deparse, parse and plan the insert.
     SPIPlanPtr shard_insert =
         single && recorder.citus && write != WriteKind::none
             ? StatementContext::backend().history_shard_insert(values[0], trigger->tg_relation, recorder.history,
-                                                               shard_values_insert_text, kAllColumns, types)
+                                                               shard_values_insert_text, kAllColumns,
+                                                               kAllColumnTypes.types)
             : nullptr;
     if (shard_insert != nullptr) {
         rc = run_as_owner(recorder, shard_insert, values, nulls);
         if (rc == SPI_OK_INSERT && notify_changes_enabled()) notify_list_changed(values[0]);
     } else if (single) {
         if (recorder.values_insert == nullptr) {
-            SPIPlanPtr plan = SPI_prepare(values_insert_text(qualified_history(recorder)), kAllColumns, types);
+            SPIPlanPtr plan = SPI_prepare(values_insert_text(qualified_history(recorder)), kAllColumns,
+                                          const_cast<Oid *>(kAllColumnTypes.types));
             if (plan == nullptr) elog(ERROR, "cell_history_record: SPI_prepare failed");
             SPI_keepplan(plan);
             recorder.values_insert = plan;

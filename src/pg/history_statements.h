@@ -26,6 +26,17 @@ constexpr Oid kRowColumnArrayTypes[kRowColumns] = {UUIDARRAYOID, UUIDARRAYOID, U
 constexpr int kCallColumns = 3;
 constexpr Oid kCallTypes[kCallColumns] = {TEXTOID, UUIDOID, TEXTOID};
 constexpr int kAllColumns = kRowColumns + kCallColumns;
+// The types of a row's columns, then of the call's: a single-cell insert's parameters.
+struct ColumnTypes {
+    Oid types[kAllColumns];
+};
+constexpr ColumnTypes all_column_types() {
+    ColumnTypes all{};
+    for (int i = 0; i < kAllColumns; ++i)
+        all.types[i] = i < kRowColumns ? kRowColumnTypes[i] : kCallTypes[i - kRowColumns];
+    return all;
+}
+inline constexpr ColumnTypes kAllColumnTypes = all_column_types();
 
 // The kept plan of text, prepared on its first use: few texts per backend.
 SPIPlanPtr history_plan_for(const char *text, int nargs, const Oid *types);

@@ -65,11 +65,13 @@ bool holds_list_placement(Datum list) {
            memcmp(held_list.data, DatumGetUUIDP(list)->data, UUID_LEN) == 0;
 }
 
+bool holds_only_placement(Datum list) { return holds_list_placement(list) && held_alone; }
+
 void hold_list_placement(StatementContext &context, Datum list) {
     if (!serves_a_delegated_call()) return;
     const pg_uuid_t *id = DatumGetUUIDP(list);
     if (holds_list_placement(list)) {
-        context.remember_placement(list, held_shard, true, held_alone);
+        context.remember_placement(list, held_shard, true);
         return;
     }
     const ListPlacement sent = list_placement_of(context, list, GetLatestSnapshot());
@@ -81,7 +83,7 @@ void hold_list_placement(StatementContext &context, Datum list) {
     // an isolation of the tenant gives the list another shard: moved too.
     const ListPlacement now = list_placement_of(context, list, GetLatestSnapshot());
     if (now.shard != shard || !now.here) raise_list_moved(id->data);
-    context.remember_placement(list, now.shard, true, now.alone);
+    context.remember_placement(list, now.shard, true);
     held_in = current_lxid();
     held_in_subtransaction = GetCurrentSubTransactionId();
     held_list = *id;

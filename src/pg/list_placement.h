@@ -41,7 +41,9 @@ ListPlacement list_placement_of(StatementContext &context, Datum list, Snapshot 
 // says what it found to context (remember_placement). Raises 40001 when the list's shards
 // are not here.
 void hold_list_placement(StatementContext &context, Datum list);
-// Whether this (sub)transaction holds list's shards here (hold_list_placement).
+// Whether this (sub)transaction holds list's shards here (hold_list_placement); and also
+// that they have no other placement, so that a write on them is the write of the list.
 bool holds_list_placement(Datum list);
+bool holds_only_placement(Datum list);
 
 }  // namespace cellupsert::pg

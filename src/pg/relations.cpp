@@ -203,13 +203,9 @@ bool has_volatile_defaults(Oid relid) {
     for (int i = 0; i < descriptor->natts && !found; ++i) {
         const Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
         if (attribute->attisdropped) continue;
-        if (attribute->attidentity != '\0') {
-            found = true;
-            break;
-        }
-        if (!attribute->atthasdef || attribute->attgenerated != '\0') continue;
-        Node *expression = build_column_default(relation, i + 1);
-        found = expression != nullptr && contain_volatile_functions(expression);
+        Node *expression =
+            attribute->atthasdef && attribute->attgenerated == '\0' ? build_column_default(relation, i + 1) : nullptr;
+        found = attribute->attidentity != '\0' || (expression != nullptr && contain_volatile_functions(expression));
     }
     relation_close(relation, AccessShareLock);
     return found;

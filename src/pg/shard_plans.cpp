@@ -20,6 +20,7 @@ void ShardPlans::free_group(Group &group) {
     if (group.history) pfree(group.history);
     group.history = nullptr;
     group.history_sequence = InvalidOid;
+    group.cells_shard = InvalidOid;
     group.last_used = 0;
 }
 

@@ -40,6 +40,7 @@ class ShardPlans {
         char *history = nullptr;
         Oid history_sequence = InvalidOid;
         SPIPlanPtr history_insert = nullptr;
+        Oid cells_shard = InvalidOid;  // the cells' shard's oid, once a trigger fired on it
         core::ShardNames shard_names() const { return {names[0], names[1], names[2], names[3]}; }
     };
 

@@ -227,11 +227,10 @@ PreparedStatement StatementContext::prepare(Statement kind, Datum list) {
     return {kind, plan, tables_.shape};
 }
 
-void StatementContext::remember_placement(Datum list, int64 shard, bool here, bool held) {
+void StatementContext::remember_placement(Datum list, int64 shard, bool here) {
     placement_list_ = *DatumGetUUIDP(list);
     placement_shard_ = shard;
     placement_here_ = here;
-    placement_held_ = held;
     placement_group_ = nullptr;
     placement_read_ = true;
 }
@@ -252,9 +251,7 @@ bool citus_runs_locally() { return local_execution_on() && (!IsTransactionBlock(
 }  // namespace
 
 bool StatementContext::holds_list_shards(Datum list) const {
-    return tables_.shape.distributed && list != (Datum)0 && placement_read_ && placement_held_ &&
-           memcmp(DatumGetUUIDP(list)->data, placement_list_.data, UUID_LEN) == 0 && holds_list_placement(list) &&
-           local_execution_on();
+    return tables_.shape.distributed && list != (Datum)0 && holds_only_placement(list) && local_execution_on();
 }
 
 StatementContext &StatementContext::backend() { return backend_context; }
@@ -263,13 +260,17 @@ SPIPlanPtr StatementContext::history_shard_insert(Datum list, Relation cells, Oi
                                                   char *(*text)(const char *history, Oid sequence), int nargs,
                                                   const Oid *types) {
     if (!holds_list_shards(list) || placement_group_ == nullptr || placement_group_->history == nullptr ||
-        history != history_relid_)
+        history != history_relid_ || memcmp(DatumGetUUIDP(list)->data, placement_list_.data, UUID_LEN) != 0)
         return nullptr;
     ShardPlans::Group &group = *placement_group_;
-    // Fired on this schema's cells' shard of the list (Citus names it so: shard_name()).
-    const char *fired_on =
-        quote_qualified_identifier(get_namespace_name(RelationGetNamespace(cells)), RelationGetRelationName(cells));
-    if (strcmp(fired_on, group.names[kListCompanyCells]) != 0) return nullptr;
+    // Fired on this schema's cells' shard of the list (Citus names it so: shard_name()),
+    // compared by name once per group, then by oid.
+    if (group.cells_shard != RelationGetRelid(cells)) {
+        const char *fired_on =
+            quote_qualified_identifier(get_namespace_name(RelationGetNamespace(cells)), RelationGetRelationName(cells));
+        if (strcmp(fired_on, group.names[kListCompanyCells]) != 0) return nullptr;
+        group.cells_shard = RelationGetRelid(cells);
+    }
     if (group.history_insert == nullptr) {
         SPIPlanPtr plan = SPI_prepare(text(group.history, group.history_sequence), nargs, const_cast<Oid *>(types));
         if (plan == nullptr) elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
@@ -288,7 +289,7 @@ ShardPlans::Group *StatementContext::local_shard_group(Datum list) {
     const pg_uuid_t &id = *DatumGetUUIDP(list);
     if (!placement_read_ || memcmp(id.data, placement_list_.data, UUID_LEN) != 0) {
         const ListPlacement placement = list_placement_of(*this, list, GetLatestSnapshot());
-        remember_placement(list, placement.shard, placement.here, false);
+        remember_placement(list, placement.shard, placement.here);
         SPI_freetuptable(SPI_tuptable);
     }
     if (!placement_here_ || placement_group_ != nullptr) return placement_group_;

@@ -63,12 +63,10 @@ class StatementContext {
     // statement refreshes.
     bool cells_have_only_own_write_triggers() const { return own_write_triggers_; }
     // The placement of list's shards as this call read it (shard: of lists; here: whether
-    // this node holds it; held: the call holds it here, its only placement, under Citus's
-    // metadata lock: list_placement.h), so that the reads need not read it again
-    // (shard_plans.h).
-    void remember_placement(Datum list, int64 shard, bool here, bool held);
-    // Whether this call holds list's shards here (remember_placement) in this
-    // (sub)transaction, and Citus would run its statements on them in this backend: its
+    // this node holds it), so that the reads need not read it again (shard_plans.h).
+    void remember_placement(Datum list, int64 shard, bool here);
+    // Whether this (sub)transaction holds list's shards here, their only placement
+    // (list_placement.h), and Citus would run its statements on them in this backend: its
     // writes of one cell run on the shard directly.
     bool holds_list_shards(Datum list) const;
     // The backend's context, for the history's trigger, fired by a call's write.
@@ -173,7 +171,6 @@ class StatementContext {
     pg_uuid_t placement_list_ = {};
     int64 placement_shard_ = 0;
     bool placement_here_ = false;
-    bool placement_held_ = false;
     ShardPlans::Group *placement_group_ = nullptr;  // found once for the placement read
 };
 
